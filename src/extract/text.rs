@@ -1,0 +1,83 @@
+//! Text inputs: decoding (UTF-8, UTF-16 with BOM, GB18030/GBK) and line splitting.
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::error::Result;
+use crate::options::Options;
+use crate::report::InputFormat;
+use crate::source::{Location, Span};
+
+use super::{Extracted, Line};
+
+/// Decodes bytes to text, saying when the encoding was a guess.
+pub fn decode(bytes: &[u8]) -> (String, Option<Diagnostic>) {
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, _) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        return (text.into_owned(), None);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_owned(), None),
+        Err(_) => {
+            let (text, _, had_errors) = encoding_rs::GB18030.decode(bytes);
+            let msg = if had_errors {
+                "text is neither UTF-8 nor clean GB18030; decoded as GB18030 with replacement characters"
+            } else {
+                "text is not UTF-8; decoded as GB18030 (GBK)"
+            };
+            (
+                text.into_owned(),
+                Some(Diagnostic::new(Code::EncodingGuessed, Severity::Info, msg)),
+            )
+        }
+    }
+}
+
+/// Whether text looks like markdown (pipe tables with a separator row, or `#` headings).
+pub fn looks_like_markdown(text: &str) -> bool {
+    text.lines().any(|l| {
+        let t = l.trim_start();
+        t.starts_with("|---") || t.starts_with("| ---") || t.starts_with("## ")
+    })
+}
+
+/// Splits decoded text into lines with their 1-based numbers and byte spans.
+pub fn lines_of(text: &str) -> Vec<Line> {
+    let mut out = Vec::new();
+    let mut start = 0usize;
+    for (i, raw) in text.split_inclusive('\n').enumerate() {
+        let body = raw.trim_end_matches(['\n', '\r']);
+        out.push(Line {
+            text: body.to_owned(),
+            origin: Location {
+                line: u32::try_from(i + 1).ok(),
+                span: Some(Span { start, end: start + body.len() }),
+                ..Location::default()
+            },
+        });
+        start += raw.len();
+    }
+    out
+}
+
+/// Extracts lines from a text, markdown (or, until the HTML reader lands, HTML) input.
+pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extracted> {
+    let (mut text, diag) = decode(bytes);
+    let mut diagnostics: Vec<Diagnostic> = diag.into_iter().collect();
+    if text.len() > opts.max_text_bytes {
+        let mut cut = opts.max_text_bytes;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        text.truncate(cut);
+        diagnostics.push(Diagnostic::new(
+            Code::CellMissing,
+            Severity::Error,
+            format!("text cut at max_text_bytes = {}", opts.max_text_bytes),
+        ));
+    }
+    let format = if format == InputFormat::Text && looks_like_markdown(&text) {
+        InputFormat::Markdown
+    } else {
+        format
+    };
+    Ok(Extracted { format, lines: lines_of(&text), diagnostics })
+}

@@ -1,0 +1,115 @@
+//! # ogi-report
+//!
+//! Turns Chinese Open Government Information annual reports (政府信息公开工作年度报告) into
+//! exact, typed, checked data: the six sections' text, the three statistical tables as typed
+//! cells under the canonical keys of the national template, and diagnostics for every
+//! doubt, template deviation and arithmetic break.
+//!
+//! ## Which function for which job
+//! - [`parse_path`]: a file on disk (PDF, HTML, text, markdown; format sniffed).
+//! - [`parse_bytes`]: bytes from anywhere (a crawler, an archive).
+//! - [`parse_str`]: text you already hold.
+//! - `*_with` variants take [`Options`] (limits, forced format).
+//!
+//! ## The pipeline
+//! 1. [`extract`]: bytes → lines with their origin (page, line, table row).
+//! 2. [`normalize`]: full/half-width folding, page furniture, wrap repair.
+//! 3. [`parse`]: nom recognisers for numbers, approximate label search, value slots,
+//!    cutting run-together digits, choosing cuts by the template's arithmetic.
+//! 4. [`check`]: template compliance and arithmetic identities.
+//!
+//! ## Example
+//! ```
+//! let text = "某某局2024年政府信息公开工作年度报告\n\
+//!     二、主动公开政府信息情况\n规章 0 0 0\n行政规范性文件 2 0 25\n\
+//!     三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3\n";
+//! let report = ogi_report::parse_str(text)?;
+//! assert_eq!(report.metadata.year, Some(2024));
+//! assert_eq!(report.value("active_disclosure.normative_documents.in_force"), Some(ogi_report::Number::Int(25)));
+//! assert_eq!(report.value("applications.new_received.total"), Some(ogi_report::Number::Int(3)));
+//! // rows not printed are null, each named by a warning
+//! assert!(report.diagnostics.iter().any(|d| d.cells.iter().any(|c| c == "applications.granted.total")));
+//! # Ok::<(), ogi_report::Error>(())
+//! ```
+
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod check;
+pub mod diagnostic;
+pub mod error;
+pub mod extract;
+pub mod normalize;
+pub mod options;
+pub mod parse;
+pub mod report;
+pub mod schema;
+pub mod source;
+
+pub use diagnostic::{Code, Diagnostic, Severity};
+pub use error::{Error, Result};
+pub use options::Options;
+pub use report::{Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables, TemplateVersion};
+pub use source::{Location, Span};
+
+use std::path::Path;
+
+/// Parses a report file (format sniffed from its bytes).
+pub fn parse_path(path: impl AsRef<Path>) -> Result<Report> {
+    parse_path_with(path, &Options::default())
+}
+
+/// Parses a report file with options.
+pub fn parse_path_with(path: impl AsRef<Path>, opts: &Options) -> Result<Report> {
+    let path = path.as_ref();
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    if meta.len() > opts.max_input_bytes as u64 {
+        return Err(Error::Limit(format!("{} is {} bytes, more than max_input_bytes = {}", path.display(), meta.len(), opts.max_input_bytes)));
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let mut opts = opts.clone();
+    if opts.format.is_none() {
+        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
+        if matches!(ext.as_deref(), Some("md" | "markdown")) && extract::sniff(&bytes) == InputFormat::Text {
+            opts.format = Some(InputFormat::Markdown);
+        }
+    }
+    parse_bytes_with(&bytes, &opts)
+}
+
+/// Parses a report from bytes (PDF, HTML, text; UTF-8, UTF-16 or GB18030/GBK).
+pub fn parse_bytes(bytes: &[u8]) -> Result<Report> {
+    parse_bytes_with(bytes, &Options::default())
+}
+
+/// Parses a report from bytes with options.
+pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
+    let extracted = extract::extract(bytes, opts)?;
+    let doc = normalize::normalize(&extracted.lines);
+    let parsed = parse::parse(&doc);
+    if !parsed.looks_like_report {
+        return Err(Error::NotAReport);
+    }
+    let mut diagnostics = extracted.diagnostics;
+    diagnostics.extend(parsed.diagnostics);
+    let mut report = Report {
+        metadata: Metadata {
+            organization: parsed.organization,
+            year: parsed.year,
+            title: parsed.title,
+            template: parsed.template,
+            template_detail: parsed.template_detail,
+            format: extracted.format,
+        },
+        sections: parsed.sections,
+        tables: parsed.tables,
+        diagnostics,
+    };
+    check::check(&mut report);
+    Ok(report)
+}
+
+/// Parses report text.
+pub fn parse_str(text: &str) -> Result<Report> {
+    parse_bytes_with(text.as_bytes(), &Options::default().with_format(InputFormat::Text))
+}

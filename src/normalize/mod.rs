@@ -1,0 +1,69 @@
+//! Stage 2: extracted lines → one normalised text with a map back to the input.
+//!
+//! Full-width forms are folded to ASCII ([`width`]), page furniture such as `- 4 -` and
+//! markdown separator rows is dropped ([`furniture`]); wraps are repaired for section text
+//! ([`wrap`]). Label matching later ignores white space, so wraps never hide a label.
+
+pub mod furniture;
+pub mod width;
+pub mod wrap;
+
+use crate::extract::Line;
+use crate::source::Location;
+
+/// One line of the normalised text.
+#[derive(Debug, Clone)]
+pub struct NormLine {
+    /// Byte offset of the line in [`NormDoc::text`].
+    pub start: usize,
+    /// One past its last byte (the `\n` is not included).
+    pub end: usize,
+    /// Where the line came from.
+    pub origin: Location,
+    /// Whether the line is a markdown pipe row (`| a | b |`).
+    pub pipe: bool,
+}
+
+/// The normalised text of a whole input.
+#[derive(Debug, Clone, Default)]
+pub struct NormDoc {
+    /// All kept lines joined with `\n`.
+    pub text: String,
+    /// The kept lines, in order.
+    pub lines: Vec<NormLine>,
+}
+
+impl NormDoc {
+    /// Index of the line holding byte `pos`.
+    pub fn line_index(&self, pos: usize) -> Option<usize> {
+        if self.lines.is_empty() {
+            return None;
+        }
+        let i = self.lines.partition_point(|l| l.start <= pos);
+        Some(i.saturating_sub(1))
+    }
+
+    /// The origin of the line holding byte `pos`.
+    pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
+        self.line_index(pos).and_then(|i| self.lines.get(i)).map(|l| l.origin.clone())
+    }
+}
+
+/// Normalises extracted lines.
+pub fn normalize(lines: &[Line]) -> NormDoc {
+    let mut doc = NormDoc::default();
+    for line in lines {
+        let folded = width::fold(&furniture::strip_markup_comments(&line.text));
+        if furniture::is_furniture(&folded) {
+            continue;
+        }
+        if !doc.text.is_empty() {
+            doc.text.push('\n');
+        }
+        let start = doc.text.len();
+        doc.text.push_str(&folded);
+        let pipe = folded.trim_start().starts_with('|');
+        doc.lines.push(NormLine { start, end: doc.text.len(), origin: line.origin.clone(), pipe });
+    }
+    doc
+}

@@ -1,0 +1,72 @@
+//! Parsing options, limits against hostile input included.
+
+use crate::report::InputFormat;
+
+/// How to parse. `Options::default()` suits almost every use.
+///
+/// ```
+/// let opts = ogi_report::Options::default().with_max_input_bytes(8 << 20);
+/// assert_eq!(opts.max_input_bytes, 8 << 20);
+/// ```
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Options {
+    /// Force an input format instead of sniffing it from the bytes.
+    pub format: Option<InputFormat>,
+    /// Largest input accepted, in bytes (default 64 MiB).
+    pub max_input_bytes: usize,
+    /// Largest decoded text handled, in bytes (default 16 MiB); longer text is cut with a diagnostic.
+    pub max_text_bytes: usize,
+    /// Most PDF pages read (default 2,000).
+    pub max_pages: usize,
+    /// Largest decoded PDF stream, in bytes (default 64 MiB): guards against compression bombs.
+    pub max_decoded_stream: usize,
+    /// Most content-stream operators read per PDF page (default 2,000,000).
+    pub max_ops_per_page: usize,
+    /// Deepest nesting of PDF Form XObjects followed (default 8).
+    pub max_xobject_depth: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: None,
+            max_input_bytes: 64 << 20,
+            max_text_bytes: 16 << 20,
+            max_pages: 2000,
+            max_decoded_stream: 64 << 20,
+            max_ops_per_page: 2_000_000,
+            max_xobject_depth: 8,
+        }
+    }
+}
+
+impl Options {
+    /// Forces the input format.
+    #[must_use]
+    pub fn with_format(mut self, format: InputFormat) -> Self {
+        self.format = Some(format);
+        self
+    }
+
+    /// Sets the largest input accepted.
+    #[must_use]
+    pub fn with_max_input_bytes(mut self, n: usize) -> Self {
+        self.max_input_bytes = n;
+        self
+    }
+
+    /// Sets the largest decoded text handled.
+    #[must_use]
+    pub fn with_max_text_bytes(mut self, n: usize) -> Self {
+        self.max_text_bytes = n;
+        self
+    }
+
+    /// Sets the most PDF pages read.
+    #[must_use]
+    pub fn with_max_pages(mut self, n: usize) -> Self {
+        self.max_pages = n;
+        self
+    }
+}

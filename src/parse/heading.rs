@@ -1,0 +1,151 @@
+//! Section headings (`二、主动公开政府信息情况` and its printed variants) and the title line.
+
+use regex::Regex;
+use std::sync::LazyLock;
+
+use crate::schema::SECTIONS;
+
+/// A section heading found in the normalised text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Heading {
+    /// Index into [`SECTIONS`].
+    pub section: usize,
+    /// Byte offset where the numbering starts.
+    pub start: usize,
+    /// Byte offset just past the matched title.
+    pub end: usize,
+    /// The heading as printed (numbering and title).
+    pub printed: String,
+}
+
+/// Numbering before a section title: `二、`, `2.`, `（二）` is a sub-item and does not count.
+static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:^|[\s。;；:：>)\]】#*])[ \t]*([一二三四五六七八九十]{1,2}|\d{1,2})[ \t]*[、.．][ \t]*").expect("static regex")
+});
+
+/// Title patterns per section, matched on the white-space-free text after the numbering.
+static TITLES: LazyLock<[Regex; 6]> = LazyLock::new(|| {
+    [
+        r"^(?:政府信息公开(?:工作)?)?(?:的)?总体情况",
+        r"^主动公开政府信息(?:的)?情况|^主动公开(?:政府)?信息$|^主动公开情况",
+        r"^收到和处理政府信息公开申请(?:的)?情况|^收到和处理政府信息公开申请|^依申请公开(?:政府信息)?(?:的)?情况",
+        r"^(?:因)?(?:政府信息公开)?(?:申请)?(?:被申请)?行政复议[、,，和及与]*(?:提起)?行政诉讼|^政府信息公开行政复议|^被申请行政复议",
+        r"^(?:政府信息公开)?(?:工作)?存在的?(?:主要)?问题(?:及|和)?|^主要问题(?:及|和)改进",
+        r"^其他需要?报告的事项|^其他事项",
+    ]
+    .map(|p| Regex::new(p).expect("static regex"))
+});
+
+/// Every heading candidate in `text`, in text order.
+pub fn candidates(text: &str) -> Vec<Heading> {
+    let mut out = Vec::new();
+    for m in NUMBERING.captures_iter(text) {
+        let (Some(whole), Some(num)) = (m.get(0), m.get(1)) else { continue };
+        let after = whole.end();
+        // the next few dozen characters without white space, with a map back to bytes
+        let mut compact = String::new();
+        let mut ends = Vec::new();
+        for (i, c) in text[after..].char_indices() {
+            if c == '\n' && compact.chars().count() >= 24 {
+                break;
+            }
+            if c.is_whitespace() || c == '#' || c == '*' {
+                continue;
+            }
+            compact.push(c);
+            ends.push(after + i + c.len_utf8());
+            if ends.len() >= 40 {
+                break;
+            }
+        }
+        for (s, re) in TITLES.iter().enumerate() {
+            if let Some(t) = re.find(&compact) {
+                let nchars = compact[..t.end()].chars().count();
+                let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
+                let start = num.start();
+                out.push(Heading { section: s, start, end, printed: text[start..end].split_whitespace().collect::<Vec<_>>().join("") });
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Picks one heading per section, in template order: the first candidate after the
+/// previous section's heading. Sections not found are `None`.
+pub fn find_sections(text: &str) -> [Option<Heading>; 6] {
+    let cands = candidates(text);
+    let mut chosen: [Option<Heading>; 6] = Default::default();
+    let mut after = 0usize;
+    for (s, slot) in chosen.iter_mut().enumerate().take(SECTIONS.len()) {
+        if let Some(h) = cands.iter().find(|h| h.section == s && h.start >= after) {
+            after = h.end;
+            *slot = Some(h.clone());
+        }
+    }
+    chosen
+}
+
+static TITLE_ORG_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"([^\s0-9。,，:：|#*]{2,40}?)(\d{4})年度?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告?").expect("static regex")
+});
+static TITLE_YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(\d{4})年度?([^\s0-9。,，:：|#*]{2,40}?)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告?").expect("static regex")
+});
+
+/// The report's title, organisation and year, read from the first lines.
+pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
+    // the head of the document without white space, so a title wrapped mid-word is whole
+    let head: String = text.chars().filter(|c| !c.is_whitespace()).take(600).collect();
+    let clean_org = |s: &str| -> Option<String> {
+        let s = s.rsplit([':', '：', '。']).next().unwrap_or(s);
+        let s = s.trim_start_matches(|c: char| !super::labels::is_ideograph(c));
+        (s.chars().count() >= 2).then(|| s.to_owned())
+    };
+    let year_ok = |y: i32| (2000..=2100).contains(&y);
+    if let Some(c) = TITLE_ORG_FIRST.captures(&head) {
+        let year = c.get(2).and_then(|m| m.as_str().parse::<i32>().ok()).filter(|y| year_ok(*y));
+        let org = c.get(1).and_then(|m| clean_org(m.as_str()));
+        if org.is_some() && year.is_some() {
+            let t = c.get(0).map(|m| m.as_str().to_owned());
+            let t = t.map(|t| t.rsplit([':', '：', '。']).next().unwrap_or(&t).to_owned());
+            return (t, org, year);
+        }
+    }
+    if let Some(c) = TITLE_YEAR_FIRST.captures(&head) {
+        let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok()).filter(|y| year_ok(*y));
+        let org = c.get(2).and_then(|m| clean_org(m.as_str()));
+        return (c.get(0).map(|m| m.as_str().to_owned()), org, year);
+    }
+    (None, None, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_and_wrapped_headings() {
+        let t = "前言。一、总体情况2021年，我区……。二、主动公开政府信息情况 第二十条 三、收到和处理政府信息公开申请情况 四、政府信息公开行政复议、行政\n诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项 无";
+        let s = find_sections(t);
+        assert!(s.iter().all(Option::is_some), "{s:?}");
+        assert_eq!(s[3].as_ref().map(|h| h.printed.as_str()), Some("四、政府信息公开行政复议、行政诉讼"));
+    }
+
+    #[test]
+    fn sub_items_are_not_sections() {
+        let s = find_sections("(一)主动公开政府信息情况\n规章");
+        assert!(s[1].is_none());
+    }
+
+    #[test]
+    fn reads_title() {
+        let (_, org, year) = title("\n瀍河回族区司法局2024年政府信息公开工作年度报\n告\n");
+        assert_eq!(org.as_deref(), Some("瀍河回族区司法局"));
+        assert_eq!(year, Some(2024));
+        let (_, org, year) = title("标题: 平潭综合实验区2021年度政府信息公开工作年度报告\n");
+        assert_eq!((org.as_deref(), year), (Some("平潭综合实验区"), Some(2021)));
+        let (_, org, year) = title("正文\n2024 年上海市科委政府信息公开工作\n年度报告");
+        assert_eq!((org.as_deref(), year), (Some("上海市科委"), Some(2024)));
+    }
+}

@@ -1,0 +1,180 @@
+//! Finding printed labels: a white-space-free view of the text and approximate search.
+//!
+//! Labels are matched on a "compact" char stream that drops white space, markdown pipes and
+//! quotes, so a label wrapped over three lines or split into table cells still matches.
+//! Approximate matching (edit distance, Sellers' algorithm) tolerates typos and missing
+//! characters in proportion to the label's length; short labels must match exactly.
+
+use crate::normalize::width;
+
+/// Characters left out of the compact stream.
+fn skipped(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '|' | '#' | '*' | '`' | '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' | '『' | '』')
+}
+
+/// The text of a byte range without white space, each char with its byte offset.
+#[derive(Debug, Clone, Default)]
+pub struct Compact {
+    /// The kept characters.
+    pub chars: Vec<char>,
+    /// Byte offset in the source text of each kept character.
+    pub offsets: Vec<usize>,
+    /// Byte offset one past the end of the range.
+    pub end_offset: usize,
+}
+
+impl Compact {
+    /// Builds the compact stream of `text[range]`.
+    pub fn new(text: &str, start: usize, end: usize) -> Compact {
+        let mut c = Compact { end_offset: end, ..Compact::default() };
+        if let Some(slice) = text.get(start..end) {
+            for (i, ch) in slice.char_indices() {
+                if !skipped(ch) {
+                    c.chars.push(ch);
+                    c.offsets.push(start + i);
+                }
+            }
+        }
+        c
+    }
+
+    /// Byte offset in the source of compact index `i` (the end offset past the last char).
+    pub fn byte(&self, i: usize) -> usize {
+        self.offsets.get(i).copied().unwrap_or(self.end_offset)
+    }
+
+    /// Byte offset just past compact char `i - 1` (i.e. the end of a match ending before `i`).
+    pub fn byte_end(&self, i: usize) -> usize {
+        match i.checked_sub(1).and_then(|j| self.offsets.get(j).map(|o| (j, *o))) {
+            Some((j, o)) => o + self.chars.get(j).map_or(1, |c| c.len_utf8()),
+            None => self.byte(0),
+        }
+    }
+}
+
+/// A label pattern prepared for matching.
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    chars: Vec<char>,
+    /// Most edits tolerated.
+    pub max_edits: usize,
+}
+
+impl Pattern {
+    /// Prepares `label`: folds width, drops skipped chars, and sets the tolerance:
+    /// none up to 4 chars, 1 up to 8, then a quarter of the length.
+    pub fn new(label: &str) -> Pattern {
+        let chars: Vec<char> = width::fold(label).chars().filter(|c| !skipped(*c)).collect();
+        let n = chars.len();
+        let max_edits = match n {
+            0..=4 => 0,
+            5..=8 => 1,
+            _ => n / 4,
+        };
+        Pattern { chars, max_edits }
+    }
+
+    /// Length in chars.
+    pub fn len(&self) -> usize {
+        self.chars.len()
+    }
+
+    /// Whether the pattern is empty.
+    pub fn is_empty(&self) -> bool {
+        self.chars.is_empty()
+    }
+}
+
+/// One approximate occurrence: compact indices `[start, end)` and the edit distance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hit {
+    /// First compact index.
+    pub start: usize,
+    /// One past the last compact index.
+    pub end: usize,
+    /// Edits needed.
+    pub edits: usize,
+}
+
+/// All non-overlapping best occurrences of `p` in `c.chars[from..to]`.
+pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
+    let m = p.chars.len();
+    let to = to.min(c.chars.len());
+    if m == 0 || from >= to {
+        return Vec::new();
+    }
+    // cost[j], start[j]: best edit distance of p[..j] against a substring ending here.
+    let mut cost: Vec<usize> = (0..=m).collect();
+    let mut start: Vec<usize> = vec![from; m + 1];
+    let mut raw: Vec<Hit> = Vec::new();
+    let mut new_cost = vec![0usize; m + 1];
+    let mut new_start = vec![0usize; m + 1];
+    for i in from..to {
+        let t = c.chars[i];
+        new_cost[0] = 0;
+        new_start[0] = i + 1;
+        for j in 1..=m {
+            let sub = cost[j - 1] + usize::from(p.chars[j - 1] != t);
+            let ins = cost[j] + 1; // text char not in the pattern
+            let del = new_cost[j - 1] + 1; // pattern char missing from the text
+            let (mut best, mut s) = (sub, start[j - 1]);
+            if ins < best {
+                best = ins;
+                s = start[j];
+            }
+            if del < best {
+                best = del;
+                s = new_start[j - 1];
+            }
+            new_cost[j] = best;
+            new_start[j] = s;
+        }
+        std::mem::swap(&mut cost, &mut new_cost);
+        std::mem::swap(&mut start, &mut new_start);
+        if cost[m] <= p.max_edits {
+            raw.push(Hit { start: start[m], end: i + 1, edits: cost[m] });
+        }
+    }
+    // Among overlapping candidates keep the fewest edits, then the longest.
+    raw.sort_by_key(|h| (h.edits, std::cmp::Reverse(h.end - h.start), h.start));
+    let mut kept: Vec<Hit> = Vec::new();
+    for h in raw {
+        if kept.iter().all(|k| h.end <= k.start || h.start >= k.end) {
+            kept.push(h);
+        }
+    }
+    kept.sort_by_key(|h| h.start);
+    kept
+}
+
+/// Whether a char is a CJK ideograph.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(text: &str, label: &str) -> Vec<(String, usize)> {
+        let c = Compact::new(text, 0, text.len());
+        let p = Pattern::new(label);
+        find_all(&c, &p, 0, c.chars.len())
+            .into_iter()
+            .map(|h| (c.chars[h.start..h.end].iter().collect(), h.edits))
+            .collect()
+    }
+
+    #[test]
+    fn matches_across_wraps_and_typos() {
+        assert_eq!(hits("（三）不\n予公开", "（三）不予公开"), vec![("(三)不予公开".to_string(), 0)]);
+        assert_eq!(hits("2.其他法律行政止公开 0", "其他法律行政法规禁止公开"), vec![("其他法律行政止公开".to_string(), 3)]);
+        assert!(hits("其他法律行政公开", "其他法律行政法规禁止公开").is_empty());
+    }
+
+    #[test]
+    fn short_labels_match_exactly() {
+        assert_eq!(hits("规章 0 0 0 规范", "规章").len(), 1);
+        assert!(hits("规范 0", "规章").is_empty());
+    }
+}

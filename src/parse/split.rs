@@ -1,0 +1,245 @@
+//! Fitting value tokens to a row's columns, splitting digits that ran together.
+//!
+//! A crawler that flattens a table prints `行政规范性文件693665` for three cells. Every way to
+//! cut such a run into cells is enumerated (no leading zeros, signs only in 本年增/减
+//! columns, decimals only in amount columns); the caller then keeps the cuts that satisfy
+//! the template's arithmetic. Nothing is guessed here.
+
+use super::number::value_of;
+use super::values::{Slot, Token};
+use crate::report::Number;
+use crate::schema::ValueKind;
+
+/// One cell's reading.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Piece {
+    /// The value, `None` for blank or dash.
+    pub value: Option<Number>,
+    /// The printed text of this cell.
+    pub raw: String,
+    /// Byte offset in the normalised text.
+    pub pos: usize,
+    /// Whether this cell came from cutting a run of digits.
+    pub from_split: bool,
+    /// A unit printed with the value.
+    pub unit: Option<String>,
+    /// A bracketed note printed after the value.
+    pub note: Option<String>,
+}
+
+/// The readings of one row.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fit {
+    /// The row's cells, one reading for each. `splits` lists every reading when digits had
+    /// to be cut (one entry when the cut is unique; more when it is ambiguous).
+    Readings(Vec<Vec<Piece>>),
+    /// The tokens cannot fill the columns: `found` slots for `expected` columns.
+    Count {
+        /// Value slots read.
+        found: usize,
+        /// Columns expected.
+        expected: usize,
+    },
+    /// Too many possible cuts to enumerate.
+    TooMany,
+}
+
+/// Most readings enumerated for one row.
+pub const MAX_READINGS: usize = 5000;
+
+fn piece_of(t: &Token) -> Piece {
+    match &t.slot {
+        Slot::Number { digits, unit, note } => Piece {
+            value: value_of(digits),
+            raw: t.raw.clone(),
+            pos: t.pos,
+            from_split: false,
+            unit: unit.clone(),
+            note: note.clone(),
+        },
+        Slot::Blank | Slot::Mark(_) => Piece { value: None, raw: t.raw.clone(), pos: t.pos, from_split: false, unit: None, note: None },
+    }
+}
+
+/// Whether `s` can be one cell of kind `kind` when cut out of a run.
+fn valid_piece(s: &str, kind: ValueKind) -> bool {
+    if s == "-" {
+        return true; // a dash: an empty cell
+    }
+    let (neg, body) = match s.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, s),
+    };
+    if neg && kind != ValueKind::Change {
+        return false;
+    }
+    let (int, frac) = match body.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (body, None),
+    };
+    if int.is_empty() || int.len() > 12 || !int.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    if int.len() > 1 && int.starts_with('0') {
+        return false;
+    }
+    if neg && int == "0" && frac.is_none() {
+        return false;
+    }
+    match frac {
+        None => true,
+        Some(f) => kind == ValueKind::Amount && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()),
+    }
+}
+
+/// Fits tokens to columns of the given kinds.
+pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
+    let n = kinds.len();
+    let mut toks: &[Token] = tokens;
+    while toks.len() > n && toks.last().is_some_and(|t| t.slot == Slot::Blank) {
+        toks = &toks[..toks.len() - 1];
+    }
+    if toks.len() == n {
+        return Fit::Readings(vec![toks.iter().map(piece_of).collect()]);
+    }
+    let can_grow: usize = toks
+        .iter()
+        .map(|t| if t.splittable { t.raw.chars().count() } else { 1 })
+        .sum();
+    if toks.len() > n || can_grow < n {
+        return Fit::Count { found: toks.len(), expected: n };
+    }
+    let mut out = Vec::new();
+    let mut cur = Vec::with_capacity(n);
+    let mut budget = 200_000usize;
+    if !enumerate(toks, kinds, &mut cur, &mut out, &mut budget) {
+        return Fit::TooMany;
+    }
+    if out.is_empty() {
+        return Fit::Count { found: toks.len(), expected: n };
+    }
+    Fit::Readings(out)
+}
+
+/// Depth-first enumeration of cuts; `false` when the budget ran out.
+fn enumerate(toks: &[Token], kinds: &[ValueKind], cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, budget: &mut usize) -> bool {
+    if *budget == 0 || out.len() >= MAX_READINGS {
+        return false;
+    }
+    *budget -= 1;
+    let col = cur.len();
+    let Some(t) = toks.first() else {
+        if col == kinds.len() {
+            out.push(cur.clone());
+        }
+        return true;
+    };
+    let left_cols = kinds.len().saturating_sub(col);
+    // each remaining token needs at least one column
+    if left_cols < toks.len() {
+        return true;
+    }
+    if !t.splittable {
+        cur.push(piece_of(t));
+        let ok = enumerate(&toks[1..], kinds, cur, out, budget);
+        cur.pop();
+        return ok;
+    }
+    let (digits, unit) = match &t.slot {
+        Slot::Number { digits, unit, .. } => (digits.as_str(), unit.clone()),
+        _ => (t.raw.as_str(), None),
+    };
+    let max_cells = left_cols - (toks.len() - 1);
+    cut(digits, 0, t, unit.as_deref(), kinds, col, max_cells, cur, &mut |cur, budget| enumerate(&toks[1..], kinds, cur, out, budget), budget)
+}
+
+/// Cuts `run[from..]` into pieces for columns starting at `col`, at most `max_cells` pieces,
+/// calling `then` for each complete cut.
+#[allow(clippy::too_many_arguments)]
+fn cut(
+    run: &str,
+    from: usize,
+    t: &Token,
+    unit: Option<&str>,
+    kinds: &[ValueKind],
+    col: usize,
+    max_cells: usize,
+    cur: &mut Vec<Piece>,
+    then: &mut dyn FnMut(&mut Vec<Piece>, &mut usize) -> bool,
+    budget: &mut usize,
+) -> bool {
+    if *budget == 0 {
+        return false;
+    }
+    *budget -= 1;
+    let Some(&kind) = kinds.get(col) else { return true };
+    let rest = &run[from..];
+    let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    for end in ends {
+        let piece = &rest[..end];
+        let is_last = from + end == run.len();
+        if !is_last && max_cells <= 1 {
+            continue;
+        }
+        if !valid_piece(piece, kind) {
+            continue;
+        }
+        let raw = if is_last { format!("{piece}{}", unit.unwrap_or("")) } else { piece.to_owned() };
+        cur.push(Piece {
+            value: if piece == "-" { None } else { value_of(piece) },
+            raw,
+            pos: t.pos + from,
+            from_split: true,
+            unit: if is_last { unit.map(str::to_owned) } else { None },
+            note: None,
+        });
+        let ok = if is_last {
+            then(cur, budget)
+        } else {
+            cut(run, from + end, t, unit, kinds, col + 1, max_cells - 1, cur, then, budget)
+        };
+        cur.pop();
+        if !ok {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::values::free_tokens;
+    use ValueKind::{Amount, Change, Count};
+
+    fn readings(text: &str, kinds: &[ValueKind]) -> Vec<String> {
+        let (toks, _) = free_tokens(text, 0, 0);
+        match fit(&toks, kinds) {
+            Fit::Readings(r) => r
+                .iter()
+                .map(|row| row.iter().map(|p| p.value.map_or("-".to_string(), |v| v.to_string())).collect::<Vec<_>>().join("/"))
+                .collect(),
+            other => vec![format!("{other:?}")],
+        }
+    }
+
+    #[test]
+    fn unique_and_ambiguous_cuts() {
+        assert_eq!(readings("000", &[Count; 3]), vec!["0/0/0"]);
+        let mut r = readings("2025", &[Count; 3]);
+        r.sort();
+        assert_eq!(r, vec!["2/0/25", "20/2/5"]);
+        assert_eq!(readings("0 0 0 0 0 00", &[Count; 7]), vec!["0/0/0/0/0/0/0"]);
+        let r = readings("1-10", &[Count, Change, Count]);
+        assert!(r.contains(&"1/-1/0".to_string()) && r.contains(&"1/-/10".to_string()));
+        let r = readings("1973601627.4元", &[Count, Amount]);
+        assert!(r.contains(&"197/3601627.4".to_string()));
+        assert!(r.len() > 1);
+    }
+
+    #[test]
+    fn counts_that_cannot_fit() {
+        assert_eq!(readings("1 2", &[Count; 3]), vec![format!("{:?}", Fit::Count { found: 2, expected: 3 })]);
+        assert_eq!(readings("1 2 3 4", &[Count; 3]), vec![format!("{:?}", Fit::Count { found: 4, expected: 3 })]);
+    }
+}

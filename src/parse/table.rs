@@ -1,0 +1,348 @@
+//! Reading the template tables: rows found by their labels, values fitted to columns,
+//! runs of digits cut where the template's arithmetic allows only one cut.
+
+use super::labels::{find_all, Compact, Hit, Pattern};
+use super::split::{fit, Fit, Piece};
+use super::values::{free_tokens, pipe_cells, Slot, Token};
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::normalize::NormDoc;
+use crate::report::{Cell, Number, Row, Table};
+use crate::schema::{RowSpec, ValueKind};
+
+/// Most label-tail ideographs skipped before a row's first value.
+const MAX_LEAD: usize = 6;
+
+/// A byte range of the normalised text that holds one table.
+#[derive(Debug, Clone, Copy)]
+pub struct Area {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// What was read for one row, before arithmetic picks among cuts.
+#[derive(Debug, Clone)]
+pub struct RowRead {
+    /// The row's spec.
+    pub spec: &'static RowSpec,
+    /// The label as printed and its byte offset, when found.
+    pub label: Option<(String, usize)>,
+    /// The possible readings (empty when none could be made).
+    pub readings: Vec<Vec<Piece>>,
+    /// Why there is no reading, when there is none.
+    pub problem: Option<Diagnostic>,
+}
+
+/// A label occurrence that may start a row.
+#[derive(Debug, Clone)]
+struct Candidate {
+    hit: Hit,
+    tokens: Vec<Token>,
+}
+
+/// Reads the values after a label ending at byte `end` (exclusive) up to `limit`.
+fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
+    let text = &doc.text;
+    let limit = limit.min(text.len());
+    if end >= limit {
+        return Vec::new();
+    }
+    let in_pipe = doc.line_index(end).and_then(|i| doc.lines.get(i)).filter(|l| l.pipe && end < l.end);
+    if let Some(line) = in_pipe {
+        let stop = line.end.min(limit);
+        let mut toks = pipe_cells(&text[end..stop], end);
+        // a label cell ends at the next pipe; text before it is the label's tail
+        if !text[end..stop].contains('|') {
+            toks.clear();
+        }
+        return toks;
+    }
+    free_tokens(&text[end..limit], end, MAX_LEAD).0
+}
+
+fn has_numbers(tokens: &[Token]) -> bool {
+    tokens.iter().any(|t| matches!(t.slot, Slot::Number { .. }))
+}
+
+/// Finds each row's label in the area and reads the values after it.
+pub fn read_rows(doc: &NormDoc, area: Area, specs: &[&'static RowSpec]) -> (Vec<RowRead>, Vec<Diagnostic>) {
+    let compact = Compact::new(&doc.text, area.start, area.end);
+    let n = compact.chars.len();
+    let mut diags = Vec::new();
+    // every candidate occurrence of every row's label
+    let cands: Vec<Vec<Candidate>> = specs
+        .iter()
+        .map(|spec| {
+            let mut hits: Vec<Hit> = Vec::new();
+            for p in std::iter::once(&spec.label).chain(spec.aliases.iter()) {
+                let pat = Pattern::new(p);
+                for h in find_all(&compact, &pat, 0, n) {
+                    if hits.iter().all(|k| h.end <= k.start || h.start >= k.end) {
+                        hits.push(h);
+                    }
+                }
+            }
+            hits.sort_by_key(|h| h.start);
+            hits.into_iter()
+                .map(|hit| Candidate { hit, tokens: tokens_after(doc, compact.byte_end(hit.end), area.end) })
+                .collect()
+        })
+        .collect();
+    // choose one occurrence per row: followed by values, after the previous row if possible
+    let mut chosen: Vec<Option<Hit>> = vec![None; specs.len()];
+    let mut after = 0usize;
+    let taken = |chosen: &[Option<Hit>], h: &Hit| chosen.iter().flatten().any(|k| !(h.end <= k.start || h.start >= k.end));
+    for (i, cs) in cands.iter().enumerate() {
+        let free = |c: &&Candidate| !taken(&chosen, &c.hit);
+        let pick = cs
+            .iter()
+            .filter(free)
+            .find(|c| c.hit.start >= after && has_numbers(&c.tokens))
+            .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after && !c.tokens.is_empty()))
+            .or_else(|| cs.iter().filter(free).find(|c| has_numbers(&c.tokens)))
+            .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after));
+        if let Some(c) = pick {
+            if c.hit.start < after && has_numbers(&c.tokens) {
+                diags.push(
+                    Diagnostic::new(Code::RowOutOfOrder, Severity::Info, format!("row {} printed before an earlier row of the template", specs[i].key))
+                        .at(doc.location_at(compact.byte(c.hit.start))),
+                );
+            } else {
+                after = c.hit.end;
+            }
+            chosen[i] = Some(c.hit);
+        }
+    }
+    // each row's values run to the next chosen label
+    let mut starts: Vec<usize> = chosen.iter().flatten().map(|h| compact.byte(h.start)).collect();
+    starts.sort_unstable();
+    let reads = specs
+        .iter()
+        .zip(&chosen)
+        .map(|(spec, hit)| {
+            let Some(hit) = hit else {
+                return RowRead { spec, label: None, readings: Vec::new(), problem: None };
+            };
+            let lstart = compact.byte(hit.start);
+            let lend = compact.byte_end(hit.end);
+            let limit = starts.iter().copied().find(|s| *s > lstart).unwrap_or(area.end);
+            let tokens = tokens_after(doc, lend, limit);
+            let printed = doc.text.get(lstart..lend).unwrap_or("").split_whitespace().collect::<String>();
+            let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
+            let (readings, problem) = readings_of(&tokens, &kinds, spec.key);
+            let problem = problem.map(|d| d.at(doc.location_at(lstart)));
+            RowRead { spec, label: Some((printed, lstart)), readings, problem }
+        })
+        .collect();
+    (reads, diags)
+}
+
+/// Every reading of tokens as a row of `kinds`, or the problem.
+pub fn readings_of(tokens: &[Token], kinds: &[ValueKind], row: &str) -> (Vec<Vec<Piece>>, Option<Diagnostic>) {
+    match fit(tokens, kinds) {
+        Fit::Readings(r) => (r, None),
+        Fit::Count { found, expected } => (
+            Vec::new(),
+            Some(Diagnostic::new(
+                Code::CellCount,
+                Severity::Warning,
+                if found == 0 {
+                    format!("row {row}: no values printed after its label; cells left null")
+                } else {
+                    format!("row {row}: {found} values for {expected} columns ({}); cells left null", preview(tokens))
+                },
+            )),
+        ),
+        Fit::TooMany => (
+            Vec::new(),
+            Some(Diagnostic::new(
+                Code::SplitAmbiguous,
+                Severity::Warning,
+                format!("row {row}: digits '{}' can be cut into cells in too many ways; cells left null", preview(tokens)),
+            )),
+        ),
+    }
+}
+
+fn preview(tokens: &[Token]) -> String {
+    let s: Vec<&str> = tokens.iter().map(|t| if t.raw.is_empty() { "□" } else { t.raw.as_str() }).collect();
+    s.join(" ")
+}
+
+/// Sum check used to choose among cuts: `sum(parts) == total`, blank as 0.
+pub fn sums_to(parts: &[Option<Number>], total: Option<Number>) -> bool {
+    let s: rust_decimal::Decimal = parts.iter().flatten().map(|n| n.as_decimal()).sum();
+    s == total.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal)
+}
+
+/// Keeps the readings that satisfy `ok`; if none does, keeps them all (the printed numbers
+/// then break the arithmetic whatever the cut, and the check stage will say so).
+pub fn filter_readings(readings: &mut Vec<Vec<Piece>>, ok: impl Fn(&[Option<Number>]) -> bool) {
+    if readings.len() <= 1 {
+        return;
+    }
+    let vals = |r: &Vec<Piece>| r.iter().map(|p| p.value).collect::<Vec<_>>();
+    let kept: Vec<Vec<Piece>> = readings.iter().filter(|r| ok(&vals(r))).cloned().collect();
+    if !kept.is_empty() {
+        *readings = kept;
+    }
+}
+
+fn describe(r: &[Piece]) -> String {
+    r.iter().map(|p| if p.raw.is_empty() { "□".to_string() } else { p.raw.clone() }).collect::<Vec<_>>().join("/")
+}
+
+/// Turns the final readings of a row into cells and diagnostics.
+pub fn settle(doc: &NormDoc, table_key: &str, read: &RowRead, row: &mut Row, diags: &mut Vec<Diagnostic>) {
+    let key_of = |col: &str| format!("{}.{}.{}", table_key, read.spec.key, col);
+    let all_keys: Vec<String> = read.spec.columns.iter().map(|c| key_of(c.key)).collect();
+    row.label = read.label.as_ref().map(|(p, _)| p.clone());
+    let label_loc = read.label.as_ref().and_then(|(_, pos)| doc.location_at(*pos));
+    if read.label.is_none() {
+        diags.push(
+            Diagnostic::new(Code::RowMissing, Severity::Warning, format!("row {}.{} ({}) not found; its cells are null", table_key, read.spec.key, read.spec.label))
+                .with_cells(all_keys),
+        );
+        return;
+    }
+    if let Some(p) = &read.problem {
+        diags.push(p.clone().with_cells(all_keys));
+        return;
+    }
+    let Some(first) = read.readings.first() else { return };
+    let unique = read.readings.len() == 1;
+    let mut undetermined = Vec::new();
+    for (ci, (col, cell)) in row.cells.iter_mut().enumerate() {
+        let Some(p) = first.get(ci) else { continue };
+        let agreed = read.readings.iter().all(|r| r.get(ci).is_some_and(|q| q.raw == p.raw && q.value == p.value));
+        if !agreed {
+            undetermined.push(key_of(col));
+            *cell = Cell { value: None, raw: None, location: label_loc.clone() };
+            continue;
+        }
+        *cell = Cell { value: p.value, raw: Some(p.raw.clone()), location: doc.location_at(p.pos) };
+        let spec_kind = read.spec.columns.get(ci).map(|c| c.kind);
+        check_piece(p, spec_kind, &key_of(col), doc, diags);
+    }
+    let blanks: Vec<String> = row
+        .cells
+        .iter()
+        .filter(|(c, cell)| cell.value.is_none() && cell.raw.is_some() && !undetermined.contains(&key_of(c)))
+        .map(|(c, _)| key_of(c))
+        .collect();
+    if !blanks.is_empty() {
+        diags.push(
+            Diagnostic::new(Code::CellMissing, Severity::Info, format!("row {}: {} cell(s) printed blank or as a dash; left null", read.spec.key, blanks.len()))
+                .at(label_loc.clone())
+                .with_cells(blanks),
+        );
+    }
+    let split_keys: Vec<String> = first
+        .iter()
+        .zip(read.spec.columns)
+        .filter(|(p, _)| p.from_split)
+        .map(|(_, c)| key_of(c.key))
+        .filter(|k| !undetermined.contains(k))
+        .collect();
+    if !undetermined.is_empty() {
+        let shown: Vec<String> = read.readings.iter().take(4).map(|r| describe(r)).collect();
+        diags.push(
+            Diagnostic::new(
+                Code::SplitAmbiguous,
+                Severity::Warning,
+                format!(
+                    "row {}: digits run together and can be cut {} ways that fit the arithmetic ({}{}); cells left null",
+                    read.spec.key,
+                    read.readings.len(),
+                    shown.join(", "),
+                    if read.readings.len() > 4 { ", …" } else { "" }
+                ),
+            )
+            .at(label_loc.clone())
+            .with_cells(undetermined),
+        );
+    }
+    if !split_keys.is_empty() {
+        let msg = if unique {
+            format!("row {}: digits cut as {}: the only cut that fits the columns and the arithmetic", read.spec.key, describe(first))
+        } else {
+            format!("row {}: these cells read the same in every cut that fits", read.spec.key)
+        };
+        diags.push(Diagnostic::new(Code::SplitInferred, Severity::Info, msg).at(label_loc).with_cells(split_keys));
+    }
+}
+
+/// Diagnostics about one cell's printed form: units, notes, invalid values.
+fn check_piece(p: &Piece, kind: Option<ValueKind>, key: &str, doc: &NormDoc, diags: &mut Vec<Diagnostic>) {
+    let loc = doc.location_at(p.pos);
+    if let (Some(u), Some(ValueKind::Amount)) = (&p.unit, kind) {
+        if u != "万元" {
+            diags.push(
+                Diagnostic::new(Code::UnitMismatch, Severity::Warning, format!("{key} printed in {u} ('{}') in a 万元 column; value kept as printed", p.raw))
+                    .at(loc.clone())
+                    .with_cells([key]),
+            );
+        }
+    }
+    if let Some(note) = &p.note {
+        diags.push(Diagnostic::new(Code::ValueNote, Severity::Info, format!("{key}: note after the number ignored: '{note}'")).at(loc.clone()).with_cells([key]));
+    }
+    match (p.value, kind) {
+        (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push(
+            Diagnostic::new(Code::ValueInvalid, Severity::Warning, format!("{key}: '{}' is not a whole number in a count column; kept as printed", p.raw))
+                .at(loc)
+                .with_cells([key]),
+        ),
+        (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push(
+            Diagnostic::new(Code::ValueInvalid, Severity::Warning, format!("{key}: negative '{}' in a count column; kept as printed", p.raw))
+                .at(loc)
+                .with_cells([key]),
+        ),
+        _ => {}
+    }
+}
+
+/// Builds a table of the given rows from their reads.
+pub fn build(doc: &NormDoc, table_key: &str, reads: &[RowRead], diags: &mut Vec<Diagnostic>) -> Table {
+    let mut table = Table { rows: reads.iter().map(|r| Row::from_spec(r.spec)).collect() };
+    for (read, row) in reads.iter().zip(table.rows.iter_mut()) {
+        settle(doc, table_key, read, row, diags);
+    }
+    table
+}
+
+/// Words of table 四's header; its values follow the last of them.
+const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正", "起诉", "复议"];
+
+/// Reads table 四's single row of 15 values from its area: explicit pipe rows of values
+/// when there are any, else the values after the header's last word.
+pub fn review_tokens(doc: &NormDoc, area: Area) -> Vec<Token> {
+    let text = &doc.text;
+    let mut lines: Vec<Vec<Token>> = Vec::new();
+    for l in doc.lines.iter().filter(|l| l.pipe && l.start >= area.start && l.end <= area.end) {
+        let s = &text[l.start..l.end];
+        let toks = pipe_cells(s, l.start);
+        let cells = s.trim().trim_matches('|').split('|').count();
+        if toks.len() == cells && has_numbers(&toks) {
+            lines.push(toks);
+        }
+    }
+    if !lines.is_empty() {
+        let total: usize = lines.iter().map(Vec::len).sum();
+        if total != 15 {
+            if let Some(last) = lines.iter().rev().find(|l| l.len() == 15) {
+                return last.clone();
+            }
+        }
+        return lines.concat();
+    }
+    let compact = Compact::new(text, area.start, area.end);
+    let mut from = area.start;
+    for w in REVIEW_HEADER {
+        for h in find_all(&compact, &Pattern::new(w), 0, compact.chars.len()) {
+            from = from.max(compact.byte_end(h.end));
+        }
+    }
+    free_tokens(&text[from..area.end], from, MAX_LEAD).0
+}

@@ -1,0 +1,240 @@
+//! Reading the values that follow a row label: numbers, blanks, dashes.
+//!
+//! Two shapes of input: pipe rows (`| 0 |  | 3 |`), where every cell is explicit and a
+//! blank cell is a value slot, and free text (extractor or crawler output), where white
+//! space separates values, digits of neighbouring cells may run together, and the values
+//! end where ordinary text resumes.
+
+use super::labels::is_ideograph;
+use super::number;
+
+/// What a value slot holds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Slot {
+    /// A number as printed: its text (sign, digits, separators, decimals) and unit.
+    Number {
+        /// The number's text.
+        digits: String,
+        /// A unit printed with it (`元`, `万元`, `件`).
+        unit: Option<String>,
+        /// A bracketed note printed after it.
+        note: Option<String>,
+    },
+    /// An empty cell.
+    Blank,
+    /// A dash or other "nothing" mark: `-`, `—`, `/`, `无`, `空`.
+    Mark(String),
+}
+
+/// One value slot with its place in the normalised text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    /// What it holds.
+    pub slot: Slot,
+    /// The text as printed.
+    pub raw: String,
+    /// Byte offset in the normalised text.
+    pub pos: usize,
+    /// Whether this token is a run of characters from free text that may hold several
+    /// cells run together (`693665`, `1-10`).
+    pub splittable: bool,
+}
+
+/// Marks that stand for "nothing" in a cell.
+fn is_mark(s: &str) -> bool {
+    matches!(s, "-" | "--" | "—" | "——" | "–" | "/" | "\\" | "无" | "空" | "—-" | "－" | "/ " | "×" | "x")
+}
+
+/// Characters after a number that make it part of a sentence, not a cell.
+fn narrative_after(c: char) -> bool {
+    matches!(c, '年' | '月' | '日' | '号' | '时' | '批' | '余' | '多' | '%' | '％' | '倍' | '岁' | '期' | '届' | '季' | '页' | '第' | '部' | '起' | '亿' | '万')
+}
+
+/// Reads the cells of a pipe row fragment: `text` starts inside a row, right after a label.
+/// The fragment up to the first `|` is the rest of the label cell and is skipped.
+pub fn pipe_cells(text: &str, base: usize) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut parts = text.split('|');
+    let Some(first) = parts.next() else { return out };
+    let mut pos = base + first.len() + 1;
+    let rest: Vec<&str> = parts.collect();
+    let last = rest.len().saturating_sub(1);
+    for (i, cell) in rest.iter().enumerate() {
+        let t = cell.trim();
+        let at = pos + (cell.len() - cell.trim_start().len());
+        pos += cell.len() + 1;
+        if i == last && t.is_empty() {
+            break; // text after the closing pipe
+        }
+        let slot = if t.is_empty() {
+            Slot::Blank
+        } else if is_mark(t) {
+            Slot::Mark(t.to_owned())
+        } else if let Some((p, note)) = number::cell(t) {
+            Slot::Number { digits: p.digits.to_owned(), unit: p.unit.map(str::to_owned), note: note.map(str::to_owned) }
+        } else {
+            // A text cell (a label or a header) among values: not a value slot.
+            continue;
+        };
+        out.push(Token { slot, raw: t.to_owned(), pos: at, splittable: false });
+    }
+    out
+}
+
+/// Whether free text at `s` starts with a list marker such as `2.` or `3、` before a label.
+pub fn list_marker_len(s: &str) -> Option<usize> {
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    if digits == 0 || digits > 2 {
+        return None;
+    }
+    let rest = &s[digits..];
+    let mut cs = rest.chars();
+    let sep = cs.next()?;
+    if !matches!(sep, '.' | '、' | ',') {
+        return None;
+    }
+    let after = cs.next()?;
+    if is_ideograph(after) || after == '(' {
+        Some(digits + sep.len_utf8())
+    } else {
+        None
+    }
+}
+
+/// Reads value tokens from free text, stopping at ordinary text once values have begun.
+/// Text before the first value (a label's tail) is skipped, up to `max_lead` ideographs.
+/// Returns the tokens and the byte offset where reading stopped.
+pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usize) {
+    let mut out: Vec<Token> = Vec::new();
+    let mut i = 0usize;
+    let mut lead = 0usize;
+    let bytes_len = text.len();
+    while i < bytes_len {
+        let rest = &text[i..];
+        let Some(c) = rest.chars().next() else { break };
+        if c.is_whitespace() || c == '|' {
+            i += c.len_utf8();
+            continue;
+        }
+        if let Some(n) = list_marker_len(rest) {
+            if !out.is_empty() {
+                return (out, base + i);
+            }
+            i += n;
+            continue;
+        }
+        if c.is_ascii_digit() || ((c == '-' || c == '+') && rest[1..].starts_with(|d: char| d.is_ascii_digit())) {
+            // a run of digits, signs, separators: maybe several cells run together
+            let run_len = rest
+                .char_indices()
+                .take_while(|(j, ch)| {
+                    ch.is_ascii_digit()
+                        || ((*ch == '.' || *ch == ',' || *ch == '-') && rest[j + 1..].starts_with(|d: char| d.is_ascii_digit()))
+                        || (*ch == '-' && *j == 0)
+                })
+                .map(|(j, ch)| j + ch.len_utf8())
+                .last()
+                .unwrap_or(1);
+            let run = &rest[..run_len];
+            let after = &rest[run_len..];
+            let next = after.chars().next();
+            if next.is_some_and(narrative_after) {
+                // "2024年": a sentence, not a cell
+                if !out.is_empty() {
+                    return (out, base + i);
+                }
+                return (out, base + i);
+            }
+            let mut consumed = run_len;
+            let mut unit = None;
+            if let Some(p) = number::number(rest) {
+                if p.len >= run_len {
+                    if let Some(u) = p.unit {
+                        unit = Some(u.to_owned());
+                        consumed = p.len;
+                    }
+                }
+            }
+            let mut note = None;
+            let tail = &rest[consumed..];
+            if tail.starts_with(['(', '[', '【']) {
+                if let Some(close) = tail.find([')', ']', '】']) {
+                    note = Some(tail[..close + tail[close..].chars().next().map_or(1, char::len_utf8)].to_owned());
+                    consumed += note.as_ref().map_or(0, String::len);
+                }
+            }
+            let splittable = note.is_none() && run.chars().count() > 1;
+            out.push(Token {
+                slot: Slot::Number { digits: run.to_owned(), unit, note },
+                raw: rest[..consumed].trim_end().to_owned(),
+                pos: base + i,
+                splittable,
+            });
+            i += consumed;
+            continue;
+        }
+        // a lone mark between separators
+        let word_len = rest
+            .char_indices()
+            .take_while(|(_, ch)| !ch.is_whitespace() && *ch != '|')
+            .map(|(j, ch)| j + ch.len_utf8())
+            .last()
+            .unwrap_or(c.len_utf8());
+        let word = &rest[..word_len];
+        if is_mark(word) {
+            out.push(Token { slot: Slot::Mark(word.to_owned()), raw: word.to_owned(), pos: base + i, splittable: false });
+            i += word_len;
+            continue;
+        }
+        // ordinary text
+        if !out.is_empty() {
+            return (out, base + i);
+        }
+        if is_ideograph(c) {
+            lead += 1;
+            if lead > max_lead {
+                return (out, base + i);
+            }
+        } else if matches!(c, '。' | ',' | ';' | ':' | '，' | '；' | '：' | '、') {
+            return (out, base + i);
+        }
+        i += c.len_utf8();
+    }
+    (out, base + bytes_len)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raws(t: &[Token]) -> Vec<&str> {
+        t.iter().map(|t| t.raw.as_str()).collect()
+    }
+
+    #[test]
+    fn pipe_cells_keep_blanks() {
+        let t = pipe_cells(" 予以公开 | 272 |  | - | 3 |", 0);
+        assert_eq!(raws(&t), vec!["272", "", "-", "3"]);
+        assert_eq!(t[1].slot, Slot::Blank);
+    }
+
+    #[test]
+    fn free_text_runs_and_stops() {
+        let (t, _) = free_tokens("0 0 0 0 0 0\n0\n\n(三)不\n予公开", 0, 6);
+        assert_eq!(t.len(), 7);
+        let (t, _) = free_tokens("640020470二、上年", 0, 6);
+        assert_eq!(raws(&t), vec!["640020470"]);
+        assert!(t[0].splittable);
+        let (t, _) = free_tokens("1000001(四)无法提供", 0, 6);
+        assert_eq!(raws(&t), vec!["1000001"]);
+        let (t, _) = free_tokens("1973601627.4元", 0, 6);
+        assert_eq!(raws(&t), vec!["1973601627.4元"]);
+        assert!(t[0].splittable);
+        let (t, _) = free_tokens("2.重复申请", 0, 6);
+        assert!(t.is_empty());
+        let (t, _) = free_tokens("制度。2021年，我局", 0, 6);
+        assert!(t.is_empty());
+        let (t, _) = free_tokens("22(其中修订16件) 3", 0, 6);
+        assert_eq!(raws(&t), vec!["22(其中修订16件)", "3"]);
+    }
+}
