@@ -16,7 +16,9 @@ struct Term<'a> {
 
 impl Term<'_> {
     fn value(&self) -> Decimal {
-        self.cell.and_then(|c| c.value).map_or(Decimal::ZERO, |v| v.as_decimal())
+        self.cell
+            .and_then(|c| c.value)
+            .map_or(Decimal::ZERO, |v| v.as_decimal())
     }
     fn printed(&self) -> String {
         match self.cell {
@@ -31,12 +33,16 @@ impl Term<'_> {
     }
     /// Whether the cell was found and printed blank or with a dash.
     fn blank(&self) -> bool {
-        self.cell.is_some_and(|c| c.value.is_none() && c.raw.is_some())
+        self.cell
+            .is_some_and(|c| c.value.is_none() && c.raw.is_some())
     }
 }
 
 fn term<'a>(table: &'a Table, tkey: &str, row: &str, col: &str) -> Term<'a> {
-    Term { key: format!("{tkey}.{row}.{col}"), cell: table.row(row).and_then(|r| r.cell(col)) }
+    Term {
+        key: format!("{tkey}.{row}.{col}"),
+        cell: table.row(row).and_then(|r| r.cell(col)),
+    }
 }
 
 /// Checks `lhs = rhs` and reports a break. Skipped when a term could not be read
@@ -51,16 +57,32 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
     if l == r {
         return;
     }
-    let show = |ts: &[Term]| ts.iter().map(|t| format!("{} ({})", short(&t.key), t.printed())).collect::<Vec<_>>().join(" + ");
-    let blanks: Vec<&str> = all.iter().filter(|t| t.blank()).map(|t| short(&t.key)).collect();
+    let show = |ts: &[Term]| {
+        ts.iter()
+            .map(|t| format!("{} ({})", short(&t.key), t.printed()))
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let blanks: Vec<&str> = all
+        .iter()
+        .filter(|t| t.blank())
+        .map(|t| short(&t.key))
+        .collect();
     let (code, extra) = if blanks.is_empty() {
         (Code::SumMismatch, String::new())
     } else {
-        (Code::SumMissingValue, format!("; blank cells counted as 0: {}", blanks.join(", ")))
+        (
+            Code::SumMissingValue,
+            format!("; blank cells counted as 0: {}", blanks.join(", ")),
+        )
     };
     out.push(
-        Diagnostic::new(code, Severity::Warning, format!("{what}: {} = {l} but {} = {r}{extra}", show(lhs), show(rhs)))
-            .with_cells(all.iter().map(|t| t.key.clone())),
+        Diagnostic::new(
+            code,
+            Severity::Warning,
+            format!("{what}: {} = {l} but {} = {r}{extra}", show(lhs), show(rhs)),
+        )
+        .with_cells(all.iter().map(|t| t.key.clone())),
     );
 }
 
@@ -72,8 +94,23 @@ fn short(key: &str) -> &str {
     }
 }
 
-const APPLICANTS: [&str; 6] = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org"];
-const COLUMNS: [&str; 7] = ["natural_person", "commercial", "research", "social_welfare", "legal_service", "other_org", "total"];
+const APPLICANTS: [&str; 6] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+];
+const COLUMNS: [&str; 7] = [
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+];
 const NOT_RESULTS: [&str; 4] = ["new_received", "carried_over", "total", "carried_forward"];
 
 /// Runs every check and appends the diagnostics to the report.
@@ -85,26 +122,61 @@ pub fn check(report: &mut Report) {
     for c in COLUMNS {
         identity(
             &format!("table 三 column {c}: new_received + carried_over vs total + carried_forward"),
-            &[term(apps, t, "new_received", c), term(apps, t, "carried_over", c)],
-            &[term(apps, t, "total", c), term(apps, t, "carried_forward", c)],
+            &[
+                term(apps, t, "new_received", c),
+                term(apps, t, "carried_over", c),
+            ],
+            &[
+                term(apps, t, "total", c),
+                term(apps, t, "carried_forward", c),
+            ],
             &mut out,
         );
     }
     // identity 2, per row
     for row in &apps.rows {
-        let parts: Vec<Term> = APPLICANTS.iter().map(|c| term(apps, t, row.key, c)).collect();
-        identity(&format!("table 三 row {}: sum of applicant columns vs total", row.key), &parts, &[term(apps, t, row.key, "total")], &mut out);
+        let parts: Vec<Term> = APPLICANTS
+            .iter()
+            .map(|c| term(apps, t, row.key, c))
+            .collect();
+        identity(
+            &format!(
+                "table 三 row {}: sum of applicant columns vs total",
+                row.key
+            ),
+            &parts,
+            &[term(apps, t, row.key, "total")],
+            &mut out,
+        );
     }
     // identity 3, per column
     for c in COLUMNS {
-        let parts: Vec<Term> = apps.rows.iter().filter(|r| !NOT_RESULTS.contains(&r.key)).map(|r| term(apps, t, r.key, c)).collect();
-        identity(&format!("table 三 column {c}: sum of result rows vs total row"), &parts, &[term(apps, t, "total", c)], &mut out);
+        let parts: Vec<Term> = apps
+            .rows
+            .iter()
+            .filter(|r| !NOT_RESULTS.contains(&r.key))
+            .map(|r| term(apps, t, r.key, c))
+            .collect();
+        identity(
+            &format!("table 三 column {c}: sum of result rows vs total row"),
+            &parts,
+            &[term(apps, t, "total", c)],
+            &mut out,
+        );
     }
     // identity 4, per group
     let rl = &report.tables.review_litigation;
     for g in ["review", "direct_suit", "post_review_suit"] {
-        let parts: Vec<Term> = ["upheld", "corrected", "other", "pending"].iter().map(|c| term(rl, "review_litigation", g, c)).collect();
-        identity(&format!("table 四 {g}: upheld + corrected + other + pending vs total"), &parts, &[term(rl, "review_litigation", g, "total")], &mut out);
+        let parts: Vec<Term> = ["upheld", "corrected", "other", "pending"]
+            .iter()
+            .map(|c| term(rl, "review_litigation", g, c))
+            .collect();
+        identity(
+            &format!("table 四 {g}: upheld + corrected + other + pending vs total"),
+            &parts,
+            &[term(rl, "review_litigation", g, "total")],
+            &mut out,
+        );
     }
     report.diagnostics.extend(out);
 }

@@ -38,6 +38,7 @@
 pub mod check;
 pub mod diagnostic;
 pub mod error;
+pub mod export;
 pub mod extract;
 pub mod normalize;
 pub mod options;
@@ -49,7 +50,10 @@ pub mod source;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, Result};
 pub use options::Options;
-pub use report::{Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables, TemplateVersion};
+pub use report::{
+    Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables,
+    TemplateVersion,
+};
 pub use source::{Location, Span};
 
 use std::path::Path;
@@ -62,15 +66,31 @@ pub fn parse_path(path: impl AsRef<Path>) -> Result<Report> {
 /// Parses a report file with options.
 pub fn parse_path_with(path: impl AsRef<Path>, opts: &Options) -> Result<Report> {
     let path = path.as_ref();
-    let meta = std::fs::metadata(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let meta = std::fs::metadata(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     if meta.len() > opts.max_input_bytes as u64 {
-        return Err(Error::Limit(format!("{} is {} bytes, more than max_input_bytes = {}", path.display(), meta.len(), opts.max_input_bytes)));
+        return Err(Error::Limit(format!(
+            "{} is {} bytes, more than max_input_bytes = {}",
+            path.display(),
+            meta.len(),
+            opts.max_input_bytes
+        )));
     }
-    let bytes = std::fs::read(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_owned(),
+        source,
+    })?;
     let mut opts = opts.clone();
     if opts.format.is_none() {
-        let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
-        if matches!(ext.as_deref(), Some("md" | "markdown")) && extract::sniff(&bytes) == InputFormat::Text {
+        let ext = path
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        if matches!(ext.as_deref(), Some("md" | "markdown"))
+            && extract::sniff(&bytes) == InputFormat::Text
+        {
             opts.format = Some(InputFormat::Markdown);
         }
     }
@@ -85,7 +105,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Report> {
 /// Parses a report from bytes with options.
 pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
     let extracted = extract::extract(bytes, opts)?;
-    let doc = normalize::normalize(&extracted.lines);
+    let doc = normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown);
     let parsed = parse::parse(&doc);
     if !parsed.looks_like_report {
         return Err(Error::NotAReport);
@@ -111,5 +131,8 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
 
 /// Parses report text.
 pub fn parse_str(text: &str) -> Result<Report> {
-    parse_bytes_with(text.as_bytes(), &Options::default().with_format(InputFormat::Text))
+    parse_bytes_with(
+        text.as_bytes(),
+        &Options::default().with_format(InputFormat::Text),
+    )
 }

@@ -142,13 +142,20 @@ impl Row {
         Row {
             key: spec.key,
             label: None,
-            cells: spec.columns.iter().map(|c| (c.key, Cell::default())).collect(),
+            cells: spec
+                .columns
+                .iter()
+                .map(|c| (c.key, Cell::default()))
+                .collect(),
         }
     }
 
     /// The cell of a column.
     pub fn cell(&self, column: &str) -> Option<&Cell> {
-        self.cells.iter().find(|(k, _)| *k == column).map(|(_, c)| c)
+        self.cells
+            .iter()
+            .find(|(k, _)| *k == column)
+            .map(|(_, c)| c)
     }
 }
 
@@ -184,7 +191,11 @@ impl Table {
     /// Builds an empty table holding the rows of `specs` that belong to `version`.
     pub fn for_version(specs: &[RowSpec], keep: impl Fn(Versions) -> bool) -> Table {
         Table {
-            rows: specs.iter().filter(|s| keep(s.versions)).map(Row::from_spec).collect(),
+            rows: specs
+                .iter()
+                .filter(|s| keep(s.versions))
+                .map(Row::from_spec)
+                .collect(),
         }
     }
 }
@@ -337,6 +348,9 @@ impl Report {
 
     /// Number of diagnostics at warning or error severity.
     pub fn problem_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity >= Severity::Warning).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity >= Severity::Warning)
+            .count()
     }
 }

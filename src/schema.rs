@@ -65,12 +65,36 @@ pub struct SectionSpec {
 
 /// The six sections in template order.
 pub const SECTIONS: [SectionSpec; 6] = [
-    SectionSpec { key: "overview", numeral: "一", heading: "总体情况" },
-    SectionSpec { key: "active_disclosure", numeral: "二", heading: "主动公开政府信息情况" },
-    SectionSpec { key: "applications", numeral: "三", heading: "收到和处理政府信息公开申请情况" },
-    SectionSpec { key: "review_litigation", numeral: "四", heading: "政府信息公开行政复议、行政诉讼情况" },
-    SectionSpec { key: "problems", numeral: "五", heading: "存在的主要问题及改进情况" },
-    SectionSpec { key: "other_matters", numeral: "六", heading: "其他需要报告的事项" },
+    SectionSpec {
+        key: "overview",
+        numeral: "一",
+        heading: "总体情况",
+    },
+    SectionSpec {
+        key: "active_disclosure",
+        numeral: "二",
+        heading: "主动公开政府信息情况",
+    },
+    SectionSpec {
+        key: "applications",
+        numeral: "三",
+        heading: "收到和处理政府信息公开申请情况",
+    },
+    SectionSpec {
+        key: "review_litigation",
+        numeral: "四",
+        heading: "政府信息公开行政复议、行政诉讼情况",
+    },
+    SectionSpec {
+        key: "problems",
+        numeral: "五",
+        heading: "存在的主要问题及改进情况",
+    },
+    SectionSpec {
+        key: "other_matters",
+        numeral: "六",
+        heading: "其他需要报告的事项",
+    },
 ];
 
 const fn col(key: &'static str, label: &'static str, kind: ValueKind) -> ColumnSpec {
@@ -112,25 +136,67 @@ const fn row(
     columns: &'static [ColumnSpec],
     versions: Versions,
 ) -> RowSpec {
-    RowSpec { key, label, aliases, columns, versions }
+    RowSpec {
+        key,
+        label,
+        aliases,
+        columns,
+        versions,
+    }
 }
 
 /// Table 二 (`active_disclosure`), rows of both versions in TEMPLATE.md order (v2021 first).
 pub const ACTIVE_DISCLOSURE: &[RowSpec] = &[
     row("rules", "规章", &[], AD21_DOCS, Versions::V2021),
-    row("normative_documents", "行政规范性文件", &["规范性文件"], AD21_DOCS, Versions::V2021),
-    row("licensing", "行政许可", &[], AD21_DECISIONS, Versions::V2021),
-    row("punishment", "行政处罚", &[], AD21_DECISIONS, Versions::V2021),
+    row(
+        "normative_documents",
+        "行政规范性文件",
+        &["规范性文件"],
+        AD21_DOCS,
+        Versions::V2021,
+    ),
+    row(
+        "licensing",
+        "行政许可",
+        &[],
+        AD21_DECISIONS,
+        Versions::V2021,
+    ),
+    row(
+        "punishment",
+        "行政处罚",
+        &[],
+        AD21_DECISIONS,
+        Versions::V2021,
+    ),
     row("coercion", "行政强制", &[], AD21_DECISIONS, Versions::V2021),
     row("fees", "行政事业性收费", &[], AD21_FEES, Versions::V2021),
     row("rules", "规章", &[], AD19_DOCS, Versions::V2019),
-    row("normative_documents", "规范性文件", &[], AD19_DOCS, Versions::V2019),
+    row(
+        "normative_documents",
+        "规范性文件",
+        &[],
+        AD19_DOCS,
+        Versions::V2019,
+    ),
     row("licensing", "行政许可", &[], AD19_ITEMS, Versions::V2019),
-    row("other_services", "其他对外管理服务事项", &[], AD19_ITEMS, Versions::V2019),
+    row(
+        "other_services",
+        "其他对外管理服务事项",
+        &[],
+        AD19_ITEMS,
+        Versions::V2019,
+    ),
     row("punishment", "行政处罚", &[], AD19_ITEMS, Versions::V2019),
     row("coercion", "行政强制", &[], AD19_ITEMS, Versions::V2019),
     row("fees", "行政事业性收费", &[], AD19_FEES, Versions::V2019),
-    row("procurement", "政府集中采购", &[], AD19_PROCUREMENT, Versions::V2019),
+    row(
+        "procurement",
+        "政府集中采购",
+        &[],
+        AD19_PROCUREMENT,
+        Versions::V2019,
+    ),
 ];
 
 /// The seven applicant columns of table 三.
@@ -144,32 +210,123 @@ pub const APPLICANT_COLUMNS: &[ColumnSpec] = &[
     col("total", "总计", Count),
 ];
 
-const fn app(key: &'static str, label: &'static str, aliases: &'static [&'static str], versions: Versions) -> RowSpec {
-    RowSpec { key, label, aliases, columns: APPLICANT_COLUMNS, versions }
+const fn app(
+    key: &'static str,
+    label: &'static str,
+    aliases: &'static [&'static str],
+    versions: Versions,
+) -> RowSpec {
+    RowSpec {
+        key,
+        label,
+        aliases,
+        columns: APPLICANT_COLUMNS,
+        versions,
+    }
 }
 
 /// Table 三 (`applications`), rows of both versions in template order.
 pub const APPLICATIONS: &[RowSpec] = &[
-    app("new_received", "本年新收政府信息公开申请数量", &[], Versions::Both),
-    app("carried_over", "上年结转政府信息公开申请数量", &[], Versions::Both),
+    app(
+        "new_received",
+        "本年新收政府信息公开申请数量",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "carried_over",
+        "上年结转政府信息公开申请数量",
+        &[],
+        Versions::Both,
+    ),
     app("granted", "予以公开", &[], Versions::Both),
-    app("partially_granted", "部分公开（区分处理的，只计这一情形，不计其他情形）", &["部分公开"], Versions::Both),
+    app(
+        "partially_granted",
+        "部分公开（区分处理的，只计这一情形，不计其他情形）",
+        &["部分公开"],
+        Versions::Both,
+    ),
     app("denied_state_secret", "属于国家秘密", &[], Versions::Both),
-    app("denied_law_prohibited", "其他法律行政法规禁止公开", &[], Versions::Both),
-    app("denied_security_stability", "危及“三安全一稳定”", &["危及三安全一稳定"], Versions::Both),
-    app("denied_third_party", "保护第三方合法权益", &[], Versions::Both),
-    app("denied_internal_affairs", "属于三类内部事务信息", &[], Versions::Both),
-    app("denied_process_info", "属于四类过程性信息", &[], Versions::Both),
-    app("denied_enforcement_file", "属于行政执法案卷", &[], Versions::Both),
+    app(
+        "denied_law_prohibited",
+        "其他法律行政法规禁止公开",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "denied_security_stability",
+        "危及“三安全一稳定”",
+        &["危及三安全一稳定"],
+        Versions::Both,
+    ),
+    app(
+        "denied_third_party",
+        "保护第三方合法权益",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "denied_internal_affairs",
+        "属于三类内部事务信息",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "denied_process_info",
+        "属于四类过程性信息",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "denied_enforcement_file",
+        "属于行政执法案卷",
+        &[],
+        Versions::Both,
+    ),
     app("denied_inquiry", "属于行政查询事项", &[], Versions::Both),
-    app("unable_not_held", "本机关不掌握相关政府信息", &[], Versions::Both),
-    app("unable_needs_creation", "没有现成信息需要另行制作", &[], Versions::Both),
-    app("unable_unclear", "补正后申请内容仍不明确", &[], Versions::Both),
-    app("rejected_petition", "信访举报投诉类申请", &[], Versions::Both),
+    app(
+        "unable_not_held",
+        "本机关不掌握相关政府信息",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "unable_needs_creation",
+        "没有现成信息需要另行制作",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "unable_unclear",
+        "补正后申请内容仍不明确",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "rejected_petition",
+        "信访举报投诉类申请",
+        &[],
+        Versions::Both,
+    ),
     app("rejected_repeated", "重复申请", &[], Versions::Both),
-    app("rejected_publication", "要求提供公开出版物", &[], Versions::Both),
-    app("rejected_excessive", "无正当理由大量反复申请", &[], Versions::Both),
-    app("rejected_reconfirm", "要求行政机关确认或重新出具已获取信息", &[], Versions::Both),
+    app(
+        "rejected_publication",
+        "要求提供公开出版物",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "rejected_excessive",
+        "无正当理由大量反复申请",
+        &[],
+        Versions::Both,
+    ),
+    app(
+        "rejected_reconfirm",
+        "要求行政机关确认或重新出具已获取信息",
+        &[],
+        Versions::Both,
+    ),
     app(
         "other_no_correction",
         "申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
@@ -200,8 +357,20 @@ pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
 /// Table 四 (`review_litigation`): one row of three groups; each group is a "row" here.
 pub const REVIEW_LITIGATION: &[RowSpec] = &[
     row("review", "行政复议", &[], REVIEW_COLUMNS, Versions::Both),
-    row("direct_suit", "未经复议直接起诉", &[], REVIEW_COLUMNS, Versions::Both),
-    row("post_review_suit", "复议后起诉", &[], REVIEW_COLUMNS, Versions::Both),
+    row(
+        "direct_suit",
+        "未经复议直接起诉",
+        &[],
+        REVIEW_COLUMNS,
+        Versions::Both,
+    ),
+    row(
+        "post_review_suit",
+        "复议后起诉",
+        &[],
+        REVIEW_COLUMNS,
+        Versions::Both,
+    ),
 ];
 
 /// A table of the template.
@@ -217,9 +386,21 @@ pub struct TableSpec {
 
 /// The three tables in template order.
 pub const TABLES: [TableSpec; 3] = [
-    TableSpec { key: "active_disclosure", numeral: "二", rows: ACTIVE_DISCLOSURE },
-    TableSpec { key: "applications", numeral: "三", rows: APPLICATIONS },
-    TableSpec { key: "review_litigation", numeral: "四", rows: REVIEW_LITIGATION },
+    TableSpec {
+        key: "active_disclosure",
+        numeral: "二",
+        rows: ACTIVE_DISCLOSURE,
+    },
+    TableSpec {
+        key: "applications",
+        numeral: "三",
+        rows: APPLICATIONS,
+    },
+    TableSpec {
+        key: "review_litigation",
+        numeral: "四",
+        rows: REVIEW_LITIGATION,
+    },
 ];
 
 /// One canonical cell of the template.
@@ -282,10 +463,27 @@ mod tests {
         let cells = all_cells();
         // table 二: v2021 3+3+1+1+1+1 = 10; v2019 3+3+3+3+3+3+2+2 = 23 minus the keys shared
         // with v2021 (licensing.decisions, punishment.decisions, coercion.decisions, licensing etc.) = 19
-        assert_eq!(cells.iter().filter(|c| c.table == "active_disclosure").count(), 29);
+        assert_eq!(
+            cells
+                .iter()
+                .filter(|c| c.table == "active_disclosure")
+                .count(),
+            29
+        );
         // table 三: 26 distinct rows x 7
-        assert_eq!(cells.iter().filter(|c| c.table == "applications").count(), 26 * 7);
-        assert_eq!(cells.iter().filter(|c| c.table == "review_litigation").count(), 15);
-        assert!(cells.iter().any(|c| c.key == "review_litigation.post_review_suit.pending"));
+        assert_eq!(
+            cells.iter().filter(|c| c.table == "applications").count(),
+            26 * 7
+        );
+        assert_eq!(
+            cells
+                .iter()
+                .filter(|c| c.table == "review_litigation")
+                .count(),
+            15
+        );
+        assert!(cells
+            .iter()
+            .any(|c| c.key == "review_litigation.post_review_suit.pending"));
     }
 }

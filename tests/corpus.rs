@@ -22,7 +22,8 @@ fn inputs(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
         .filter(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
             (name.starts_with("source") || name.starts_with("rendered"))
-                && p.extension().is_some_and(|e| exts.contains(&e.to_string_lossy().as_ref()))
+                && p.extension()
+                    .is_some_and(|e| exts.contains(&e.to_string_lossy().as_ref()))
         })
         .collect();
     v.sort();
@@ -36,9 +37,16 @@ struct Outcome {
 }
 
 fn compare(report: &Report, expected: &serde_json::Map<String, Value>) -> Outcome {
-    let mut o = Outcome { right: 0, null_warned: 0, failures: Vec::new() };
+    let mut o = Outcome {
+        right: 0,
+        null_warned: 0,
+        failures: Vec::new(),
+    };
     let warned = |key: &str| {
-        report.diagnostics.iter().any(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
     };
     for (key, want) in expected {
         let got = report.cell(key);
@@ -52,7 +60,11 @@ fn compare(report: &Report, expected: &serde_json::Map<String, Value>) -> Outcom
                 "{key}: expected {want}, got {} (raw {:?}){}",
                 got_v.map_or("null".to_string(), |g| g.to_string()),
                 got.and_then(|c| c.raw.clone()),
-                if got.is_none() { " [key absent from report]" } else { "" }
+                if got.is_none() {
+                    " [key absent from report]"
+                } else {
+                    ""
+                }
             )),
         }
     }
@@ -61,8 +73,19 @@ fn compare(report: &Report, expected: &serde_json::Map<String, Value>) -> Outcom
 
 fn check_arith(report: &Report, meta: &Value) -> Vec<String> {
     let mut fails = Vec::new();
-    let breaks: Vec<String> = meta["arith_breaks"].as_array().map(|a| a.iter().filter_map(|b| b.as_str().map(str::to_owned)).collect()).unwrap_or_default();
-    let arith: Vec<_> = report.diagnostics.iter().filter(|d| d.code.is_arithmetic()).collect();
+    let breaks: Vec<String> = meta["arith_breaks"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let arith: Vec<_> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.is_arithmetic())
+        .collect();
     if breaks.is_empty() {
         for d in &arith {
             fails.push(format!("unexpected arithmetic warning: {d}"));
@@ -71,7 +94,11 @@ fn check_arith(report: &Report, meta: &Value) -> Vec<String> {
     for b in &breaks {
         // "T3 row granted: ..." / "T3 col total: ..." name the row or column involved
         let mut words = b.split_whitespace();
-        let (_t, kind, name) = (words.next(), words.next().unwrap_or(""), words.next().unwrap_or("").trim_end_matches(':'));
+        let (_t, kind, name) = (
+            words.next(),
+            words.next().unwrap_or(""),
+            words.next().unwrap_or("").trim_end_matches(':'),
+        );
         let found = arith.iter().any(|d| {
             d.cells.iter().any(|c| match kind {
                 "row" => c.split('.').nth(1) == Some(name),
@@ -90,15 +117,26 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
     let mut total_null = 0;
     let mut files = 0;
     let mut failures = Vec::new();
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir()).unwrap().map(|e| e.unwrap().path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in dirs {
-        let expected: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap()).unwrap();
-        let meta: Value = serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
+        let expected: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
+                .unwrap();
+        let meta: Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
         let expected = expected.as_object().unwrap();
         for input in inputs(&dir, exts) {
             files += 1;
-            let name = format!("{}/{}", dir.file_name().unwrap().to_string_lossy(), input.file_name().unwrap().to_string_lossy());
+            let name = format!(
+                "{}/{}",
+                dir.file_name().unwrap().to_string_lossy(),
+                input.file_name().unwrap().to_string_lossy()
+            );
             let report = match ogi_report::parse_path(&input) {
                 Ok(r) => r,
                 Err(e) => {
@@ -109,7 +147,12 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
             let o = compare(&report, expected);
             total_right += o.right;
             total_null += o.null_warned;
-            eprintln!("{name}: {} right, {} null with a warning, {} wrong", o.right, o.null_warned, o.failures.len());
+            eprintln!(
+                "{name}: {} right, {} null with a warning, {} wrong",
+                o.right,
+                o.null_warned,
+                o.failures.len()
+            );
             for f in o.failures {
                 failures.push(format!("{name}: {f}"));
             }
@@ -124,7 +167,15 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
 #[test]
 fn text_and_markdown_sources_match_expected() {
     let (files, right, nulls, failures) = run(&["txt", "md"]);
-    eprintln!("{files} files: {right} cells right, {nulls} null with a warning, {} failures", failures.len());
+    eprintln!(
+        "{files} files: {right} cells right, {nulls} null with a warning, {} failures",
+        failures.len()
+    );
     assert!(files >= 9, "corpus text sources missing");
-    assert!(failures.is_empty(), "{} failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

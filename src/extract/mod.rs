@@ -4,8 +4,8 @@
 //! PDF tables) come as markdown pipe rows, `| label | 0 |  | 3 |`, one entry per cell, blank
 //! cells kept, so later stages read every format the same way.
 
-pub mod text;
 pub mod pdf;
+pub mod text;
 
 use crate::diagnostic::Diagnostic;
 use crate::error::{Error, Result};
@@ -44,7 +44,16 @@ pub fn sniff(bytes: &[u8]) -> InputFormat {
     }
     let lower: Vec<u8> = head.iter().map(u8::to_ascii_lowercase).collect();
     let trimmed = trim_start(&lower);
-    let html_marks: [&[u8]; 8] = [b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<div", b"<p", b"<table"];
+    let html_marks: [&[u8]; 8] = [
+        b"<!doctype html",
+        b"<html",
+        b"<head",
+        b"<body",
+        b"<meta",
+        b"<div",
+        b"<p",
+        b"<table",
+    ];
     if html_marks.iter().any(|m| trimmed.starts_with(m)) || find(&lower, b"<html").is_some() {
         return InputFormat::Html;
     }
@@ -82,6 +91,8 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     match format {
         InputFormat::Pdf => pdf::extract(bytes, opts),
         InputFormat::Docx => Err(Error::Unsupported("DOCX input is not supported yet".into())),
-        InputFormat::Text | InputFormat::Markdown | InputFormat::Html => text::extract(bytes, format, opts),
+        InputFormat::Text | InputFormat::Markdown | InputFormat::Html => {
+            text::extract(bytes, format, opts)
+        }
     }
 }

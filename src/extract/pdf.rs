@@ -21,7 +21,10 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
             if msg.to_lowercase().contains("encrypt") {
                 return Err(Error::Encrypted);
             }
-            return Err(Error::Damaged { format: "pdf", reason: msg });
+            return Err(Error::Damaged {
+                format: "pdf",
+                reason: msg,
+            });
         }
         Err(_) => {
             return Err(Error::Damaged {

@@ -49,7 +49,10 @@ pub fn lines_of(text: &str) -> Vec<Line> {
             text: body.to_owned(),
             origin: Location {
                 line: u32::try_from(i + 1).ok(),
-                span: Some(Span { start, end: start + body.len() }),
+                span: Some(Span {
+                    start,
+                    end: start + body.len(),
+                }),
                 ..Location::default()
             },
         });
@@ -79,5 +82,9 @@ pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extr
     } else {
         format
     };
-    Ok(Extracted { format, lines: lines_of(&text), diagnostics })
+    Ok(Extracted {
+        format,
+        lines: lines_of(&text),
+        diagnostics,
+    })
 }

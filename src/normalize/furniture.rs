@@ -10,11 +10,13 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
     .expect("static regex")
 });
 
-static MD_SEPARATOR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$").expect("static regex"));
+static MD_SEPARATOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$").expect("static regex")
+});
 
-static MARKUP_COMMENT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"<!--.*?-->|<!\[(?:if|endif)[^\]]*\]>|-->").expect("static regex"));
+static MARKUP_COMMENT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"<!--.*?-->|<!\[(?:if|endif)[^\]]*\]>|-->").expect("static regex")
+});
 
 /// Whether a (folded) line is page furniture to drop: a page number alone on its line
 /// (`- 4 -`, `第4页`, `第 4 页 共 5 页`, `4/5`) or a markdown table separator row.
@@ -50,6 +52,9 @@ mod tests {
 
     #[test]
     fn word_comments_are_removed() {
-        assert_eq!(strip_markup_comments("<!--[if !supportLists]-->(三)<!--[endif]-->主要"), "(三)主要");
+        assert_eq!(
+            strip_markup_comments("<!--[if !supportLists]-->(三)<!--[endif]-->主要"),
+            "(三)主要"
+        );
     }
 }

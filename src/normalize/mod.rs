@@ -31,6 +31,9 @@ pub struct NormDoc {
     pub text: String,
     /// The kept lines, in order.
     pub lines: Vec<NormLine>,
+    /// Whether pipe rows come from a markdown conversion, whose converters pad rows with
+    /// empty cells: a blank last cell there may be an artefact, not a printed blank.
+    pub markdown: bool,
 }
 
 impl NormDoc {
@@ -45,13 +48,18 @@ impl NormDoc {
 
     /// The origin of the line holding byte `pos`.
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
-        self.line_index(pos).and_then(|i| self.lines.get(i)).map(|l| l.origin.clone())
+        self.line_index(pos)
+            .and_then(|i| self.lines.get(i))
+            .map(|l| l.origin.clone())
     }
 }
 
 /// Normalises extracted lines.
-pub fn normalize(lines: &[Line]) -> NormDoc {
-    let mut doc = NormDoc::default();
+pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
+    let mut doc = NormDoc {
+        markdown,
+        ..NormDoc::default()
+    };
     for line in lines {
         let folded = width::fold(&furniture::strip_markup_comments(&line.text));
         if furniture::is_furniture(&folded) {
@@ -63,7 +71,12 @@ pub fn normalize(lines: &[Line]) -> NormDoc {
         let start = doc.text.len();
         doc.text.push_str(&folded);
         let pipe = folded.trim_start().starts_with('|');
-        doc.lines.push(NormLine { start, end: doc.text.len(), origin: line.origin.clone(), pipe });
+        doc.lines.push(NormLine {
+            start,
+            end: doc.text.len(),
+            origin: line.origin.clone(),
+            pipe,
+        });
     }
     doc
 }

@@ -3,7 +3,10 @@
 /// Characters that end a paragraph line when they end it.
 fn ends_paragraph(line: &str) -> bool {
     let t = line.trim_end();
-    matches!(t.chars().last(), Some('。' | '：' | ':' | '！' | '？' | '；' | '!' | '?' | ';' | '|' | ')' | '）'))
+    matches!(
+        t.chars().last(),
+        Some('。' | '：' | ':' | '！' | '？' | '；' | '!' | '?' | ';' | '|' | ')' | '）')
+    )
 }
 
 fn is_cjk(c: char) -> bool {
@@ -65,7 +68,10 @@ mod tests {
     #[test]
     fn joins_mid_word_wraps_and_blank_lines_inside_paragraphs() {
         let t = "区司法局认真贯彻落实\n\n政务公开工作相关文件要求。\n二、主动公开";
-        assert_eq!(repair(t), "区司法局认真贯彻落实政务公开工作相关文件要求。\n二、主动公开");
+        assert_eq!(
+            repair(t),
+            "区司法局认真贯彻落实政务公开工作相关文件要求。\n二、主动公开"
+        );
     }
 
     #[test]

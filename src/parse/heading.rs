@@ -20,7 +20,7 @@ pub struct Heading {
 
 /// Numbering before a section title: `二、`, `2.`, `（二）` is a sub-item and does not count.
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:^|[\s。;；:：>)\]】#*])[ \t]*([一二三四五六七八九十]{1,2}|\d{1,2})[ \t]*[、.．][ \t]*").expect("static regex")
+    Regex::new(r"(?:([一二三四五六七八九十]{1,2})|(?:^|[\s。;；:：>)\]】#*])[ \t]*(\d{1,2}))[ \t]*[、.．][ \t]*").expect("static regex")
 });
 
 /// Title patterns per section, matched on the white-space-free text after the numbering.
@@ -40,7 +40,9 @@ static TITLES: LazyLock<[Regex; 6]> = LazyLock::new(|| {
 pub fn candidates(text: &str) -> Vec<Heading> {
     let mut out = Vec::new();
     for m in NUMBERING.captures_iter(text) {
-        let (Some(whole), Some(num)) = (m.get(0), m.get(1)) else { continue };
+        let (Some(whole), Some(num)) = (m.get(0), m.get(1).or_else(|| m.get(2))) else {
+            continue;
+        };
         let after = whole.end();
         // the next few dozen characters without white space, with a map back to bytes
         let mut compact = String::new();
@@ -63,7 +65,15 @@ pub fn candidates(text: &str) -> Vec<Heading> {
                 let nchars = compact[..t.end()].chars().count();
                 let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
                 let start = num.start();
-                out.push(Heading { section: s, start, end, printed: text[start..end].split_whitespace().collect::<Vec<_>>().join("") });
+                out.push(Heading {
+                    section: s,
+                    start,
+                    end,
+                    printed: text[start..end]
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(""),
+                });
                 break;
             }
         }
@@ -96,7 +106,11 @@ static TITLE_YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
 /// The report's title, organisation and year, read from the first lines.
 pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
     // the head of the document without white space, so a title wrapped mid-word is whole
-    let head: String = text.chars().filter(|c| !c.is_whitespace()).take(600).collect();
+    let head: String = text
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .take(600)
+        .collect();
     let clean_org = |s: &str| -> Option<String> {
         let s = s.rsplit([':', '：', '。']).next().unwrap_or(s);
         let s = s.trim_start_matches(|c: char| !super::labels::is_ideograph(c));
@@ -104,7 +118,10 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
     };
     let year_ok = |y: i32| (2000..=2100).contains(&y);
     if let Some(c) = TITLE_ORG_FIRST.captures(&head) {
-        let year = c.get(2).and_then(|m| m.as_str().parse::<i32>().ok()).filter(|y| year_ok(*y));
+        let year = c
+            .get(2)
+            .and_then(|m| m.as_str().parse::<i32>().ok())
+            .filter(|y| year_ok(*y));
         let org = c.get(1).and_then(|m| clean_org(m.as_str()));
         if org.is_some() && year.is_some() {
             let t = c.get(0).map(|m| m.as_str().to_owned());
@@ -113,7 +130,10 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
         }
     }
     if let Some(c) = TITLE_YEAR_FIRST.captures(&head) {
-        let year = c.get(1).and_then(|m| m.as_str().parse::<i32>().ok()).filter(|y| year_ok(*y));
+        let year = c
+            .get(1)
+            .and_then(|m| m.as_str().parse::<i32>().ok())
+            .filter(|y| year_ok(*y));
         let org = c.get(2).and_then(|m| clean_org(m.as_str()));
         return (c.get(0).map(|m| m.as_str().to_owned()), org, year);
     }
@@ -129,7 +149,10 @@ mod tests {
         let t = "前言。一、总体情况2021年，我区……。二、主动公开政府信息情况 第二十条 三、收到和处理政府信息公开申请情况 四、政府信息公开行政复议、行政\n诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项 无";
         let s = find_sections(t);
         assert!(s.iter().all(Option::is_some), "{s:?}");
-        assert_eq!(s[3].as_ref().map(|h| h.printed.as_str()), Some("四、政府信息公开行政复议、行政诉讼"));
+        assert_eq!(
+            s[3].as_ref().map(|h| h.printed.as_str()),
+            Some("四、政府信息公开行政复议、行政诉讼")
+        );
     }
 
     #[test]

@@ -9,7 +9,11 @@ use crate::normalize::width;
 
 /// Characters left out of the compact stream.
 fn skipped(c: char) -> bool {
-    c.is_whitespace() || matches!(c, '|' | '#' | '*' | '`' | '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' | '『' | '』')
+    c.is_whitespace()
+        || matches!(
+            c,
+            '|' | '#' | '*' | '`' | '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' | '『' | '』'
+        )
 }
 
 /// The text of a byte range without white space, each char with its byte offset.
@@ -26,7 +30,10 @@ pub struct Compact {
 impl Compact {
     /// Builds the compact stream of `text[range]`.
     pub fn new(text: &str, start: usize, end: usize) -> Compact {
-        let mut c = Compact { end_offset: end, ..Compact::default() };
+        let mut c = Compact {
+            end_offset: end,
+            ..Compact::default()
+        };
         if let Some(slice) = text.get(start..end) {
             for (i, ch) in slice.char_indices() {
                 if !skipped(ch) {
@@ -45,7 +52,10 @@ impl Compact {
 
     /// Byte offset just past compact char `i - 1` (i.e. the end of a match ending before `i`).
     pub fn byte_end(&self, i: usize) -> usize {
-        match i.checked_sub(1).and_then(|j| self.offsets.get(j).map(|o| (j, *o))) {
+        match i
+            .checked_sub(1)
+            .and_then(|j| self.offsets.get(j).map(|o| (j, *o)))
+        {
             Some((j, o)) => o + self.chars.get(j).map_or(1, |c| c.len_utf8()),
             None => self.byte(0),
         }
@@ -64,7 +74,10 @@ impl Pattern {
     /// Prepares `label`: folds width, drops skipped chars, and sets the tolerance:
     /// none up to 4 chars, 1 up to 8, then a quarter of the length.
     pub fn new(label: &str) -> Pattern {
-        let chars: Vec<char> = width::fold(label).chars().filter(|c| !skipped(*c)).collect();
+        let chars: Vec<char> = width::fold(label)
+            .chars()
+            .filter(|c| !skipped(*c))
+            .collect();
         let n = chars.len();
         let max_edits = match n {
             0..=4 => 0,
@@ -132,7 +145,11 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
         std::mem::swap(&mut cost, &mut new_cost);
         std::mem::swap(&mut start, &mut new_start);
         if cost[m] <= p.max_edits {
-            raw.push(Hit { start: start[m], end: i + 1, edits: cost[m] });
+            raw.push(Hit {
+                start: start[m],
+                end: i + 1,
+                edits: cost[m],
+            });
         }
     }
     // Among overlapping candidates keep the fewest edits, then the longest.
@@ -157,6 +174,7 @@ mod tests {
     use super::*;
 
     fn hits(text: &str, label: &str) -> Vec<(String, usize)> {
+        let text = &width::fold(text);
         let c = Compact::new(text, 0, text.len());
         let p = Pattern::new(label);
         find_all(&c, &p, 0, c.chars.len())
@@ -167,8 +185,14 @@ mod tests {
 
     #[test]
     fn matches_across_wraps_and_typos() {
-        assert_eq!(hits("（三）不\n予公开", "（三）不予公开"), vec![("(三)不予公开".to_string(), 0)]);
-        assert_eq!(hits("2.其他法律行政止公开 0", "其他法律行政法规禁止公开"), vec![("其他法律行政止公开".to_string(), 3)]);
+        assert_eq!(
+            hits("（三）不\n予公开", "（三）不予公开"),
+            vec![("(三)不予公开".to_string(), 0)]
+        );
+        assert_eq!(
+            hits("2.其他法律行政止公开 0", "其他法律行政法规禁止公开"),
+            vec![("其他法律行政止公开".to_string(), 3)]
+        );
         assert!(hits("其他法律行政公开", "其他法律行政法规禁止公开").is_empty());
     }
 

@@ -42,8 +42,21 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-const V2021_MARKERS: &[&str] = &["本年制发件数", "本年废止件数", "现行有效件数", "本年收费金额"];
-const V2019_MARKERS: &[&str] = &["本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量", "其他对外管理服务事项", "政府集中采购", "采购总金额"];
+const V2021_MARKERS: &[&str] = &[
+    "本年制发件数",
+    "本年废止件数",
+    "现行有效件数",
+    "本年收费金额",
+];
+const V2019_MARKERS: &[&str] = &[
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "其他对外管理服务事项",
+    "政府集中采购",
+    "采购总金额",
+];
 
 fn count_markers(compact: &str, markers: &[&str]) -> usize {
     markers.iter().filter(|m| compact.contains(*m)).count()
@@ -71,24 +84,49 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         let spec = &SECTIONS[i];
         match h {
             Some(h) => {
-                let end = starts.iter().copied().find(|s| *s > h.start).unwrap_or(text.len());
+                let end = starts
+                    .iter()
+                    .copied()
+                    .find(|s| *s > h.start)
+                    .unwrap_or(text.len());
                 let body = text.get(h.end..end).unwrap_or("");
                 if let Some(slot) = sections.slot_mut(spec.key) {
-                    *slot = Some(Section { heading: h.printed.clone(), text: wrap::repair(body), location: doc.location_at(h.start) });
+                    *slot = Some(Section {
+                        heading: h.printed.clone(),
+                        text: wrap::repair(body),
+                        location: doc.location_at(h.start),
+                    });
                 }
             }
-            None => diags.push(
-                Diagnostic::new(Code::SectionMissing, Severity::Warning, format!("section {} ({}, {}) not found", spec.numeral, spec.key, spec.heading)),
-            ),
+            None => diags.push(Diagnostic::new(
+                Code::SectionMissing,
+                Severity::Warning,
+                format!(
+                    "section {} ({}, {}) not found",
+                    spec.numeral, spec.key, spec.heading
+                ),
+            )),
         }
     }
 
     // table areas: from a section's heading to the next heading found
-    let next_start = |after: usize| starts.iter().copied().find(|s| *s > after).unwrap_or(text.len());
+    let next_start = |after: usize| {
+        starts
+            .iter()
+            .copied()
+            .find(|s| *s > after)
+            .unwrap_or(text.len())
+    };
     let area_of = |i: usize, fallback_start: usize| -> Area {
         match &heads[i] {
-            Some(h) => Area { start: h.end, end: next_start(h.start) },
-            None => Area { start: fallback_start, end: text.len() },
+            Some(h) => Area {
+                start: h.end,
+                end: next_start(h.start),
+            },
+            None => Area {
+                start: fallback_start,
+                end: text.len(),
+            },
         }
     };
     let t2_area = area_of(1, heads[0].as_ref().map_or(0, |h| h.end));
@@ -96,11 +134,22 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let t4_area = area_of(3, heads[2].as_ref().map_or(0, |h| h.end));
 
     // table 二, version from its header words
-    let t2_compact: String = text[t2_area.start..t2_area.end].chars().filter(|c| !c.is_whitespace() && *c != '|').collect();
+    let t2_compact: String = text[t2_area.start..t2_area.end]
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '|')
+        .collect();
     let m21 = count_markers(&t2_compact, V2021_MARKERS);
     let m19 = count_markers(&t2_compact, V2019_MARKERS);
-    let (r21, d21) = table::read_rows(doc, t2_area, &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019));
-    let (r19, d19) = table::read_rows(doc, t2_area, &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021));
+    let (r21, d21) = table::read_rows(
+        doc,
+        t2_area,
+        &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019),
+    );
+    let (r19, d19) = table::read_rows(
+        doc,
+        t2_area,
+        &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021),
+    );
     let t2_version = if m21 > m19 {
         Some(TemplateVersion::V2021)
     } else if m19 > m21 {
@@ -112,20 +161,40 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     } else {
         Some(TemplateVersion::V2021)
     };
-    let (t2_reads, t2_diags) = if t2_version == Some(TemplateVersion::V2019) { (r19, d19) } else { (r21, d21) };
+    let (t2_reads, t2_diags) = if t2_version == Some(TemplateVersion::V2019) {
+        (r19, d19)
+    } else {
+        (r21, d21)
+    };
     diags.extend(t2_diags);
 
     // table 三: three （六） sub-rows (v2021) or one (v2019)
-    let (mut a21, e21) = table::read_rows(doc, t3_area, &specs(schema::APPLICATIONS, |v| v != Versions::V2019));
-    let (mut a19, e19) = table::read_rows(doc, t3_area, &specs(schema::APPLICATIONS, |v| v != Versions::V2021));
-    let has = |reads: &[RowRead], key: &str| reads.iter().any(|r| r.spec.key == key && r.label.is_some() && !r.readings.is_empty());
+    let (mut a21, e21) = table::read_rows(
+        doc,
+        t3_area,
+        &specs(schema::APPLICATIONS, |v| v != Versions::V2019),
+    );
+    let (mut a19, e19) = table::read_rows(
+        doc,
+        t3_area,
+        &specs(schema::APPLICATIONS, |v| v != Versions::V2021),
+    );
+    let has = |reads: &[RowRead], key: &str| {
+        reads
+            .iter()
+            .any(|r| r.spec.key == key && r.label.is_some() && !r.readings.is_empty())
+    };
     let sub_rows = has(&a21, "other_no_correction") || has(&a21, "other_unpaid_fee");
     let single = has(&a19, "other_handling");
     let t3_version = match (sub_rows, single) {
         (true, _) => Some(TemplateVersion::V2021),
         (false, true) => Some(TemplateVersion::V2019),
         _ if rows_with_values(&a21) == 0 => None,
-        _ => Some(if t2_version == Some(TemplateVersion::V2019) { TemplateVersion::V2019 } else { TemplateVersion::V2021 }),
+        _ => Some(if t2_version == Some(TemplateVersion::V2019) {
+            TemplateVersion::V2019
+        } else {
+            TemplateVersion::V2021
+        }),
     };
     let (t3_reads, t3_diags) = if t3_version == Some(TemplateVersion::V2019) {
         solve::applications(&mut a19);
@@ -149,7 +218,10 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         .map(|(g, spec)| {
             let mut group: Vec<Vec<split::Piece>> = Vec::new();
             for r in &readings {
-                let slice = r.get(g * 5..g * 5 + 5).map(<[split::Piece]>::to_vec).unwrap_or_default();
+                let slice = r
+                    .get(g * 5..g * 5 + 5)
+                    .map(<[split::Piece]>::to_vec)
+                    .unwrap_or_default();
                 if !group.contains(&slice) {
                     group.push(slice);
                 }
@@ -158,7 +230,11 @@ pub fn parse(doc: &NormDoc) -> Parsed {
                 spec,
                 label: t4_found.then(|| (spec.label.to_string(), label_pos)),
                 readings: group,
-                problem: if g == 0 { problem.clone().map(|d| d.at(doc.location_at(label_pos))) } else { None },
+                problem: if g == 0 {
+                    problem.clone().map(|d| d.at(doc.location_at(label_pos)))
+                } else {
+                    None
+                },
             }
         })
         .collect();
@@ -166,53 +242,121 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     // template version
     let (template, template_detail) = match (t2_version, t3_version) {
         (Some(a), Some(b)) if a == b => (a, None),
-        (Some(TemplateVersion::V2021), Some(TemplateVersion::V2019)) => {
-            (TemplateVersion::Mixed, Some("v2021 table 二 with a single （六）其他处理 row in table 三 (v2019 style)".to_string()))
-        }
-        (Some(TemplateVersion::V2019), Some(TemplateVersion::V2021)) => {
-            (TemplateVersion::Mixed, Some("v2019 table 二 with three （六）其他处理 sub-rows in table 三 (v2021 style)".to_string()))
-        }
+        (Some(TemplateVersion::V2021), Some(TemplateVersion::V2019)) => (
+            TemplateVersion::Mixed,
+            Some(
+                "v2021 table 二 with a single （六）其他处理 row in table 三 (v2019 style)"
+                    .to_string(),
+            ),
+        ),
+        (Some(TemplateVersion::V2019), Some(TemplateVersion::V2021)) => (
+            TemplateVersion::Mixed,
+            Some(
+                "v2019 table 二 with three （六）其他处理 sub-rows in table 三 (v2021 style)"
+                    .to_string(),
+            ),
+        ),
         (Some(a), None) | (None, Some(a)) => (a, None),
         _ => (TemplateVersion::Unknown, None),
     };
     if let Some(d) = &template_detail {
-        diags.push(Diagnostic::new(Code::MixedVersion, Severity::Info, d.clone()));
+        diags.push(Diagnostic::new(
+            Code::MixedVersion,
+            Severity::Info,
+            d.clone(),
+        ));
     }
 
     let mut tables = Tables::default();
     let found2 = rows_with_values(&t2_reads) > 0;
     let found3 = rows_with_values(&t3_reads) > 0;
     let found4 = t4_found;
-    tables.active_disclosure = build_or_missing(doc, "active_disclosure", "二", &t2_reads, found2, &mut diags);
-    tables.applications = build_or_missing(doc, "applications", "三", &t3_reads, found3, &mut diags);
-    tables.review_litigation = build_or_missing(doc, "review_litigation", "四", &t4_reads, found4, &mut diags);
+    tables.active_disclosure = build_or_missing(
+        doc,
+        "active_disclosure",
+        "二",
+        &t2_reads,
+        found2,
+        &mut diags,
+    );
+    tables.applications =
+        build_or_missing(doc, "applications", "三", &t3_reads, found3, &mut diags);
+    tables.review_litigation = build_or_missing(
+        doc,
+        "review_litigation",
+        "四",
+        &t4_reads,
+        found4,
+        &mut diags,
+    );
 
     let any_table = found2 || found3 || found4;
     if !any_table {
         let pre = year.is_some_and(|y| y < 2019);
         diags.push(Diagnostic::new(
-            if pre { Code::Pre2019 } else { Code::VersionUnknown },
+            if pre {
+                Code::Pre2019
+            } else {
+                Code::VersionUnknown
+            },
             Severity::Warning,
             if pre {
-                "no national-template table found; reports before 2019 follow provincial formats".to_string()
+                "no national-template table found; reports before 2019 follow provincial formats"
+                    .to_string()
             } else {
                 "could not tell the template version: no template table found".to_string()
             },
         ));
     }
-    let looks_like_report = any_table || heads.iter().flatten().count() >= 2 || (title.is_some() && heads.iter().any(Option::is_some));
-    Parsed { title, organization, year, template, template_detail, sections, tables, looks_like_report, diagnostics: diags }
+    let looks_like_report = any_table
+        || heads.iter().flatten().count() >= 2
+        || (title.is_some() && heads.iter().any(Option::is_some));
+    Parsed {
+        title,
+        organization,
+        year,
+        template,
+        template_detail,
+        sections,
+        tables,
+        looks_like_report,
+        diagnostics: diags,
+    }
 }
 
-fn build_or_missing(doc: &NormDoc, key: &str, numeral: &str, reads: &[RowRead], found: bool, diags: &mut Vec<Diagnostic>) -> Table {
+fn build_or_missing(
+    doc: &NormDoc,
+    key: &str,
+    numeral: &str,
+    reads: &[RowRead],
+    found: bool,
+    diags: &mut Vec<Diagnostic>,
+) -> Table {
     if found {
         return table::build(doc, key, reads, diags);
     }
-    let table = Table { rows: reads.iter().map(|r| crate::report::Row::from_spec(r.spec)).collect() };
+    let table = Table {
+        rows: reads
+            .iter()
+            .map(|r| crate::report::Row::from_spec(r.spec))
+            .collect(),
+    };
     let cells: Vec<String> = reads
         .iter()
-        .flat_map(|r| r.spec.columns.iter().map(move |c| format!("{key}.{}.{}", r.spec.key, c.key)))
+        .flat_map(|r| {
+            r.spec
+                .columns
+                .iter()
+                .map(move |c| format!("{key}.{}.{}", r.spec.key, c.key))
+        })
         .collect();
-    diags.push(Diagnostic::new(Code::TableMissing, Severity::Error, format!("table {numeral} ({key}) not found; all its cells are null")).with_cells(cells));
+    diags.push(
+        Diagnostic::new(
+            Code::TableMissing,
+            Severity::Error,
+            format!("table {numeral} ({key}) not found; all its cells are null"),
+        )
+        .with_cells(cells),
+    );
     table
 }

@@ -16,7 +16,9 @@ use std::str::FromStr;
 use crate::report::Number;
 
 /// Units seen inside amount and count cells.
-pub const UNITS: &[&str] = &["万元", "元", "件", "个", "条", "项", "次", "人", "家", "份", "宗"];
+pub const UNITS: &[&str] = &[
+    "万元", "元", "件", "个", "条", "项", "次", "人", "家", "份", "宗",
+];
 
 /// A number recognised at the start of a text.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,7 +41,10 @@ fn grouped(i: &str) -> IResult<&str, &str> {
     // 1,234,567 — a comma only when exactly three digits follow it
     recognize(pair(
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
-        many0(pair(ch(','), take_while_m_n(3, 3, |c: char| c.is_ascii_digit()))),
+        many0(pair(
+            ch(','),
+            take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
+        )),
     ))
     .parse(i)
 }
@@ -59,12 +64,31 @@ fn grouped_exact(i: &str) -> IResult<&str, &str> {
     if g.contains(',') && !rest.starts_with(|c: char| c.is_ascii_digit()) {
         Ok((rest, g))
     } else {
-        Err(nom::Err::Error(nom::error::Error::new(i, nom::error::ErrorKind::Digit)))
+        Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Digit,
+        )))
     }
 }
 
 fn unit(i: &str) -> IResult<&str, &str> {
-    preceded(space0, alt((tag("万元"), tag("元"), tag("件"), tag("个"), tag("条"), tag("项"), tag("次"), tag("人"), tag("家"), tag("份"), tag("宗")))).parse(i)
+    preceded(
+        space0,
+        alt((
+            tag("万元"),
+            tag("元"),
+            tag("件"),
+            tag("个"),
+            tag("条"),
+            tag("项"),
+            tag("次"),
+            tag("人"),
+            tag("家"),
+            tag("份"),
+            tag("宗"),
+        )),
+    )
+    .parse(i)
 }
 
 /// Turns a number's text into a value: whole numbers to `Int`, others to `Decimal`.
@@ -86,7 +110,12 @@ pub fn number(s: &str) -> Option<Printed<'_>> {
         Ok((r, u)) => (r, Some(u)),
         Err(_) => (rest, None),
     };
-    Some(Printed { value, digits: text, unit: u, len: s.len() - rest2.len() })
+    Some(Printed {
+        value,
+        digits: text,
+        unit: u,
+        len: s.len() - rest2.len(),
+    })
 }
 
 /// Parses a whole cell's text: a number with optional unit and optional trailing note in
@@ -110,7 +139,7 @@ mod tests {
 
     #[test]
     fn recognises_printed_forms() {
-        let n = |s: &str| number(s).map(|p| (p.value.to_string(), p.unit, p.len));
+        let n = |s: &'static str| number(s).map(|p| (p.value.to_string(), p.unit, p.len));
         assert_eq!(n("0"), Some(("0".into(), None, 1)));
         assert_eq!(n("1,234 件"), Some(("1234".into(), Some("件"), 9)));
         assert_eq!(n("24252.311082"), Some(("24252.311082".into(), None, 12)));

@@ -45,7 +45,9 @@ pub fn applications(reads: &mut [RowRead]) {
     for r in reads.iter_mut() {
         filter_readings(&mut r.readings, |v| v.len() == 7 && sums_to(&v[..6], v[6]));
     }
-    let open: Vec<usize> = (0..reads.len()).filter(|&i| reads[i].readings.len() > 1).collect();
+    let open: Vec<usize> = (0..reads.len())
+        .filter(|&i| reads[i].readings.len() > 1)
+        .collect();
     if open.is_empty() {
         return;
     }
@@ -57,7 +59,12 @@ pub fn applications(reads: &mut [RowRead]) {
         return;
     }
     let idx = |key: &str| reads.iter().position(|r| r.spec.key == key);
-    let (Some(nr), Some(co), Some(tot), Some(cf)) = (idx("new_received"), idx("carried_over"), idx("total"), idx("carried_forward")) else {
+    let (Some(nr), Some(co), Some(tot), Some(cf)) = (
+        idx("new_received"),
+        idx("carried_over"),
+        idx("total"),
+        idx("carried_forward"),
+    ) else {
         return;
     };
     let results: Vec<usize> = RESULT_ROWS.iter().filter_map(|k| idx(k)).collect();
@@ -69,12 +76,19 @@ pub fn applications(reads: &mut [RowRead]) {
     }
     // odometer over the open rows
     let mut choice = vec![0usize; open.len()];
-    let mut used: Vec<Vec<bool>> = open.iter().map(|&i| vec![false; reads[i].readings.len()]).collect();
+    let mut used: Vec<Vec<bool>> = open
+        .iter()
+        .map(|&i| vec![false; reads[i].readings.len()])
+        .collect();
     let mut any = false;
     loop {
         let pick = |i: usize| -> Vec<Option<Number>> {
             let k = open.iter().position(|&o| o == i).map_or(0, |p| choice[p]);
-            reads[i].readings.get(k).map(|r| values(r)).unwrap_or_default()
+            reads[i]
+                .readings
+                .get(k)
+                .map(|r| values(r))
+                .unwrap_or_default()
         };
         let ok = (0..7).all(|c| {
             let v = |i: usize| pick(i).get(c).copied().flatten();
@@ -121,27 +135,37 @@ pub fn applications(reads: &mut [RowRead]) {
 }
 
 fn add(a: Option<Number>, b: Option<Number>) -> Option<Number> {
-    let s = a.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal) + b.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal);
+    let s = a.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal)
+        + b.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal);
     Some(Number::Decimal(s))
 }
 
 /// Table 四 read as one run of 15 cells: each group of five ends with its total (identity 4).
 pub fn review_groups(readings: &mut Vec<Vec<Piece>>) {
-    filter_readings(readings, |v| v.len() == 15 && (0..3).all(|g| sums_to(&v[g * 5..g * 5 + 4], v[g * 5 + 4])));
+    filter_readings(readings, |v| {
+        v.len() == 15 && (0..3).all(|g| sums_to(&v[g * 5..g * 5 + 4], v[g * 5 + 4]))
+    });
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::values::free_tokens;
     use crate::parse::split::{fit, Fit};
+    use crate::parse::values::free_tokens;
     use crate::schema::{ValueKind, APPLICATIONS};
 
     #[test]
     fn row_sum_picks_the_only_cut() {
         let (toks, _) = free_tokens("640020470", 0, 0);
-        let Fit::Readings(readings) = fit(&toks, &[ValueKind::Count; 7]) else { panic!() };
-        let mut reads = vec![RowRead { spec: &APPLICATIONS[0], label: None, readings, problem: None }];
+        let Fit::Readings(readings) = fit(&toks, &[ValueKind::Count; 7]) else {
+            panic!()
+        };
+        let mut reads = vec![RowRead {
+            spec: &APPLICATIONS[0],
+            label: None,
+            readings,
+            problem: None,
+        }];
         applications(&mut reads);
         assert_eq!(reads[0].readings.len(), 1);
         let v: Vec<String> = reads[0].readings[0].iter().map(|p| p.raw.clone()).collect();
@@ -151,7 +175,9 @@ mod tests {
     #[test]
     fn review_groups_cut() {
         let (toks, _) = free_tokens("10203120001200000", 0, 0);
-        let Fit::Readings(mut readings) = fit(&toks, &[ValueKind::Count; 15]) else { panic!() };
+        let Fit::Readings(mut readings) = fit(&toks, &[ValueKind::Count; 15]) else {
+            panic!()
+        };
         review_groups(&mut readings);
         assert_eq!(readings.len(), 1);
         let v: Vec<String> = readings[0].iter().map(|p| p.raw.clone()).collect();

@@ -25,6 +25,8 @@ pub struct Piece {
     pub unit: Option<String>,
     /// A bracketed note printed after the value.
     pub note: Option<String>,
+    /// Whether the slot may not be a real cell (see [`Token::uncertain`]).
+    pub uncertain: bool,
 }
 
 /// The readings of one row.
@@ -56,8 +58,17 @@ fn piece_of(t: &Token) -> Piece {
             from_split: false,
             unit: unit.clone(),
             note: note.clone(),
+            uncertain: t.uncertain,
         },
-        Slot::Blank | Slot::Mark(_) => Piece { value: None, raw: t.raw.clone(), pos: t.pos, from_split: false, unit: None, note: None },
+        Slot::Blank | Slot::Mark(_) => Piece {
+            value: None,
+            raw: t.raw.clone(),
+            pos: t.pos,
+            from_split: false,
+            unit: None,
+            note: None,
+            uncertain: t.uncertain,
+        },
     }
 }
 
@@ -88,7 +99,9 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
     }
     match frac {
         None => true,
-        Some(f) => kind == ValueKind::Amount && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()),
+        Some(f) => {
+            kind == ValueKind::Amount && !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit())
+        }
     }
 }
 
@@ -96,7 +109,11 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
 pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
     let n = kinds.len();
     let mut toks: &[Token] = tokens;
-    while toks.len() > n && toks.last().is_some_and(|t| t.slot == Slot::Blank) {
+    while toks.len() > n
+        && toks
+            .last()
+            .is_some_and(|t| t.slot == Slot::Blank || t.uncertain)
+    {
         toks = &toks[..toks.len() - 1];
     }
     if toks.len() == n {
@@ -104,10 +121,19 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
     }
     let can_grow: usize = toks
         .iter()
-        .map(|t| if t.splittable { t.raw.chars().count() } else { 1 })
+        .map(|t| {
+            if t.splittable {
+                t.raw.chars().count()
+            } else {
+                1
+            }
+        })
         .sum();
     if toks.len() > n || can_grow < n {
-        return Fit::Count { found: toks.len(), expected: n };
+        return Fit::Count {
+            found: toks.len(),
+            expected: n,
+        };
     }
     let mut out = Vec::new();
     let mut cur = Vec::with_capacity(n);
@@ -116,13 +142,22 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
         return Fit::TooMany;
     }
     if out.is_empty() {
-        return Fit::Count { found: toks.len(), expected: n };
+        return Fit::Count {
+            found: toks.len(),
+            expected: n,
+        };
     }
     Fit::Readings(out)
 }
 
 /// Depth-first enumeration of cuts; `false` when the budget ran out.
-fn enumerate(toks: &[Token], kinds: &[ValueKind], cur: &mut Vec<Piece>, out: &mut Vec<Vec<Piece>>, budget: &mut usize) -> bool {
+fn enumerate(
+    toks: &[Token],
+    kinds: &[ValueKind],
+    cur: &mut Vec<Piece>,
+    out: &mut Vec<Vec<Piece>>,
+    budget: &mut usize,
+) -> bool {
     if *budget == 0 || out.len() >= MAX_READINGS {
         return false;
     }
@@ -150,7 +185,18 @@ fn enumerate(toks: &[Token], kinds: &[ValueKind], cur: &mut Vec<Piece>, out: &mu
         _ => (t.raw.as_str(), None),
     };
     let max_cells = left_cols - (toks.len() - 1);
-    cut(digits, 0, t, unit.as_deref(), kinds, col, max_cells, cur, &mut |cur, budget| enumerate(&toks[1..], kinds, cur, out, budget), budget)
+    cut(
+        digits,
+        0,
+        t,
+        unit.as_deref(),
+        kinds,
+        col,
+        max_cells,
+        cur,
+        &mut |cur, budget| enumerate(&toks[1..], kinds, cur, out, budget),
+        budget,
+    )
 }
 
 /// Cuts `run[from..]` into pieces for columns starting at `col`, at most `max_cells` pieces,
@@ -172,7 +218,9 @@ fn cut(
         return false;
     }
     *budget -= 1;
-    let Some(&kind) = kinds.get(col) else { return true };
+    let Some(&kind) = kinds.get(col) else {
+        return true;
+    };
     let rest = &run[from..];
     let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
     for end in ends {
@@ -184,19 +232,39 @@ fn cut(
         if !valid_piece(piece, kind) {
             continue;
         }
-        let raw = if is_last { format!("{piece}{}", unit.unwrap_or("")) } else { piece.to_owned() };
+        let raw = if is_last {
+            format!("{piece}{}", unit.unwrap_or(""))
+        } else {
+            piece.to_owned()
+        };
         cur.push(Piece {
             value: if piece == "-" { None } else { value_of(piece) },
             raw,
             pos: t.pos + from,
             from_split: true,
-            unit: if is_last { unit.map(str::to_owned) } else { None },
+            unit: if is_last {
+                unit.map(str::to_owned)
+            } else {
+                None
+            },
             note: None,
+            uncertain: false,
         });
         let ok = if is_last {
             then(cur, budget)
         } else {
-            cut(run, from + end, t, unit, kinds, col + 1, max_cells - 1, cur, then, budget)
+            cut(
+                run,
+                from + end,
+                t,
+                unit,
+                kinds,
+                col + 1,
+                max_cells - 1,
+                cur,
+                then,
+                budget,
+            )
         };
         cur.pop();
         if !ok {
@@ -217,7 +285,12 @@ mod tests {
         match fit(&toks, kinds) {
             Fit::Readings(r) => r
                 .iter()
-                .map(|row| row.iter().map(|p| p.value.map_or("-".to_string(), |v| v.to_string())).collect::<Vec<_>>().join("/"))
+                .map(|row| {
+                    row.iter()
+                        .map(|p| p.value.map_or("-".to_string(), |v| v.to_string()))
+                        .collect::<Vec<_>>()
+                        .join("/")
+                })
                 .collect(),
             other => vec![format!("{other:?}")],
         }
@@ -239,7 +312,25 @@ mod tests {
 
     #[test]
     fn counts_that_cannot_fit() {
-        assert_eq!(readings("1 2", &[Count; 3]), vec![format!("{:?}", Fit::Count { found: 2, expected: 3 })]);
-        assert_eq!(readings("1 2 3 4", &[Count; 3]), vec![format!("{:?}", Fit::Count { found: 4, expected: 3 })]);
+        assert_eq!(
+            readings("1 2", &[Count; 3]),
+            vec![format!(
+                "{:?}",
+                Fit::Count {
+                    found: 2,
+                    expected: 3
+                }
+            )]
+        );
+        assert_eq!(
+            readings("1 2 3 4", &[Count; 3]),
+            vec![format!(
+                "{:?}",
+                Fit::Count {
+                    found: 4,
+                    expected: 3
+                }
+            )]
+        );
     }
 }

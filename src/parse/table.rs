@@ -8,6 +8,8 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::NormDoc;
 use crate::report::{Cell, Number, Row, Table};
 use crate::schema::{RowSpec, ValueKind};
+use regex::Regex;
+use std::sync::LazyLock;
 
 /// Most label-tail ideographs skipped before a row's first value.
 const MAX_LEAD: usize = 6;
@@ -41,6 +43,20 @@ struct Candidate {
     tokens: Vec<Token>,
 }
 
+static NUMBERING_AT_END: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、|[0-9][.、])\s*$")
+        .expect("static regex")
+});
+
+/// Moves `limit` back over the numbering (`2.`, `(三)`, `四、`) of the label that starts
+/// there, so `00000002.重复申请` leaves `0000000` to the row before.
+fn strip_numbering(text: &str, from: usize, limit: usize) -> usize {
+    match text.get(from..limit).and_then(|s| NUMBERING_AT_END.find(s)) {
+        Some(m) => from + m.start(),
+        None => limit,
+    }
+}
+
 /// Reads the values after a label ending at byte `end` (exclusive) up to `limit`.
 fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
     let text = &doc.text;
@@ -48,16 +64,25 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
     if end >= limit {
         return Vec::new();
     }
-    let in_pipe = doc.line_index(end).and_then(|i| doc.lines.get(i)).filter(|l| l.pipe && end < l.end);
+    let in_pipe = doc
+        .line_index(end)
+        .and_then(|i| doc.lines.get(i))
+        .filter(|l| l.pipe && end < l.end);
     if let Some(line) = in_pipe {
         let stop = line.end.min(limit);
-        let mut toks = pipe_cells(&text[end..stop], end);
+        let mut toks = pipe_cells(&text[end..stop], end, doc.markdown);
         // a label cell ends at the next pipe; text before it is the label's tail
         if !text[end..stop].contains('|') {
             toks.clear();
         }
         return toks;
     }
+    // free text stops where a pipe row begins: those cells belong to their own label
+    let limit = doc
+        .lines
+        .iter()
+        .find(|l| l.pipe && l.start >= end && l.start < limit)
+        .map_or(limit, |l| l.start);
     free_tokens(&text[end..limit], end, MAX_LEAD).0
 }
 
@@ -66,7 +91,11 @@ fn has_numbers(tokens: &[Token]) -> bool {
 }
 
 /// Finds each row's label in the area and reads the values after it.
-pub fn read_rows(doc: &NormDoc, area: Area, specs: &[&'static RowSpec]) -> (Vec<RowRead>, Vec<Diagnostic>) {
+pub fn read_rows(
+    doc: &NormDoc,
+    area: Area,
+    specs: &[&'static RowSpec],
+) -> (Vec<RowRead>, Vec<Diagnostic>) {
     let compact = Compact::new(&doc.text, area.start, area.end);
     let n = compact.chars.len();
     let mut diags = Vec::new();
@@ -85,28 +114,47 @@ pub fn read_rows(doc: &NormDoc, area: Area, specs: &[&'static RowSpec]) -> (Vec<
             }
             hits.sort_by_key(|h| h.start);
             hits.into_iter()
-                .map(|hit| Candidate { hit, tokens: tokens_after(doc, compact.byte_end(hit.end), area.end) })
+                .map(|hit| Candidate {
+                    hit,
+                    tokens: tokens_after(doc, compact.byte_end(hit.end), area.end),
+                })
                 .collect()
         })
         .collect();
     // choose one occurrence per row: followed by values, after the previous row if possible
     let mut chosen: Vec<Option<Hit>> = vec![None; specs.len()];
     let mut after = 0usize;
-    let taken = |chosen: &[Option<Hit>], h: &Hit| chosen.iter().flatten().any(|k| !(h.end <= k.start || h.start >= k.end));
+    let taken = |chosen: &[Option<Hit>], h: &Hit| {
+        chosen
+            .iter()
+            .flatten()
+            .any(|k| !(h.end <= k.start || h.start >= k.end))
+    };
     for (i, cs) in cands.iter().enumerate() {
         let free = |c: &&Candidate| !taken(&chosen, &c.hit);
         let pick = cs
             .iter()
             .filter(free)
             .find(|c| c.hit.start >= after && has_numbers(&c.tokens))
-            .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after && !c.tokens.is_empty()))
+            .or_else(|| {
+                cs.iter()
+                    .filter(free)
+                    .find(|c| c.hit.start >= after && !c.tokens.is_empty())
+            })
             .or_else(|| cs.iter().filter(free).find(|c| has_numbers(&c.tokens)))
             .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after));
         if let Some(c) = pick {
             if c.hit.start < after && has_numbers(&c.tokens) {
                 diags.push(
-                    Diagnostic::new(Code::RowOutOfOrder, Severity::Info, format!("row {} printed before an earlier row of the template", specs[i].key))
-                        .at(doc.location_at(compact.byte(c.hit.start))),
+                    Diagnostic::new(
+                        Code::RowOutOfOrder,
+                        Severity::Info,
+                        format!(
+                            "row {} printed before an earlier row of the template",
+                            specs[i].key
+                        ),
+                    )
+                    .at(doc.location_at(compact.byte(c.hit.start))),
                 );
             } else {
                 after = c.hit.end;
@@ -115,31 +163,59 @@ pub fn read_rows(doc: &NormDoc, area: Area, specs: &[&'static RowSpec]) -> (Vec<
         }
     }
     // each row's values run to the next chosen label
-    let mut starts: Vec<usize> = chosen.iter().flatten().map(|h| compact.byte(h.start)).collect();
+    let mut starts: Vec<usize> = chosen
+        .iter()
+        .flatten()
+        .map(|h| compact.byte(h.start))
+        .collect();
     starts.sort_unstable();
     let reads = specs
         .iter()
         .zip(&chosen)
         .map(|(spec, hit)| {
             let Some(hit) = hit else {
-                return RowRead { spec, label: None, readings: Vec::new(), problem: None };
+                return RowRead {
+                    spec,
+                    label: None,
+                    readings: Vec::new(),
+                    problem: None,
+                };
             };
             let lstart = compact.byte(hit.start);
             let lend = compact.byte_end(hit.end);
-            let limit = starts.iter().copied().find(|s| *s > lstart).unwrap_or(area.end);
+            let limit = starts
+                .iter()
+                .copied()
+                .find(|s| *s > lstart)
+                .unwrap_or(area.end);
+            let limit = strip_numbering(&doc.text, lend, limit);
             let tokens = tokens_after(doc, lend, limit);
-            let printed = doc.text.get(lstart..lend).unwrap_or("").split_whitespace().collect::<String>();
+            let printed = doc
+                .text
+                .get(lstart..lend)
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<String>();
             let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
             let (readings, problem) = readings_of(&tokens, &kinds, spec.key);
             let problem = problem.map(|d| d.at(doc.location_at(lstart)));
-            RowRead { spec, label: Some((printed, lstart)), readings, problem }
+            RowRead {
+                spec,
+                label: Some((printed, lstart)),
+                readings,
+                problem,
+            }
         })
         .collect();
     (reads, diags)
 }
 
 /// Every reading of tokens as a row of `kinds`, or the problem.
-pub fn readings_of(tokens: &[Token], kinds: &[ValueKind], row: &str) -> (Vec<Vec<Piece>>, Option<Diagnostic>) {
+pub fn readings_of(
+    tokens: &[Token],
+    kinds: &[ValueKind],
+    row: &str,
+) -> (Vec<Vec<Piece>>, Option<Diagnostic>) {
     match fit(tokens, kinds) {
         Fit::Readings(r) => (r, None),
         Fit::Count { found, expected } => (
@@ -166,7 +242,16 @@ pub fn readings_of(tokens: &[Token], kinds: &[ValueKind], row: &str) -> (Vec<Vec
 }
 
 fn preview(tokens: &[Token]) -> String {
-    let s: Vec<&str> = tokens.iter().map(|t| if t.raw.is_empty() { "□" } else { t.raw.as_str() }).collect();
+    let s: Vec<&str> = tokens
+        .iter()
+        .map(|t| {
+            if t.raw.is_empty() {
+                "□"
+            } else {
+                t.raw.as_str()
+            }
+        })
+        .collect();
     s.join(" ")
 }
 
@@ -190,19 +275,44 @@ pub fn filter_readings(readings: &mut Vec<Vec<Piece>>, ok: impl Fn(&[Option<Numb
 }
 
 fn describe(r: &[Piece]) -> String {
-    r.iter().map(|p| if p.raw.is_empty() { "□".to_string() } else { p.raw.clone() }).collect::<Vec<_>>().join("/")
+    r.iter()
+        .map(|p| {
+            if p.raw.is_empty() {
+                "□".to_string()
+            } else {
+                p.raw.clone()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Turns the final readings of a row into cells and diagnostics.
-pub fn settle(doc: &NormDoc, table_key: &str, read: &RowRead, row: &mut Row, diags: &mut Vec<Diagnostic>) {
+pub fn settle(
+    doc: &NormDoc,
+    table_key: &str,
+    read: &RowRead,
+    row: &mut Row,
+    diags: &mut Vec<Diagnostic>,
+) {
     let key_of = |col: &str| format!("{}.{}.{}", table_key, read.spec.key, col);
     let all_keys: Vec<String> = read.spec.columns.iter().map(|c| key_of(c.key)).collect();
     row.label = read.label.as_ref().map(|(p, _)| p.clone());
-    let label_loc = read.label.as_ref().and_then(|(_, pos)| doc.location_at(*pos));
+    let label_loc = read
+        .label
+        .as_ref()
+        .and_then(|(_, pos)| doc.location_at(*pos));
     if read.label.is_none() {
         diags.push(
-            Diagnostic::new(Code::RowMissing, Severity::Warning, format!("row {}.{} ({}) not found; its cells are null", table_key, read.spec.key, read.spec.label))
-                .with_cells(all_keys),
+            Diagnostic::new(
+                Code::RowMissing,
+                Severity::Warning,
+                format!(
+                    "row {}.{} ({}) not found; its cells are null",
+                    table_key, read.spec.key, read.spec.label
+                ),
+            )
+            .with_cells(all_keys),
         );
         return;
     }
@@ -210,32 +320,79 @@ pub fn settle(doc: &NormDoc, table_key: &str, read: &RowRead, row: &mut Row, dia
         diags.push(p.clone().with_cells(all_keys));
         return;
     }
-    let Some(first) = read.readings.first() else { return };
+    let Some(first) = read.readings.first() else {
+        return;
+    };
     let unique = read.readings.len() == 1;
     let mut undetermined = Vec::new();
+    let mut unsure = Vec::new();
     for (ci, (col, cell)) in row.cells.iter_mut().enumerate() {
         let Some(p) = first.get(ci) else { continue };
-        let agreed = read.readings.iter().all(|r| r.get(ci).is_some_and(|q| q.raw == p.raw && q.value == p.value));
+        let agreed = read.readings.iter().all(|r| {
+            r.get(ci)
+                .is_some_and(|q| q.raw == p.raw && q.value == p.value)
+        });
         if !agreed {
             undetermined.push(key_of(col));
-            *cell = Cell { value: None, raw: None, location: label_loc.clone() };
+            *cell = Cell {
+                value: None,
+                raw: None,
+                location: label_loc.clone(),
+            };
             continue;
         }
-        *cell = Cell { value: p.value, raw: Some(p.raw.clone()), location: doc.location_at(p.pos) };
+        if p.uncertain {
+            unsure.push(key_of(col));
+            *cell = Cell {
+                value: None,
+                raw: None,
+                location: doc.location_at(p.pos),
+            };
+            continue;
+        }
+        *cell = Cell {
+            value: p.value,
+            raw: Some(p.raw.clone()),
+            location: doc.location_at(p.pos),
+        };
         let spec_kind = read.spec.columns.get(ci).map(|c| c.kind);
         check_piece(p, spec_kind, &key_of(col), doc, diags);
+    }
+    if !unsure.is_empty() {
+        diags.push(
+            Diagnostic::new(
+                Code::CellMissing,
+                Severity::Warning,
+                format!("row {}: the last cell is empty in a markdown row, which converters also pad with; cell left unread", read.spec.key),
+            )
+            .at(label_loc.clone())
+            .with_cells(unsure.clone()),
+        );
     }
     let blanks: Vec<String> = row
         .cells
         .iter()
-        .filter(|(c, cell)| cell.value.is_none() && cell.raw.is_some() && !undetermined.contains(&key_of(c)))
+        .filter(|(c, cell)| {
+            cell.value.is_none()
+                && cell.raw.is_some()
+                && !undetermined.contains(&key_of(c))
+                && !unsure.contains(&key_of(c))
+        })
         .map(|(c, _)| key_of(c))
         .collect();
     if !blanks.is_empty() {
         diags.push(
-            Diagnostic::new(Code::CellMissing, Severity::Info, format!("row {}: {} cell(s) printed blank or as a dash; left null", read.spec.key, blanks.len()))
-                .at(label_loc.clone())
-                .with_cells(blanks),
+            Diagnostic::new(
+                Code::CellMissing,
+                Severity::Info,
+                format!(
+                    "row {}: {} cell(s) printed blank or as a dash; left null",
+                    read.spec.key,
+                    blanks.len()
+                ),
+            )
+            .at(label_loc.clone())
+            .with_cells(blanks),
         );
     }
     let split_keys: Vec<String> = first
@@ -252,7 +409,7 @@ pub fn settle(doc: &NormDoc, table_key: &str, read: &RowRead, row: &mut Row, dia
                 Code::SplitAmbiguous,
                 Severity::Warning,
                 format!(
-                    "row {}: digits run together and can be cut {} ways that fit the arithmetic ({}{}); cells left null",
+                    "row {}: digits run together and can be cut {} ways that fit the columns and the arithmetic ({}{}); cells left null",
                     read.spec.key,
                     read.readings.len(),
                     shown.join(", "),
@@ -265,47 +422,100 @@ pub fn settle(doc: &NormDoc, table_key: &str, read: &RowRead, row: &mut Row, dia
     }
     if !split_keys.is_empty() {
         let msg = if unique {
-            format!("row {}: digits cut as {}: the only cut that fits the columns and the arithmetic", read.spec.key, describe(first))
+            format!(
+                "row {}: digits cut as {}: the only cut that fits the columns and the arithmetic",
+                read.spec.key,
+                describe(first)
+            )
         } else {
-            format!("row {}: these cells read the same in every cut that fits", read.spec.key)
+            format!(
+                "row {}: these cells read the same in every cut that fits",
+                read.spec.key
+            )
         };
-        diags.push(Diagnostic::new(Code::SplitInferred, Severity::Info, msg).at(label_loc).with_cells(split_keys));
+        diags.push(
+            Diagnostic::new(Code::SplitInferred, Severity::Info, msg)
+                .at(label_loc)
+                .with_cells(split_keys),
+        );
     }
 }
 
 /// Diagnostics about one cell's printed form: units, notes, invalid values.
-fn check_piece(p: &Piece, kind: Option<ValueKind>, key: &str, doc: &NormDoc, diags: &mut Vec<Diagnostic>) {
+fn check_piece(
+    p: &Piece,
+    kind: Option<ValueKind>,
+    key: &str,
+    doc: &NormDoc,
+    diags: &mut Vec<Diagnostic>,
+) {
     let loc = doc.location_at(p.pos);
     if let (Some(u), Some(ValueKind::Amount)) = (&p.unit, kind) {
         if u != "万元" {
             diags.push(
-                Diagnostic::new(Code::UnitMismatch, Severity::Warning, format!("{key} printed in {u} ('{}') in a 万元 column; value kept as printed", p.raw))
-                    .at(loc.clone())
-                    .with_cells([key]),
+                Diagnostic::new(
+                    Code::UnitMismatch,
+                    Severity::Warning,
+                    format!(
+                        "{key} printed in {u} ('{}') in a 万元 column; value kept as printed",
+                        p.raw
+                    ),
+                )
+                .at(loc.clone())
+                .with_cells([key]),
             );
         }
     }
     if let Some(note) = &p.note {
-        diags.push(Diagnostic::new(Code::ValueNote, Severity::Info, format!("{key}: note after the number ignored: '{note}'")).at(loc.clone()).with_cells([key]));
+        diags.push(
+            Diagnostic::new(
+                Code::ValueNote,
+                Severity::Info,
+                format!("{key}: note after the number ignored: '{note}'"),
+            )
+            .at(loc.clone())
+            .with_cells([key]),
+        );
     }
     match (p.value, kind) {
         (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push(
-            Diagnostic::new(Code::ValueInvalid, Severity::Warning, format!("{key}: '{}' is not a whole number in a count column; kept as printed", p.raw))
-                .at(loc)
-                .with_cells([key]),
+            Diagnostic::new(
+                Code::ValueInvalid,
+                Severity::Warning,
+                format!(
+                    "{key}: '{}' is not a whole number in a count column; kept as printed",
+                    p.raw
+                ),
+            )
+            .at(loc)
+            .with_cells([key]),
         ),
         (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push(
-            Diagnostic::new(Code::ValueInvalid, Severity::Warning, format!("{key}: negative '{}' in a count column; kept as printed", p.raw))
-                .at(loc)
-                .with_cells([key]),
+            Diagnostic::new(
+                Code::ValueInvalid,
+                Severity::Warning,
+                format!(
+                    "{key}: negative '{}' in a count column; kept as printed",
+                    p.raw
+                ),
+            )
+            .at(loc)
+            .with_cells([key]),
         ),
         _ => {}
     }
 }
 
 /// Builds a table of the given rows from their reads.
-pub fn build(doc: &NormDoc, table_key: &str, reads: &[RowRead], diags: &mut Vec<Diagnostic>) -> Table {
-    let mut table = Table { rows: reads.iter().map(|r| Row::from_spec(r.spec)).collect() };
+pub fn build(
+    doc: &NormDoc,
+    table_key: &str,
+    reads: &[RowRead],
+    diags: &mut Vec<Diagnostic>,
+) -> Table {
+    let mut table = Table {
+        rows: reads.iter().map(|r| Row::from_spec(r.spec)).collect(),
+    };
     for (read, row) in reads.iter().zip(table.rows.iter_mut()) {
         settle(doc, table_key, read, row, diags);
     }
@@ -320,9 +530,13 @@ const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正
 pub fn review_tokens(doc: &NormDoc, area: Area) -> Vec<Token> {
     let text = &doc.text;
     let mut lines: Vec<Vec<Token>> = Vec::new();
-    for l in doc.lines.iter().filter(|l| l.pipe && l.start >= area.start && l.end <= area.end) {
+    for l in doc
+        .lines
+        .iter()
+        .filter(|l| l.pipe && l.start >= area.start && l.end <= area.end)
+    {
         let s = &text[l.start..l.end];
-        let toks = pipe_cells(s, l.start);
+        let toks = pipe_cells(s, l.start, doc.markdown);
         let cells = s.trim().trim_matches('|').split('|').count();
         if toks.len() == cells && has_numbers(&toks) {
             lines.push(toks);

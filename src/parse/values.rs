@@ -38,24 +38,63 @@ pub struct Token {
     /// Whether this token is a run of characters from free text that may hold several
     /// cells run together (`693665`, `1-10`).
     pub splittable: bool,
+    /// Whether the slot may not be a real cell (a blank last cell of a markdown row).
+    pub uncertain: bool,
 }
 
 /// Marks that stand for "nothing" in a cell.
 fn is_mark(s: &str) -> bool {
-    matches!(s, "-" | "--" | "—" | "——" | "–" | "/" | "\\" | "无" | "空" | "—-" | "－" | "/ " | "×" | "x")
+    matches!(
+        s,
+        "-" | "--"
+            | "—"
+            | "——"
+            | "–"
+            | "/"
+            | "\\"
+            | "无"
+            | "空"
+            | "—-"
+            | "－"
+            | "/ "
+            | "×"
+            | "x"
+    )
 }
 
 /// Characters after a number that make it part of a sentence, not a cell.
 fn narrative_after(c: char) -> bool {
-    matches!(c, '年' | '月' | '日' | '号' | '时' | '批' | '余' | '多' | '%' | '％' | '倍' | '岁' | '期' | '届' | '季' | '页' | '第' | '部' | '起' | '亿' | '万')
+    matches!(
+        c,
+        '年' | '月'
+            | '日'
+            | '号'
+            | '时'
+            | '批'
+            | '余'
+            | '多'
+            | '%'
+            | '％'
+            | '倍'
+            | '岁'
+            | '期'
+            | '届'
+            | '季'
+            | '页'
+            | '亿'
+            | '万'
+    )
 }
 
 /// Reads the cells of a pipe row fragment: `text` starts inside a row, right after a label.
-/// The fragment up to the first `|` is the rest of the label cell and is skipped.
-pub fn pipe_cells(text: &str, base: usize) -> Vec<Token> {
+/// The fragment up to the first `|` is the rest of the label cell and is skipped. With
+/// `padded`, a blank last cell is marked uncertain (markdown converters pad rows).
+pub fn pipe_cells(text: &str, base: usize, padded: bool) -> Vec<Token> {
     let mut out = Vec::new();
     let mut parts = text.split('|');
-    let Some(first) = parts.next() else { return out };
+    let Some(first) = parts.next() else {
+        return out;
+    };
     let mut pos = base + first.len() + 1;
     let rest: Vec<&str> = parts.collect();
     let last = rest.len().saturating_sub(1);
@@ -71,12 +110,23 @@ pub fn pipe_cells(text: &str, base: usize) -> Vec<Token> {
         } else if is_mark(t) {
             Slot::Mark(t.to_owned())
         } else if let Some((p, note)) = number::cell(t) {
-            Slot::Number { digits: p.digits.to_owned(), unit: p.unit.map(str::to_owned), note: note.map(str::to_owned) }
+            Slot::Number {
+                digits: p.digits.to_owned(),
+                unit: p.unit.map(str::to_owned),
+                note: note.map(str::to_owned),
+            }
         } else {
             // A text cell (a label or a header) among values: not a value slot.
             continue;
         };
-        out.push(Token { slot, raw: t.to_owned(), pos: at, splittable: false });
+        let uncertain = padded && i + 1 == last && slot == Slot::Blank;
+        out.push(Token {
+            slot,
+            raw: t.to_owned(),
+            pos: at,
+            splittable: false,
+            uncertain,
+        });
     }
     out
 }
@@ -123,28 +173,22 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             i += n;
             continue;
         }
-        if c.is_ascii_digit() || ((c == '-' || c == '+') && rest[1..].starts_with(|d: char| d.is_ascii_digit())) {
+        if c.is_ascii_digit()
+            || ((c == '-' || c == '+') && rest[1..].starts_with(|d: char| d.is_ascii_digit()))
+        {
             // a run of digits, signs, separators: maybe several cells run together
             let run_len = rest
                 .char_indices()
                 .take_while(|(j, ch)| {
                     ch.is_ascii_digit()
-                        || ((*ch == '.' || *ch == ',' || *ch == '-') && rest[j + 1..].starts_with(|d: char| d.is_ascii_digit()))
+                        || ((*ch == '.' || *ch == ',' || *ch == '-')
+                            && rest[j + 1..].starts_with(|d: char| d.is_ascii_digit()))
                         || (*ch == '-' && *j == 0)
                 })
                 .map(|(j, ch)| j + ch.len_utf8())
                 .last()
                 .unwrap_or(1);
             let run = &rest[..run_len];
-            let after = &rest[run_len..];
-            let next = after.chars().next();
-            if next.is_some_and(narrative_after) {
-                // "2024年": a sentence, not a cell
-                if !out.is_empty() {
-                    return (out, base + i);
-                }
-                return (out, base + i);
-            }
             let mut consumed = run_len;
             let mut unit = None;
             if let Some(p) = number::number(rest) {
@@ -155,20 +199,36 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
                     }
                 }
             }
+            if unit.is_none() && rest[run_len..].chars().next().is_some_and(narrative_after) {
+                // "2024年": a sentence, not a cell
+                return (out, base + i);
+            }
             let mut note = None;
             let tail = &rest[consumed..];
             if tail.starts_with(['(', '[', '【']) {
                 if let Some(close) = tail.find([')', ']', '】']) {
-                    note = Some(tail[..close + tail[close..].chars().next().map_or(1, char::len_utf8)].to_owned());
-                    consumed += note.as_ref().map_or(0, String::len);
+                    let inner = &tail[1..close];
+                    // "(其中修订16件)" is a note; "(二)" is the next row's numbering
+                    if !inner.chars().all(|c| "一二三四五六七八九十".contains(c)) {
+                        note = Some(
+                            tail[..close + tail[close..].chars().next().map_or(1, char::len_utf8)]
+                                .to_owned(),
+                        );
+                        consumed += note.as_ref().map_or(0, String::len);
+                    }
                 }
             }
             let splittable = note.is_none() && run.chars().count() > 1;
             out.push(Token {
-                slot: Slot::Number { digits: run.to_owned(), unit, note },
+                slot: Slot::Number {
+                    digits: run.to_owned(),
+                    unit,
+                    note,
+                },
                 raw: rest[..consumed].trim_end().to_owned(),
                 pos: base + i,
                 splittable,
+                uncertain: false,
             });
             i += consumed;
             continue;
@@ -182,7 +242,13 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             .unwrap_or(c.len_utf8());
         let word = &rest[..word_len];
         if is_mark(word) {
-            out.push(Token { slot: Slot::Mark(word.to_owned()), raw: word.to_owned(), pos: base + i, splittable: false });
+            out.push(Token {
+                slot: Slot::Mark(word.to_owned()),
+                raw: word.to_owned(),
+                pos: base + i,
+                splittable: false,
+                uncertain: false,
+            });
             i += word_len;
             continue;
         }
@@ -213,7 +279,7 @@ mod tests {
 
     #[test]
     fn pipe_cells_keep_blanks() {
-        let t = pipe_cells(" 予以公开 | 272 |  | - | 3 |", 0);
+        let t = pipe_cells(" 予以公开 | 272 |  | - | 3 |", 0, false);
         assert_eq!(raws(&t), vec!["272", "", "-", "3"]);
         assert_eq!(t[1].slot, Slot::Blank);
     }
