@@ -4,10 +4,11 @@
 //! PDF tables) come as markdown pipe rows, `| label | 0 |  | 3 |`, one entry per cell, blank
 //! cells kept, so later stages read every format the same way.
 
+pub mod markup;
 pub mod pdf;
 pub mod text;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::error::{Error, Result};
 use crate::options::Options;
 use crate::report::InputFormat;
@@ -82,17 +83,109 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
-    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if markup::is_legacy_office(bytes) {
         return Err(Error::Unsupported(
             "legacy binary Word/WPS document (.doc/.wps): save it as DOCX or PDF".into(),
         ));
     }
     let format = opts.format.unwrap_or_else(|| sniff(bytes));
     match format {
-        InputFormat::Pdf => pdf::extract(bytes, opts),
-        InputFormat::Docx => Err(Error::Unsupported("DOCX input is not supported yet".into())),
-        InputFormat::Text | InputFormat::Markdown | InputFormat::Html => {
-            text::extract(bytes, format, opts)
+        InputFormat::Pdf => from_pdf(bytes, opts),
+        InputFormat::Html => Ok(from_markup(markup::html_to_text(bytes), InputFormat::Html)),
+        InputFormat::Docx => markup::docx_to_text(bytes)
+            .map(|m| from_markup(m, InputFormat::Docx))
+            .map_err(|e| match e {
+                markup::MarkupError::LegacyBinary => Error::Unsupported(e.to_string()),
+                markup::MarkupError::Limit(m) => Error::Limit(m),
+                markup::MarkupError::BadDocx(m) => Error::Damaged {
+                    format: "docx",
+                    reason: m,
+                },
+            }),
+        InputFormat::Text | InputFormat::Markdown => text::extract(bytes, format, opts),
+    }
+}
+
+/// Lines of an HTML or DOCX document; a table row's origin is its (table, row) in the grid.
+fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
+    let lines = m
+        .lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| Line {
+            text: l.text,
+            origin: Location {
+                line: u32::try_from(i + 1).ok(),
+                table_row: l.table_pos,
+                ..Location::default()
+            },
+        })
+        .collect();
+    let diagnostics = m
+        .notes
+        .into_iter()
+        .map(|n| Diagnostic::new(Code::EncodingGuessed, Severity::Info, n))
+        .collect();
+    Extracted {
+        format,
+        lines,
+        diagnostics,
+    }
+}
+
+/// Lines of a PDF: positioned glyphs → lines, ruled tables → pipe rows, page by page.
+fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
+    let limits = pdf::PdfLimits {
+        max_pages: opts.max_pages,
+        max_decoded_stream: opts.max_decoded_stream,
+        max_ops_per_page: opts.max_ops_per_page,
+        max_xobject_depth: opts.max_xobject_depth,
+    };
+    let text = pdf::extract(bytes, &limits).map_err(|e| match e {
+        pdf::PdfError::Malformed(m) => Error::Damaged {
+            format: "pdf",
+            reason: m,
+        },
+        pdf::PdfError::Encrypted => Error::Encrypted,
+        pdf::PdfError::NoText => Error::NoTextLayer,
+        pdf::PdfError::Limit(m) => Error::Limit(m),
+    })?;
+    let mut lines = Vec::new();
+    let mut total_bytes = 0usize;
+    for page in &text.pages {
+        for (i, l) in page.lines.iter().enumerate() {
+            total_bytes += l.text.len();
+            if total_bytes > opts.max_text_bytes {
+                return Err(Error::Limit(format!(
+                    "PDF text longer than max_text_bytes = {}",
+                    opts.max_text_bytes
+                )));
+            }
+            lines.push(Line {
+                text: l.text.clone(),
+                origin: Location {
+                    page: Some(page.number),
+                    line: u32::try_from(i + 1).ok(),
+                    bbox: Some(l.bbox),
+                    ..Location::default()
+                },
+            });
         }
     }
+    let mut diagnostics = Vec::new();
+    if text.undecodable_glyphs > 0 {
+        diagnostics.push(Diagnostic::new(
+            Code::UndecodableGlyphs,
+            Severity::Warning,
+            format!(
+                "{} glyphs could not be mapped to Unicode (shown as U+FFFD)",
+                text.undecodable_glyphs
+            ),
+        ));
+    }
+    Ok(Extracted {
+        format: InputFormat::Pdf,
+        lines,
+        diagnostics,
+    })
 }

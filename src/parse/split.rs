@@ -109,12 +109,22 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
 pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
     let n = kinds.len();
     let mut toks: &[Token] = tokens;
-    while toks.len() > n
-        && toks
-            .last()
-            .is_some_and(|t| t.slot == Slot::Blank || t.uncertain)
-    {
-        toks = &toks[..toks.len() - 1];
+    if toks.len() > n {
+        // Blank slots beyond the columns: at the end they are padding (markdown converters),
+        // at the start they are label columns of a grid (an empty sub-label cell). When
+        // both ends could absorb them, the cells cannot be placed.
+        let excess = toks.len() - n;
+        let lead = toks.iter().take_while(|t| t.slot == Slot::Blank).count();
+        let trail = toks
+            .iter()
+            .rev()
+            .take_while(|t| t.slot == Slot::Blank || t.uncertain)
+            .count();
+        if excess <= trail && excess > lead {
+            toks = &toks[..n];
+        } else if excess <= lead && excess > trail {
+            toks = &toks[excess..];
+        }
     }
     if toks.len() == n {
         return Fit::Readings(vec![toks.iter().map(piece_of).collect()]);

@@ -115,9 +115,12 @@ pub fn pipe_cells(text: &str, base: usize, padded: bool) -> Vec<Token> {
                 unit: p.unit.map(str::to_owned),
                 note: note.map(str::to_owned),
             }
-        } else {
-            // A text cell (a label or a header) among values: not a value slot.
+        } else if out.is_empty() {
+            // a text cell before the values: more of the row's labels
             continue;
+        } else {
+            // text after the values: the row is over
+            break;
         };
         let uncertain = padded && i + 1 == last && slot == Slot::Blank;
         out.push(Token {

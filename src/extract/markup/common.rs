@@ -1,0 +1,200 @@
+//! Types and helpers shared by the HTML and DOCX extractors.
+
+/// Errors of the markup extractors (HTML never fails).
+#[derive(Debug, thiserror::Error)]
+pub enum MarkupError {
+    #[error("damaged DOCX: {0}")]
+    BadDocx(String),
+    #[error("legacy binary Word/WPS file (.doc/.wps): convert it to DOCX or PDF")]
+    LegacyBinary,
+    #[error("limit exceeded: {0}")]
+    Limit(String),
+}
+
+/// The text of one document: lines in reading order plus notes about how it was read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct MarkupText {
+    pub lines: Vec<MarkupLine>,
+    /// e.g. "encoding guessed as GBK (no charset declared)"
+    pub notes: Vec<String>,
+}
+
+/// One output line: a paragraph, or a table row rendered as `| c1 | c2 |`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkupLine {
+    pub text: String,
+    /// For table rows: `Some((table_index, row_index))`, 0-based in document order.
+    pub table_pos: Option<(usize, usize)>,
+}
+
+impl MarkupText {
+    /// The lines' text joined with '\n' (handy for debugging and tests).
+    pub fn joined(&self) -> String {
+        let mut s = String::new();
+        for l in &self.lines {
+            s.push_str(&l.text);
+            s.push('\n');
+        }
+        s
+    }
+}
+
+/// Widest table grid we build (columns); wider spans are clamped.
+pub(crate) const MAX_COLS: usize = 256;
+/// Largest span a single cell may claim (columns or rows).
+pub(crate) const MAX_SPAN: usize = 256;
+/// Nesting depth beyond which structure is ignored and text is taken flat.
+pub(crate) const MAX_DEPTH: usize = 256;
+
+/// CJK ideographs, CJK punctuation, kana, fullwidth forms: characters between which
+/// whitespace is a line-wrap artefact and is dropped.
+pub(crate) fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF      // radicals, Kangxi
+        | 0x3000..=0x303F    // CJK symbols and punctuation
+        | 0x3040..=0x30FF    // kana
+        | 0x3100..=0x312F    // bopomofo
+        | 0x3190..=0x31FF
+        | 0x3200..=0x4DBF    // enclosed, compat, ext A
+        | 0x4E00..=0x9FFF    // unified ideographs
+        | 0xF900..=0xFAFF    // compat ideographs
+        | 0xFE30..=0xFE4F    // compat forms
+        | 0xFF00..=0xFFEF    // fullwidth / halfwidth forms
+        | 0x20000..=0x3FFFF) // ext B..
+        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
+}
+
+/// Whitespace as HTML/Word text sees it, plus NBSP and ideographic space.
+pub(crate) fn is_ws(c: char) -> bool {
+    c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}'
+}
+
+/// Collapse whitespace runs to one space, drop whitespace between two CJK characters,
+/// trim; zero-width and control characters vanish.
+pub fn normalize_ws(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut pending_ws = false;
+    let mut last: Option<char> = None;
+    for c in raw.chars() {
+        if is_ws(c) || c.is_control() {
+            if c == '\u{200b}' || c == '\u{feff}' {
+                continue;
+            }
+            pending_ws = true;
+            continue;
+        }
+        if pending_ws {
+            if let Some(p) = last {
+                if !(is_cjk(p) && is_cjk(c)) {
+                    out.push(' ');
+                }
+            }
+            pending_ws = false;
+        }
+        out.push(c);
+        last = Some(c);
+    }
+    out
+}
+
+/// Marks a grid position covered by a cell spanning columns: left out of the pipe row so
+/// that a value cell with `colspan=2` stays one value.
+pub(crate) const COVERED: &str = "\u{1}";
+
+/// A table as a full grid of cell texts (spans already expanded).
+#[derive(Debug, Default, Clone)]
+pub(crate) struct Grid {
+    pub rows: Vec<Vec<String>>,
+}
+
+impl Grid {
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.len()).max().unwrap_or(0)
+    }
+
+    /// Pad every row to the full width.
+    pub fn square(&mut self) {
+        let w = self.width();
+        for r in &mut self.rows {
+            r.resize(w, String::new());
+        }
+    }
+
+    /// Heuristic: does this look like a data table (as opposed to a layout table)?
+    /// Called only for tables without nested tables.
+    pub fn is_data(&self) -> bool {
+        let cells = || self.rows.iter().flatten();
+        let longest = cells().map(|c| c.chars().count()).max().unwrap_or(0);
+        let n_nonempty = cells()
+            .filter(|c| !c.is_empty() && c.as_str() != COVERED)
+            .count();
+        if n_nonempty == 0 {
+            return false;
+        }
+        if cells().any(|c| looks_numeric(c)) {
+            return true;
+        }
+        // A blank statistical table (all values left empty) still has a grid of short labels.
+        self.rows.len() >= 2 && self.width() >= 3 && longest <= 120
+    }
+
+    /// Render rows as pipe lines for table `index`.
+    pub fn emit(&self, index: usize, out: &mut Vec<MarkupLine>) {
+        for (ri, row) in self.rows.iter().enumerate() {
+            let mut s = String::from("|");
+            for c in row.iter().filter(|c| c.as_str() != COVERED) {
+                s.push(' ');
+                s.push_str(&c.replace('|', "｜"));
+                s.push_str(" |");
+            }
+            out.push(MarkupLine {
+                text: s,
+                table_pos: Some((index, ri)),
+            });
+        }
+    }
+}
+
+/// A short cell that is a number, possibly with sign, separators or a unit (`251000元`, `-3`, `12.5%`).
+pub(crate) fn looks_numeric(c: &str) -> bool {
+    let t = c.trim();
+    if t.is_empty() || t.chars().count() > 24 {
+        return false;
+    }
+    let mut digits = 0;
+    let mut other = 0;
+    for ch in t.chars() {
+        if ch.is_ascii_digit() || ('０'..='９').contains(&ch) {
+            digits += 1;
+        } else if !matches!(ch, ',' | '，' | '.' | '-' | '+' | '－' | '%' | '％' | ' ') {
+            other += 1;
+        }
+    }
+    digits > 0 && other <= 3
+}
+
+/// Collects prose lines: text is appended to a buffer, `flush` ends the current line.
+#[derive(Default)]
+pub(crate) struct LineSink {
+    pub buf: String,
+    pub lines: Vec<MarkupLine>,
+}
+
+impl LineSink {
+    pub fn push_text(&mut self, t: &str) {
+        self.buf.push_str(t);
+    }
+    pub fn flush(&mut self) {
+        if self.buf.is_empty() {
+            return;
+        }
+        let line = normalize_ws(&self.buf);
+        self.buf.clear();
+        if !line.is_empty() {
+            self.lines.push(MarkupLine {
+                text: line,
+                table_pos: None,
+            });
+        }
+    }
+}

@@ -1,0 +1,688 @@
+//! HTML (portal pages, Word-exported HTML, bare fragments) → text lines.
+
+use std::collections::HashMap;
+
+use ego_tree::{NodeId, NodeRef};
+use scraper::{Html, Node};
+
+use super::common::{
+    normalize_ws, Grid, LineSink, MarkupText, COVERED, MAX_COLS, MAX_DEPTH, MAX_SPAN,
+};
+
+/// Convert an HTML page or fragment to text lines. Never fails.
+pub fn html_to_text(bytes: &[u8]) -> MarkupText {
+    let mut notes = Vec::new();
+    let text = decode(bytes, &mut notes);
+    let doc = Html::parse_document(&text);
+    let mut lens = HashMap::new();
+    let top = doc.tree.root();
+    text_len(top, 0, &mut lens);
+    let body = find_element(top, "body").unwrap_or(top);
+    let root = find_content_root(body, &lens);
+
+    let mut w = Walker {
+        sink: LineSink::default(),
+        tables: 0,
+        lens: &lens,
+        root_len: len_of(&lens, root),
+    };
+    if root.id() != body.id() {
+        if let Some(title) = find_title(top, root, &lens) {
+            w.sink.push_text(&title);
+            w.sink.flush();
+        }
+    }
+    w.walk(root, 0);
+    w.sink.flush();
+    let mut lines = w.sink.lines;
+    // the title line recovered from outside the root may duplicate the root's first line
+    if lines.len() >= 2 && lines[0].table_pos.is_none() && lines[0].text == lines[1].text {
+        lines.remove(0);
+    }
+    MarkupText { lines, notes }
+}
+
+// ---------------------------------------------------------------- decoding
+
+fn decode(bytes: &[u8], notes: &mut Vec<String>) -> String {
+    use encoding_rs::{Encoding, GB18030, GBK, UTF_8};
+    if let Some((enc, bom_len)) = Encoding::for_bom(bytes) {
+        let (s, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            notes.push(format!("malformed {} byte sequences replaced", enc.name()));
+        }
+        return s.into_owned();
+    }
+    let utf8_ok = std::str::from_utf8(bytes).is_ok();
+    let declared =
+        sniff_charset(bytes).and_then(|l| Encoding::for_label(l.as_bytes()).map(|e| (l, e)));
+    let enc = match declared {
+        Some((label, enc)) => {
+            // UTF-16 labels in a byte-oriented meta are bogus (HTML spec: treat as UTF-8).
+            let enc = if enc.name().starts_with("UTF-16") {
+                UTF_8
+            } else {
+                enc
+            };
+            let enc =
+                if enc == GBK || enc == GB18030 || label.to_ascii_lowercase().contains("gb2312") {
+                    GB18030
+                } else {
+                    enc
+                };
+            if enc == UTF_8 && !utf8_ok {
+                let (_, _, gb_err) = GB18030.decode(bytes);
+                if !gb_err {
+                    notes.push(format!(
+                        "declared charset {label} but bytes are not UTF-8: decoded as GB18030"
+                    ));
+                    GB18030
+                } else {
+                    UTF_8
+                }
+            } else if enc != UTF_8 && utf8_ok && !bytes.is_ascii() {
+                notes.push(format!(
+                    "declared charset {label} but bytes are valid UTF-8: decoded as UTF-8"
+                ));
+                UTF_8
+            } else {
+                enc
+            }
+        }
+        None => {
+            if utf8_ok {
+                UTF_8
+            } else {
+                notes.push("encoding guessed as GBK (no charset declared)".to_string());
+                GB18030
+            }
+        }
+    };
+    let (s, had_errors) = enc.decode_without_bom_handling(bytes);
+    if had_errors {
+        notes.push(format!("malformed {} byte sequences replaced", enc.name()));
+    }
+    s.into_owned()
+}
+
+/// Find a charset label in `<meta charset>`, `<meta http-equiv content="...charset=...">`
+/// or an XML declaration, within the first 8 KiB.
+fn sniff_charset(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(8192)];
+    let lower: Vec<u8> = head.iter().map(|b| b.to_ascii_lowercase()).collect();
+    let mut pos = 0;
+    while let Some(i) = find(&lower[pos..], b"<meta").map(|i| i + pos) {
+        let end = find(&lower[i..], b">")
+            .map(|e| e + i)
+            .unwrap_or(lower.len());
+        if let Some(label) = charset_in(&lower[i..end]) {
+            return Some(label);
+        }
+        pos = i + 5;
+    }
+    if lower.starts_with(b"<?xml") {
+        let end = find(&lower, b"?>").unwrap_or(lower.len());
+        let tag = &lower[..end];
+        if let Some(j) = find(tag, b"encoding") {
+            return label_after(&tag[j + 8..]);
+        }
+    }
+    None
+}
+
+fn charset_in(tag: &[u8]) -> Option<String> {
+    let j = find(tag, b"charset")?;
+    label_after(&tag[j + 7..])
+}
+
+fn label_after(rest: &[u8]) -> Option<String> {
+    let mut k = 0;
+    while k < rest.len()
+        && (rest[k] == b' ' || rest[k] == b'\t' || rest[k] == b'\n' || rest[k] == b'\r')
+    {
+        k += 1;
+    }
+    if rest.get(k) != Some(&b'=') {
+        return None;
+    }
+    k += 1;
+    while k < rest.len() && matches!(rest[k], b' ' | b'\t' | b'"' | b'\'' | b'\n' | b'\r') {
+        k += 1;
+    }
+    let start = k;
+    while k < rest.len()
+        && (rest[k].is_ascii_alphanumeric() || matches!(rest[k], b'-' | b'_' | b':' | b'.'))
+    {
+        k += 1;
+    }
+    if k > start {
+        std::str::from_utf8(&rest[start..k])
+            .ok()
+            .map(|s| s.to_string())
+    } else {
+        None
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() || hay.len() < needle.len() {
+        return None;
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+// ---------------------------------------------------------------- element classes
+
+/// Elements whose content is never text of the report.
+fn is_skipped(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "noscript"
+            | "template"
+            | "head"
+            | "title"
+            | "meta"
+            | "link"
+            | "iframe"
+            | "object"
+            | "embed"
+            | "svg"
+            | "math"
+            | "canvas"
+            | "select"
+            | "option"
+            | "button"
+            | "input"
+            | "textarea"
+            | "nav"
+            | "xml"
+            | "audio"
+            | "video"
+            | "map"
+    ) || name == "o:p"
+        || name.starts_with("v:")
+        || name.starts_with("w:")
+}
+
+fn is_block(name: &str) -> bool {
+    matches!(
+        name,
+        "p" | "div"
+            | "h1"
+            | "h2"
+            | "h3"
+            | "h4"
+            | "h5"
+            | "h6"
+            | "li"
+            | "ul"
+            | "ol"
+            | "dl"
+            | "dt"
+            | "dd"
+            | "section"
+            | "article"
+            | "header"
+            | "footer"
+            | "aside"
+            | "main"
+            | "blockquote"
+            | "pre"
+            | "center"
+            | "form"
+            | "fieldset"
+            | "address"
+            | "figure"
+            | "figcaption"
+            | "hr"
+            | "caption"
+            | "table"
+            | "thead"
+            | "tbody"
+            | "tfoot"
+            | "tr"
+            | "td"
+            | "th"
+            | "body"
+            | "html"
+            | "legend"
+            | "details"
+            | "summary"
+            | "menu"
+            | "dir"
+            | "listing"
+            | "xmp"
+            | "plaintext"
+    )
+}
+
+/// Page furniture recognised by class/id (only dropped when small relative to the content).
+fn is_furniture_name(e: &scraper::node::Element) -> bool {
+    const PATTERNS: &[&str] = &[
+        "nav",
+        "breadcrumb",
+        "crumb",
+        "share",
+        "footer",
+        "bdshare",
+        "fenxiang",
+        "location",
+        "position",
+        "toolbar",
+        "sidebar",
+        "related",
+        "comment",
+        "copyright",
+        "wzdh",
+        "dqwz",
+    ];
+    let mut names = String::new();
+    if let Some(c) = e.attr("class") {
+        names.push_str(c);
+    }
+    names.push(' ');
+    if let Some(i) = e.attr("id") {
+        names.push_str(i);
+    }
+    let names = names.to_ascii_lowercase();
+    PATTERNS.iter().any(|p| names.contains(p))
+}
+
+fn is_content_name(e: &scraper::node::Element) -> bool {
+    const PATTERNS: &[&str] = &[
+        "content",
+        "article",
+        "trs_editor",
+        "zoom",
+        "detail",
+        "zhengwen",
+        "maintext",
+        "main-text",
+        "news_text",
+        "wzcon",
+    ];
+    let mut names = String::new();
+    if let Some(c) = e.attr("class") {
+        names.push_str(c);
+    }
+    names.push(' ');
+    if let Some(i) = e.attr("id") {
+        names.push_str(i);
+    }
+    let names = names.to_ascii_lowercase();
+    PATTERNS.iter().any(|p| names.contains(p)) && !is_furniture_name(e)
+}
+
+fn elem_name<'a>(n: &NodeRef<'a, Node>) -> Option<&'a str> {
+    match n.value() {
+        Node::Element(e) => Some(e.name()),
+        _ => None,
+    }
+}
+
+// ---------------------------------------------------------------- text lengths and the content root
+
+/// Character count of visible text under `n` (memoised per node).
+fn text_len(n: NodeRef<'_, Node>, depth: usize, lens: &mut HashMap<NodeId, usize>) -> usize {
+    let l = match n.value() {
+        Node::Text(t) => t.chars().filter(|c| !super::common::is_ws(*c)).count(),
+        Node::Element(e) if is_skipped(e.name()) => 0,
+        Node::Element(_) | Node::Document | Node::Fragment => {
+            if depth > MAX_DEPTH {
+                n.descendants()
+                    .filter_map(|d| match d.value() {
+                        Node::Text(t) => {
+                            Some(t.chars().filter(|c| !super::common::is_ws(*c)).count())
+                        }
+                        _ => None,
+                    })
+                    .sum()
+            } else {
+                n.children().map(|c| text_len(c, depth + 1, lens)).sum()
+            }
+        }
+        _ => 0,
+    };
+    lens.insert(n.id(), l);
+    l
+}
+
+fn len_of(lens: &HashMap<NodeId, usize>, n: NodeRef<'_, Node>) -> usize {
+    lens.get(&n.id()).copied().unwrap_or(0)
+}
+
+fn find_element<'a>(n: NodeRef<'a, Node>, name: &str) -> Option<NodeRef<'a, Node>> {
+    n.descendants().find(|d| elem_name(d) == Some(name))
+}
+
+fn find_content_root<'a>(
+    body: NodeRef<'a, Node>,
+    lens: &HashMap<NodeId, usize>,
+) -> NodeRef<'a, Node> {
+    let total = len_of(lens, body);
+    if total == 0 {
+        return body;
+    }
+    // 1. elements named like a content container holding at least half of the text
+    let cands: Vec<NodeRef<'a, Node>> = body
+        .descendants()
+        .filter(|d| match d.value() {
+            Node::Element(e) => {
+                is_content_name(e) && !is_skipped(e.name()) && len_of(lens, *d) * 2 >= total
+            }
+            _ => false,
+        })
+        .collect();
+    if let Some(max) = cands.iter().map(|c| len_of(lens, *c)).max() {
+        // the tightest one that still holds (almost) all of the biggest one's text
+        if let Some(best) = cands
+            .iter()
+            .filter(|c| len_of(lens, **c) * 100 >= max * 95)
+            .min_by_key(|c| len_of(lens, **c))
+        {
+            return *best;
+        }
+    }
+    // 2. descend while one child holds most of the text
+    let mut cur = body;
+    for _ in 0..MAX_DEPTH {
+        let l = len_of(lens, cur);
+        let best = cur
+            .children()
+            .filter(|c| matches!(c.value(), Node::Element(_)))
+            .max_by_key(|c| len_of(lens, *c));
+        match best {
+            Some(b) if len_of(lens, b) * 10 >= l * 8 && l > 0 => {
+                let name = elem_name(&b).unwrap_or("");
+                if matches!(
+                    name,
+                    "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th"
+                ) && !is_layout_table_part(b, lens)
+                {
+                    break;
+                }
+                cur = b;
+            }
+            _ => break,
+        }
+    }
+    cur
+}
+
+/// For a table part, is the enclosing table a layout table (nested table or a long prose cell)?
+fn is_layout_table_part(n: NodeRef<'_, Node>, lens: &HashMap<NodeId, usize>) -> bool {
+    let table = if elem_name(&n) == Some("table") {
+        Some(n)
+    } else {
+        n.ancestors().find(|a| elem_name(a) == Some("table"))
+    };
+    let Some(t) = table else { return true };
+    t.descendants().skip(1).any(|d| match elem_name(&d) {
+        Some("table") => true,
+        Some("td") | Some("th") => len_of(lens, d) > 200,
+        _ => false,
+    })
+}
+
+/// A report title outside the chosen content root (h1..h3, or an element named *title*,
+/// or the page <title>), containing 报告.
+fn find_title(
+    top: NodeRef<'_, Node>,
+    root: NodeRef<'_, Node>,
+    lens: &HashMap<NodeId, usize>,
+) -> Option<String> {
+    let root_id = root.id();
+    let mut page_title = None;
+    for d in top.descendants() {
+        let Node::Element(e) = d.value() else {
+            continue;
+        };
+        let name = e.name();
+        if name == "title" && page_title.is_none() {
+            page_title = Some(normalize_ws(
+                &d.descendants()
+                    .filter_map(|x| x.value().as_text().map(|t| t.to_string()))
+                    .collect::<String>(),
+            ));
+            continue;
+        }
+        if d.id() == root_id {
+            break; // only look before the content
+        }
+        if d.ancestors().any(|a| a.id() == root_id) {
+            continue;
+        }
+        let cls = format!(
+            "{} {}",
+            e.attr("class").unwrap_or(""),
+            e.attr("id").unwrap_or("")
+        )
+        .to_ascii_lowercase();
+        let heading =
+            matches!(name, "h1" | "h2" | "h3") || cls.contains("title") || cls.contains("biaoti");
+        let l = len_of(lens, d);
+        if heading && l > 0 && l <= 120 {
+            let t = collect_cell_text(d, 0);
+            if t.contains("报告") {
+                return Some(t);
+            }
+        }
+    }
+    page_title.filter(|t| t.contains("报告"))
+}
+
+// ---------------------------------------------------------------- the walk
+
+struct Walker<'l> {
+    sink: LineSink,
+    tables: usize,
+    lens: &'l HashMap<NodeId, usize>,
+    root_len: usize,
+}
+
+impl Walker<'_> {
+    fn walk(&mut self, n: NodeRef<'_, Node>, depth: usize) {
+        match n.value() {
+            Node::Text(t) => self.sink.push_text(t),
+            Node::Document | Node::Fragment => {
+                for c in n.children() {
+                    self.walk(c, depth + 1);
+                }
+            }
+            Node::Element(e) => {
+                let name = e.name();
+                if is_skipped(name) {
+                    return;
+                }
+                if is_furniture_name(e) {
+                    let l = len_of(self.lens, n);
+                    if l * 10 < self.root_len
+                        && !n.descendants().any(|d| elem_name(&d) == Some("table"))
+                    {
+                        return;
+                    }
+                }
+                if depth > MAX_DEPTH {
+                    self.sink.push_text(&collect_cell_text(n, depth));
+                    return;
+                }
+                match name {
+                    "br" => self.sink.flush(),
+                    "table" => self.table(n, depth),
+                    _ if is_block(name) => {
+                        self.sink.flush();
+                        for c in n.children() {
+                            self.walk(c, depth + 1);
+                        }
+                        self.sink.flush();
+                    }
+                    _ => {
+                        for c in n.children() {
+                            self.walk(c, depth + 1);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn table(&mut self, t: NodeRef<'_, Node>, depth: usize) {
+        self.sink.flush();
+        let nested = t
+            .descendants()
+            .skip(1)
+            .any(|d| elem_name(&d) == Some("table"));
+        if !nested {
+            let (mut grid, caption) = build_grid(t, depth);
+            grid.square();
+            if grid.is_data() {
+                if let Some(c) = caption {
+                    self.sink.push_text(&c);
+                    self.sink.flush();
+                }
+                grid.emit(self.tables, &mut self.sink.lines);
+                self.tables += 1;
+                return;
+            }
+        }
+        // layout table: flatten, each cell becomes prose; inner tables are handled by the walk
+        for c in t.children() {
+            self.walk(c, depth + 1);
+        }
+        self.sink.flush();
+    }
+}
+
+/// The rows (`tr`) of a table, not those of nested tables.
+fn table_rows<'a>(t: NodeRef<'a, Node>) -> Vec<NodeRef<'a, Node>> {
+    let mut rows = Vec::new();
+    for c in t.children() {
+        match elem_name(&c) {
+            Some("tr") => rows.push(c),
+            Some("thead") | Some("tbody") | Some("tfoot") => {
+                rows.extend(c.children().filter(|r| elem_name(r) == Some("tr")));
+            }
+            _ => {}
+        }
+    }
+    rows
+}
+
+fn span_attr(e: &scraper::node::Element, name: &str) -> Option<usize> {
+    let v = e.attr(name)?.trim();
+    let digits: String = v
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .take(6)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Expand rowspan/colspan into a full grid. A spanned cell's text sits in its top-left
+/// position; the other covered positions are empty.
+fn build_grid(t: NodeRef<'_, Node>, depth: usize) -> (Grid, Option<String>) {
+    let caption = t
+        .children()
+        .find(|c| elem_name(c) == Some("caption"))
+        .map(|c| collect_cell_text(c, depth))
+        .filter(|s| !s.is_empty());
+    let rows = table_rows(t);
+    let nrows = rows.len();
+    let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); nrows];
+    let mut budget: usize = 4_000_000; // positions written, guards against span bombs
+    for (r, row) in rows.iter().enumerate() {
+        let mut c = 0usize;
+        for cell in row.children() {
+            let Node::Element(e) = cell.value() else {
+                continue;
+            };
+            if !matches!(e.name(), "td" | "th") {
+                continue;
+            }
+            while grid[r].get(c).is_some_and(|x| x.is_some()) {
+                c += 1;
+            }
+            if c >= MAX_COLS {
+                break;
+            }
+            let text = collect_cell_text(cell, depth + 1);
+            let cs = span_attr(e, "colspan")
+                .unwrap_or(1)
+                .clamp(1, MAX_SPAN)
+                .min(MAX_COLS - c);
+            let rs = match span_attr(e, "rowspan") {
+                Some(0) => nrows - r,
+                Some(n) => n,
+                None => 1,
+            }
+            .clamp(1, MAX_SPAN)
+            .min(nrows - r);
+            let (cs, rs) = if cs * rs > budget { (1, 1) } else { (cs, rs) };
+            budget = budget.saturating_sub(cs * rs);
+            for dr in 0..rs {
+                let line = &mut grid[r + dr];
+                if line.len() < c + cs {
+                    line.resize(c + cs, None);
+                }
+                for dc in 0..cs {
+                    if line[c + dc].is_none() {
+                        line[c + dc] = Some(match (dr, dc) {
+                            (0, 0) => text.clone(),
+                            (_, 0) => String::new(),
+                            _ => COVERED.to_string(),
+                        });
+                    }
+                }
+            }
+            c += cs;
+        }
+    }
+    let rows = grid
+        .into_iter()
+        .map(|r| r.into_iter().map(|c| c.unwrap_or_default()).collect())
+        .collect();
+    (Grid { rows }, caption)
+}
+
+/// A cell's (or any element's) text on one line: `<br>`, blocks and whitespace collapse to
+/// nothing between CJK characters and to one space elsewhere.
+fn collect_cell_text(n: NodeRef<'_, Node>, _depth: usize) -> String {
+    let mut raw = String::new();
+    // iterative walk: edges give open/close events
+    let mut skip_until: Option<NodeId> = None;
+    for edge in n.traverse() {
+        match edge {
+            ego_tree::iter::Edge::Open(x) => {
+                if skip_until.is_some() {
+                    continue;
+                }
+                match x.value() {
+                    Node::Text(t) => raw.push_str(t),
+                    Node::Element(e) => {
+                        if is_skipped(e.name()) {
+                            skip_until = Some(x.id());
+                        } else if e.name() == "br" || is_block(e.name()) {
+                            raw.push(' ');
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            ego_tree::iter::Edge::Close(x) => {
+                if skip_until == Some(x.id()) {
+                    skip_until = None;
+                } else if skip_until.is_none() {
+                    if let Some(name) = elem_name(&x) {
+                        if is_block(name) {
+                            raw.push(' ');
+                        }
+                    }
+                }
+            }
+        }
+    }
+    normalize_ws(&raw)
+}

@@ -1,0 +1,11 @@
+//! HTML and DOCX → text lines. Tables come out as pipe rows (`| a | b |`), one entry per
+//! cell as drawn (positions covered by a colspan are left out, so values never shift;
+//! positions covered by a rowspan are empty), prose as one line per paragraph.
+
+pub mod common;
+pub mod docx;
+pub mod html;
+
+pub use common::{MarkupError, MarkupLine, MarkupText};
+pub use docx::{docx_to_text, is_legacy_office};
+pub use html::html_to_text;

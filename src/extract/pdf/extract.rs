@@ -1,0 +1,262 @@
+//! Entry point: PDF bytes → positioned lines per page.
+
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::interp::{Interp, Matrix, IDENTITY};
+use super::layout::{is_cjk, layout_page};
+use super::objects::{as_dict, deref, num, stream_data_checked};
+use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
+
+/// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
+pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
+    match std::panic::catch_unwind(|| extract_inner(bytes, limits)) {
+        Ok(r) => r,
+        Err(_) => Err(PdfError::Malformed(
+            "the PDF reader failed on this file".into(),
+        )),
+    }
+}
+
+/// An inheritable page attribute (walks /Parent, bounded).
+fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<&'a Object> {
+    let mut d = page;
+    for _ in 0..64 {
+        if let Ok(o) = d.get(key) {
+            let o = deref(doc, o);
+            if !matches!(o, Object::Null) {
+                return Some(o);
+            }
+        }
+        d = as_dict(doc, d.get(b"Parent").ok()?)?;
+    }
+    None
+}
+
+fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
+    let Some(Object::Array(a)) = o else {
+        return None;
+    };
+    if a.len() != 4 {
+        return None;
+    }
+    let v: Vec<f32> = a.iter().map(|x| num(doc, x)).collect::<Option<Vec<_>>>()?;
+    let r = [
+        v[0].min(v[2]),
+        v[1].min(v[3]),
+        v[0].max(v[2]),
+        v[1].max(v[3]),
+    ];
+    if r[2] - r[0] < 1.0 || r[3] - r[1] < 1.0 {
+        return None;
+    }
+    Some(r)
+}
+
+fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
+    if !bytes.windows(5).take(1024 * 1024).any(|w| w == b"%PDF-") {
+        return Err(PdfError::Malformed("no %PDF- header".into()));
+    }
+    let mut doc = match Document::load_mem(bytes) {
+        Ok(d) => d,
+        Err(lopdf::Error::InvalidPassword) | Err(lopdf::Error::Decryption(_)) => {
+            return Err(PdfError::Encrypted)
+        }
+        Err(e) => return Err(PdfError::Malformed(e.to_string())),
+    };
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(PdfError::Encrypted);
+    }
+    let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
+    if pages.len() > limits.max_pages {
+        return Err(PdfError::Limit(format!(
+            "{} pages, more than {}",
+            pages.len(),
+            limits.max_pages
+        )));
+    }
+    if pages.is_empty() {
+        return Err(PdfError::Malformed("no pages".into()));
+    }
+    let doc = &doc;
+    let mut interp = Interp::new(doc, limits);
+    let mut out = PdfText::default();
+    let mut visible = 0usize;
+    for (number, id) in pages {
+        let Ok(page) = doc.get_dictionary(id) else {
+            continue;
+        };
+        let media =
+            rect(doc, inherited(doc, page, b"MediaBox")).unwrap_or([0.0, 0.0, 612.0, 792.0]);
+        let bx = rect(doc, inherited(doc, page, b"CropBox")).unwrap_or(media);
+        let rotate = inherited(doc, page, b"Rotate")
+            .and_then(|o| num(doc, o))
+            .unwrap_or(0.0) as i64;
+        let rotate = rotate.rem_euclid(360);
+        let (w, h) = (bx[2] - bx[0], bx[3] - bx[1]);
+        let (ctm, page_box): (Matrix, [f32; 4]) = match rotate {
+            90 => ([0.0, -1.0, 1.0, 0.0, -bx[1], bx[2]], [0.0, 0.0, h, w]),
+            180 => ([-1.0, 0.0, 0.0, -1.0, bx[2], bx[3]], [0.0, 0.0, w, h]),
+            270 => ([0.0, 1.0, -1.0, 0.0, bx[3], -bx[0]], [0.0, 0.0, h, w]),
+            _ => (IDENTITY, bx),
+        };
+        let resources = inherited(doc, page, b"Resources").and_then(|o| as_dict(doc, o));
+        let mut data = Vec::new();
+        let mut stream_objs: Vec<&Object> = Vec::new();
+        match page.get(b"Contents").ok().map(|o| deref(doc, o)) {
+            Some(Object::Array(a)) => stream_objs.extend(a.iter().map(|o| deref(doc, o))),
+            Some(o @ Object::Stream(_)) => stream_objs.push(o),
+            _ => {}
+        }
+        for so in stream_objs {
+            match stream_data_checked(so, limits.max_decoded_stream) {
+                Ok(Some(d)) => {
+                    if data.len() + d.len() > limits.max_decoded_stream {
+                        return Err(PdfError::Limit(format!(
+                            "page {number} content is larger than {} bytes",
+                            limits.max_decoded_stream
+                        )));
+                    }
+                    data.extend_from_slice(&d);
+                    data.push(b'\n');
+                }
+                Ok(None) => {}
+                Err(_) => {
+                    return Err(PdfError::Limit(format!(
+                        "a stream decodes to more than {} bytes",
+                        limits.max_decoded_stream
+                    )))
+                }
+            }
+        }
+        interp.reset_page();
+        interp.run(&data, resources, ctm, 0)?;
+        let pd = std::mem::take(&mut interp.out);
+        out.undecodable_glyphs += pd.undecodable;
+        visible += pd.glyphs.iter().filter(|g| !g.space).count();
+        let lines = layout_page(pd.glyphs, &pd.segs, page_box);
+        out.pages.push(PdfPage {
+            number,
+            width: page_box[2] - page_box[0],
+            height: page_box[3] - page_box[1],
+            lines,
+        });
+    }
+    if visible == 0 {
+        return Err(PdfError::NoText);
+    }
+    join_rows_split_by_page_break(&mut out);
+    Ok(out)
+}
+
+fn row_cells(text: &str) -> Vec<String> {
+    let inner = text.trim().strip_prefix('|').unwrap_or(text).trim_end();
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    inner.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+/// Starts like a new row label: `1.`, `2、`, `（三）`, `(3)`, `四、`.
+fn starts_numbered(s: &str) -> bool {
+    let mut it = s.chars();
+    match it.next() {
+        Some('（') | Some('(') => {
+            let inner: String = it.take_while(|c| *c != '）' && *c != ')').collect();
+            !inner.is_empty()
+                && inner
+                    .chars()
+                    .all(|c| c.is_ascii_digit() || "一二三四五六七八九十".contains(c))
+        }
+        Some(c) if c.is_ascii_digit() => matches!(
+            it.find(|c| !c.is_ascii_digit()),
+            Some('.') | Some('、') | Some('．')
+        ),
+        Some(c) if "一二三四五六七八九十".contains(c) => matches!(it.next(), Some('、')),
+        _ => false,
+    }
+}
+
+fn is_number(s: &str) -> bool {
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == '-' || c == ',')
+}
+
+fn append_cell(p: &mut String, c: &str) {
+    if let (Some(a), Some(b)) = (p.chars().last(), c.chars().next()) {
+        if !is_cjk(a) && !is_cjk(b) {
+            p.push(' ');
+        }
+    }
+    p.push_str(c);
+}
+
+/// A table row broken by a page break (its label's tail on the next page, its numbers above)
+/// is joined back into the row on the previous page. A rowspan label's tail goes to the row
+/// above that holds the label's head.
+fn join_rows_split_by_page_break(text: &mut PdfText) {
+    for i in 1..text.pages.len() {
+        let (left, right) = text.pages.split_at_mut(i);
+        let (Some(prev_page), Some(cur_page)) = (left.last_mut(), right.first_mut()) else {
+            continue;
+        };
+        let (Some(prev), Some(cur)) = (prev_page.lines.last(), cur_page.lines.first()) else {
+            continue;
+        };
+        if !prev.is_table_row || !cur.is_table_row {
+            continue;
+        }
+        if (prev.bbox[0] - cur.bbox[0]).abs() > 3.0 || (prev.bbox[2] - cur.bbox[2]).abs() > 3.0 {
+            continue;
+        }
+        let (pc, cc) = (row_cells(&prev.text), row_cells(&cur.text));
+        if pc.len() != cc.len() {
+            continue;
+        }
+        let mut ok = true;
+        let mut continued_empty = false;
+        for (p, c) in pc.iter().zip(cc.iter()) {
+            if !c.is_empty() && (is_number(c) || starts_numbered(c)) {
+                ok = false;
+            }
+            if c.is_empty() && !p.is_empty() && is_number(p) {
+                continued_empty = true;
+            }
+        }
+        if !ok || !continued_empty || cc.iter().all(|c| c.is_empty()) {
+            continue;
+        }
+        // Rows of this table on the previous page, bottom first.
+        let n = prev_page.lines.len();
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        for k in (0..n).rev() {
+            let l = &prev_page.lines[k];
+            if !l.is_table_row {
+                break;
+            }
+            let c = row_cells(&l.text);
+            if c.len() != cc.len() {
+                break;
+            }
+            rows.push((k, c));
+        }
+        for (j, c) in cc.iter().enumerate() {
+            if c.is_empty() {
+                continue;
+            }
+            let target = rows
+                .iter()
+                .position(|(_, r)| r.get(j).map(|v| !v.is_empty()).unwrap_or(false))
+                .unwrap_or(0);
+            if let Some((_, r)) = rows.get_mut(target) {
+                if let Some(cell) = r.get_mut(j) {
+                    append_cell(cell, c);
+                }
+            }
+        }
+        for (k, r) in rows {
+            if let Some(l) = prev_page.lines.get_mut(k) {
+                l.text = format!("| {} |", r.join(" | "));
+            }
+        }
+        cur_page.lines.remove(0);
+    }
+}

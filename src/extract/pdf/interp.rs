@@ -1,0 +1,577 @@
+//! Content-stream interpreter: positioned glyphs and ruling segments in page space.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use lopdf::content::{Content, Operation};
+use lopdf::{Dictionary, Document, Object};
+
+use super::fonts::Font;
+use super::objects::{as_dict, deref, dict_get, num, stream_data_checked};
+use super::types::{PdfError, PdfLimits};
+
+pub type Matrix = [f32; 6];
+pub const IDENTITY: Matrix = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
+
+pub fn mul(m1: &Matrix, m2: &Matrix) -> Matrix {
+    [
+        m1[0] * m2[0] + m1[1] * m2[2],
+        m1[0] * m2[1] + m1[1] * m2[3],
+        m1[2] * m2[0] + m1[3] * m2[2],
+        m1[2] * m2[1] + m1[3] * m2[3],
+        m1[4] * m2[0] + m1[5] * m2[2] + m2[4],
+        m1[4] * m2[1] + m1[5] * m2[3] + m2[5],
+    ]
+}
+
+pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
+    (x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5])
+}
+
+/// A glyph placed on the page (axis-aligned box in page space).
+#[derive(Debug, Clone)]
+pub struct TextGlyph {
+    pub text: String,
+    pub x0: f32,
+    pub y0: f32,
+    pub x1: f32,
+    pub y1: f32,
+    /// Em size in page space.
+    pub size: f32,
+    /// A whitespace glyph (kept as a word-break hint, never printed itself).
+    pub space: bool,
+}
+
+impl TextGlyph {
+    pub fn cx(&self) -> f32 {
+        (self.x0 + self.x1) * 0.5
+    }
+    pub fn cy(&self) -> f32 {
+        (self.y0 + self.y1) * 0.5
+    }
+}
+
+/// An axis-aligned ruling segment: horizontal (y = pos, x in a..b) or vertical (x = pos, y in a..b).
+#[derive(Debug, Clone, Copy)]
+pub struct Seg {
+    pub horiz: bool,
+    pub pos: f32,
+    pub a: f32,
+    pub b: f32,
+}
+
+#[derive(Debug, Default)]
+pub struct PageData {
+    pub glyphs: Vec<TextGlyph>,
+    pub segs: Vec<Seg>,
+    pub images: usize,
+    pub text_shows: usize,
+    pub undecodable: usize,
+}
+
+#[derive(Clone)]
+struct GState {
+    ctm: Matrix,
+    font: Option<Rc<Font>>,
+    fs: f32,
+    tc: f32,
+    tw: f32,
+    th: f32,
+    tl: f32,
+    rise: f32,
+    stroke_white: bool,
+    fill_white: bool,
+}
+
+pub struct Interp<'a> {
+    doc: &'a Document,
+    limits: &'a PdfLimits,
+    fonts: HashMap<usize, Rc<Font>>,
+    ops: usize,
+    pub out: PageData,
+}
+
+fn f(ops: &[Object], i: usize) -> f32 {
+    match ops.get(i) {
+        Some(Object::Integer(v)) => *v as f32,
+        Some(Object::Real(v)) if v.is_finite() => *v,
+        _ => 0.0,
+    }
+}
+
+fn finite(m: &Matrix) -> bool {
+    m.iter().all(|v| v.is_finite())
+}
+
+/// Decodes a content stream; on a parse error keeps the longest decodable prefix.
+pub fn decode_content(data: &[u8]) -> Vec<Operation> {
+    if let Ok(c) = Content::decode(data) {
+        return c.operations;
+    }
+    let (mut lo, mut hi) = (0usize, data.len());
+    let mut best = Vec::new();
+    for _ in 0..24 {
+        if hi <= lo + 64 {
+            break;
+        }
+        let mid = lo + (hi - lo) / 2;
+        // Cut at a line end near mid.
+        let cut = data[..mid]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .unwrap_or(mid);
+        match Content::decode(&data[..cut]) {
+            Ok(c) => {
+                best = c.operations;
+                lo = mid;
+            }
+            Err(_) => hi = mid,
+        }
+    }
+    best
+}
+
+impl<'a> Interp<'a> {
+    pub fn new(doc: &'a Document, limits: &'a PdfLimits) -> Self {
+        Interp {
+            doc,
+            limits,
+            fonts: HashMap::new(),
+            ops: 0,
+            out: PageData::default(),
+        }
+    }
+
+    pub fn reset_page(&mut self) {
+        self.ops = 0;
+        self.out = PageData::default();
+    }
+
+    fn font(&mut self, resources: Option<&Dictionary>, name: &[u8]) -> Rc<Font> {
+        let doc = self.doc;
+        let fd = resources
+            .and_then(|r| dict_get(doc, r, b"Font"))
+            .and_then(|o| as_dict(doc, o))
+            .and_then(|fonts| dict_get(doc, fonts, name))
+            .and_then(|o| as_dict(doc, o));
+        match fd {
+            Some(d) => {
+                let key = d as *const Dictionary as usize;
+                let max = self.limits.max_decoded_stream;
+                self.fonts
+                    .entry(key)
+                    .or_insert_with(|| Rc::new(Font::load(doc, d, max)))
+                    .clone()
+            }
+            None => self
+                .fonts
+                .entry(0)
+                .or_insert_with(|| Rc::new(Font::fallback()))
+                .clone(),
+        }
+    }
+
+    /// Runs a content stream with the given resources and initial CTM.
+    pub fn run(
+        &mut self,
+        data: &[u8],
+        resources: Option<&'a Dictionary>,
+        ctm: Matrix,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let ops = decode_content(data);
+        let mut gs = GState {
+            ctm,
+            font: None,
+            fs: 0.0,
+            tc: 0.0,
+            tw: 0.0,
+            th: 1.0,
+            tl: 0.0,
+            rise: 0.0,
+            stroke_white: false,
+            fill_white: false,
+        };
+        let mut stack: Vec<GState> = Vec::new();
+        let mut tm = IDENTITY;
+        let mut tlm = IDENTITY;
+        // Path under construction: subpaths of page-space points, with "closed" flags.
+        let mut path: Vec<(Vec<(f32, f32)>, bool)> = Vec::new();
+        for op in &ops {
+            self.ops += 1;
+            if self.ops > self.limits.max_ops_per_page {
+                return Err(PdfError::Limit(format!(
+                    "more than {} content operators on a page",
+                    self.limits.max_ops_per_page
+                )));
+            }
+            let o = &op.operands;
+            match op.operator.as_str() {
+                "q" => {
+                    if stack.len() < 4096 {
+                        stack.push(gs.clone());
+                    }
+                }
+                "Q" => {
+                    if let Some(g) = stack.pop() {
+                        gs = g;
+                    }
+                }
+                "cm" => {
+                    let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
+                    let n = mul(&m, &gs.ctm);
+                    if finite(&n) {
+                        gs.ctm = n;
+                    }
+                }
+                "BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                "ET" => {}
+                "Tf" => {
+                    if let Some(Object::Name(n)) = o.first() {
+                        gs.font = Some(self.font(resources, n));
+                    }
+                    gs.fs = f(o, 1);
+                }
+                "Tc" => gs.tc = f(o, 0),
+                "Tw" => gs.tw = f(o, 0),
+                "Tz" => gs.th = f(o, 0) / 100.0,
+                "TL" => gs.tl = f(o, 0),
+                "Ts" => gs.rise = f(o, 0),
+                "Td" | "TD" => {
+                    let (tx, ty) = (f(o, 0), f(o, 1));
+                    if op.operator == "TD" {
+                        gs.tl = -ty;
+                    }
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                    tm = tlm;
+                }
+                "Tm" => {
+                    let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
+                    if finite(&m) {
+                        tlm = m;
+                        tm = m;
+                    }
+                }
+                "T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                    tm = tlm;
+                }
+                "Tj" | "'" | "\"" => {
+                    if op.operator == "\"" {
+                        gs.tw = f(o, 0);
+                        gs.tc = f(o, 1);
+                    }
+                    if op.operator != "Tj" {
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                        tm = tlm;
+                    }
+                    if let Some(Object::String(s, _)) = o.last() {
+                        self.show(&gs, &mut tm, s);
+                    }
+                }
+                "TJ" => {
+                    if let Some(Object::Array(items)) = o.first() {
+                        for it in items {
+                            match it {
+                                Object::String(s, _) => self.show(&gs, &mut tm, s),
+                                Object::Integer(_) | Object::Real(_) => {
+                                    let v = f(std::slice::from_ref(it), 0);
+                                    let vertical =
+                                        gs.font.as_ref().map(|f| f.vertical).unwrap_or(false);
+                                    let d = -v / 1000.0 * gs.fs;
+                                    let t = if vertical {
+                                        [1.0, 0.0, 0.0, 1.0, 0.0, d]
+                                    } else {
+                                        [1.0, 0.0, 0.0, 1.0, d * gs.th, 0.0]
+                                    };
+                                    tm = mul(&t, &tm);
+                                }
+                                _ => {}
+                            }
+                        }
+                    }
+                }
+                // Colours (white lines/fills are not rulings).
+                "G" | "RG" | "K" | "SC" | "SCN" => {
+                    gs.stroke_white = is_white(o, op.operator == "K")
+                }
+                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(o, op.operator == "k"),
+                // Paths.
+                "m" => {
+                    let p = apply(&gs.ctm, f(o, 0), f(o, 1));
+                    path.push((vec![p], false));
+                }
+                "l" | "c" | "v" | "y" => {
+                    let k = o.len();
+                    if k >= 2 {
+                        let p = apply(&gs.ctm, f(o, k - 2), f(o, k - 1));
+                        match path.last_mut() {
+                            Some((pts, _)) if pts.len() < 100_000 => pts.push(p),
+                            Some(_) => {}
+                            None => path.push((vec![p], false)),
+                        }
+                    }
+                }
+                "h" => {
+                    if let Some(last) = path.last_mut() {
+                        last.1 = true;
+                    }
+                }
+                "re" => {
+                    let (x, y, w, h) = (f(o, 0), f(o, 1), f(o, 2), f(o, 3));
+                    let pts = vec![
+                        apply(&gs.ctm, x, y),
+                        apply(&gs.ctm, x + w, y),
+                        apply(&gs.ctm, x + w, y + h),
+                        apply(&gs.ctm, x, y + h),
+                    ];
+                    path.push((pts, true));
+                }
+                "S" | "s" | "B" | "B*" | "b" | "b*" | "f" | "F" | "f*" | "n" => {
+                    let stroke =
+                        matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
+                    let fill = matches!(
+                        op.operator.as_str(),
+                        "f" | "F" | "f*" | "B" | "B*" | "b" | "b*"
+                    );
+                    let close = matches!(op.operator.as_str(), "s" | "b" | "b*");
+                    if path.len() < 200_000 && self.out.segs.len() < 500_000 {
+                        for (pts, closed) in &path {
+                            if stroke && !gs.stroke_white {
+                                stroke_segments(pts, *closed || close, &mut self.out.segs);
+                            }
+                            if fill && !gs.fill_white {
+                                fill_segment(pts, &mut self.out.segs);
+                            }
+                        }
+                    }
+                    path.clear();
+                }
+                "Do" => {
+                    if let Some(Object::Name(n)) = o.first() {
+                        self.do_xobject(resources, n, &gs.ctm, depth)?;
+                    }
+                }
+                "BI" => self.out.images += 1,
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn do_xobject(
+        &mut self,
+        resources: Option<&'a Dictionary>,
+        name: &[u8],
+        ctm: &Matrix,
+        depth: usize,
+    ) -> Result<(), PdfError> {
+        let doc = self.doc;
+        let Some(xo) = resources
+            .and_then(|r| dict_get(doc, r, b"XObject"))
+            .and_then(|o| as_dict(doc, o))
+            .and_then(|x| x.get(name).ok())
+            .map(|o| deref(doc, o))
+        else {
+            return Ok(());
+        };
+        let Object::Stream(s) = xo else { return Ok(()) };
+        let subtype = s
+            .dict
+            .get(b"Subtype")
+            .ok()
+            .and_then(|o| o.as_name().ok())
+            .unwrap_or(b"");
+        if subtype == b"Image" {
+            self.out.images += 1;
+            return Ok(());
+        }
+        if subtype != b"Form" || depth >= self.limits.max_xobject_depth {
+            return Ok(());
+        }
+        let data = match stream_data_checked(xo, self.limits.max_decoded_stream) {
+            Ok(Some(d)) => d,
+            Ok(None) => return Ok(()),
+            Err(_) => {
+                return Err(PdfError::Limit(format!(
+                    "a stream decodes to more than {} bytes",
+                    self.limits.max_decoded_stream
+                )))
+            }
+        };
+        let mut m = IDENTITY;
+        if let Some(Object::Array(a)) = dict_get(doc, &s.dict, b"Matrix") {
+            if a.len() == 6 {
+                let v: Vec<f32> = a.iter().map(|o| num(doc, o).unwrap_or(0.0)).collect();
+                m = [v[0], v[1], v[2], v[3], v[4], v[5]];
+            }
+        }
+        let ctm2 = mul(&m, ctm);
+        if !finite(&ctm2) {
+            return Ok(());
+        }
+        let res = dict_get(doc, &s.dict, b"Resources")
+            .and_then(|o| as_dict(doc, o))
+            .or(resources);
+        self.run(&data, res, ctm2, depth + 1)
+    }
+
+    fn show(&mut self, gs: &GState, tm: &mut Matrix, bytes: &[u8]) {
+        self.out.text_shows += 1;
+        let Some(font) = gs.font.clone() else {
+            return;
+        };
+        let fs = gs.fs;
+        let th = gs.th;
+        for g in font.decode(bytes) {
+            let trm = mul(&[fs * th, 0.0, 0.0, fs, 0.0, gs.rise], &mul(tm, &gs.ctm));
+            let em = font.em;
+            // Glyph box in glyph (em) units.
+            let (bx0, by0, bx1, by1) = if font.vertical {
+                (
+                    -0.5 * g.width.max(0.5),
+                    -1.0 * em,
+                    0.5 * g.width.max(0.5),
+                    0.0,
+                )
+            } else {
+                (0.0, -0.12 * em, g.width, 0.88 * em)
+            };
+            let corners = [
+                apply(&trm, bx0, by0),
+                apply(&trm, bx1, by0),
+                apply(&trm, bx0, by1),
+                apply(&trm, bx1, by1),
+            ];
+            let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+            for (x, y) in corners {
+                x0 = x0.min(x);
+                y0 = y0.min(y);
+                x1 = x1.max(x);
+                y1 = y1.max(y);
+            }
+            let (ux, uy) = (trm[2] * em, trm[3] * em);
+            let size = (ux * ux + uy * uy).sqrt();
+            let text = match g.text {
+                Some(t) => t,
+                None => {
+                    self.out.undecodable += 1;
+                    "\u{FFFD}".to_string()
+                }
+            };
+            let space = text.chars().all(|c| c.is_whitespace() || c == '\0');
+            if x0.is_finite()
+                && y0.is_finite()
+                && x1.is_finite()
+                && y1.is_finite()
+                && size.is_finite()
+                && size > 0.0
+                && self.out.glyphs.len() < 5_000_000
+            {
+                self.out.glyphs.push(TextGlyph {
+                    text,
+                    x0,
+                    y0,
+                    x1,
+                    y1,
+                    size,
+                    space,
+                });
+            }
+            // Advance.
+            let spacing = gs.tc + if g.is_space { gs.tw } else { 0.0 };
+            let t = if font.vertical {
+                [1.0, 0.0, 0.0, 1.0, 0.0, -fs + spacing]
+            } else {
+                [1.0, 0.0, 0.0, 1.0, (g.width * fs + spacing) * th, 0.0]
+            };
+            let n = mul(&t, tm);
+            if finite(&n) {
+                *tm = n;
+            }
+        }
+    }
+}
+
+/// Whether a colour operand list is (near) white: gray/RGB all ≥ 0.95, CMYK all ≤ 0.05.
+fn is_white(o: &[Object], _cmyk_op: bool) -> bool {
+    let v: Vec<f32> = o
+        .iter()
+        .filter(|x| matches!(x, Object::Integer(_) | Object::Real(_)))
+        .map(|x| f(std::slice::from_ref(x), 0))
+        .collect();
+    match v.len() {
+        1 => v[0] >= 0.95,
+        3 => v.iter().all(|c| *c >= 0.95),
+        4 => v.iter().all(|c| *c <= 0.05),
+        _ => false,
+    }
+}
+
+const AXIS_TOL: f32 = 0.8;
+
+fn stroke_segments(pts: &[(f32, f32)], closed: bool, out: &mut Vec<Seg>) {
+    let n = pts.len();
+    if n < 2 {
+        return;
+    }
+    let count = if closed { n } else { n - 1 };
+    for i in 0..count {
+        let (p, q) = (pts[i], pts[(i + 1) % n]);
+        push_line(p, q, out);
+    }
+}
+
+fn push_line(p: (f32, f32), q: (f32, f32), out: &mut Vec<Seg>) {
+    let (dx, dy) = ((q.0 - p.0).abs(), (q.1 - p.1).abs());
+    if dy <= AXIS_TOL && dx > AXIS_TOL {
+        out.push(Seg {
+            horiz: true,
+            pos: (p.1 + q.1) * 0.5,
+            a: p.0.min(q.0),
+            b: p.0.max(q.0),
+        });
+    } else if dx <= AXIS_TOL && dy > AXIS_TOL {
+        out.push(Seg {
+            horiz: false,
+            pos: (p.0 + q.0) * 0.5,
+            a: p.1.min(q.1),
+            b: p.1.max(q.1),
+        });
+    }
+}
+
+fn fill_segment(pts: &[(f32, f32)], out: &mut Vec<Seg>) {
+    if pts.len() < 2 {
+        return;
+    }
+    let (mut x0, mut y0, mut x1, mut y1) = (f32::MAX, f32::MAX, f32::MIN, f32::MIN);
+    for &(x, y) in pts {
+        x0 = x0.min(x);
+        y0 = y0.min(y);
+        x1 = x1.max(x);
+        y1 = y1.max(y);
+    }
+    let (w, h) = (x1 - x0, y1 - y0);
+    if !(w.is_finite() && h.is_finite()) {
+        return;
+    }
+    if h <= 2.5 && w > 2.0 && w > 2.0 * h {
+        out.push(Seg {
+            horiz: true,
+            pos: (y0 + y1) * 0.5,
+            a: x0,
+            b: x1,
+        });
+    } else if w <= 2.5 && h > 2.0 && h > 2.0 * w {
+        out.push(Seg {
+            horiz: false,
+            pos: (x0 + x1) * 0.5,
+            a: y0,
+            b: y1,
+        });
+    }
+}

@@ -1,0 +1,520 @@
+//! Page layout: visual lines, ruled tables as pipe rows, page furniture.
+
+use std::collections::HashMap;
+
+use super::interp::{Seg, TextGlyph};
+use super::types::PdfLine;
+
+/// Tolerance (pt) for merging ruling positions.
+const POS_TOL: f32 = 2.0;
+
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31FF | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
+}
+
+/// Removes text drawn twice at the same spot (fake bold).
+fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
+    let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
+    let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
+    for g in glyphs {
+        if g.space {
+            kept.push(g);
+            continue;
+        }
+        let key = (g.x0.floor() as i32, g.y0.floor() as i32);
+        let mut dup = false;
+        'outer: for dx in -1..=1 {
+            for dy in -1..=1 {
+                if let Some(list) = grid.get(&(key.0.saturating_add(dx), key.1.saturating_add(dy)))
+                {
+                    for &i in list {
+                        let k = &kept[i];
+                        if k.text == g.text
+                            && (k.x0 - g.x0).abs() < 1.0
+                            && (k.y0 - g.y0).abs() < 1.0
+                        {
+                            dup = true;
+                            break 'outer;
+                        }
+                    }
+                }
+            }
+        }
+        if !dup {
+            grid.entry(key).or_default().push(kept.len());
+            kept.push(g);
+        }
+    }
+    kept
+}
+
+/// Groups glyphs into visual lines, top to bottom; each line sorted left to right.
+fn group_lines(mut glyphs: Vec<TextGlyph>) -> Vec<Vec<TextGlyph>> {
+    glyphs.sort_by(|a, b| b.cy().total_cmp(&a.cy()).then(a.x0.total_cmp(&b.x0)));
+    let mut lines: Vec<(f32, f32, Vec<TextGlyph>)> = Vec::new(); // (cy avg, size, glyphs)
+    for g in glyphs {
+        let cy = g.cy();
+        if let Some((lcy, lsize, list)) = lines.last_mut() {
+            let tol = 0.45 * lsize.max(g.size);
+            if (cy - *lcy).abs() <= tol {
+                let n = list.len() as f32;
+                if !g.space {
+                    *lcy = (*lcy * n + cy) / (n + 1.0);
+                    *lsize = lsize.max(g.size);
+                }
+                list.push(g);
+                continue;
+            }
+        }
+        let size = g.size;
+        lines.push((cy, size, vec![g]));
+    }
+    lines
+        .into_iter()
+        .map(|(_, _, mut l)| {
+            l.sort_by(|a, b| a.x0.total_cmp(&b.x0));
+            l
+        })
+        .filter(|l| l.iter().any(|g| !g.space))
+        .collect()
+}
+
+/// Joins one visual line. In cells, CJK glyphs are never separated.
+fn join_line(line: &[TextGlyph], cell: bool) -> String {
+    let mut s = String::new();
+    let mut prev: Option<&TextGlyph> = None;
+    let mut pending_space = false;
+    for g in line {
+        if g.space {
+            if prev.is_some() {
+                pending_space = true;
+            }
+            continue;
+        }
+        if let Some(p) = prev {
+            let gap = g.x0 - p.x1;
+            let em = (p.size + g.size) * 0.5;
+            let pc = p.text.chars().last().unwrap_or(' ');
+            let gc = g.text.chars().next().unwrap_or(' ');
+            let both_cjk = is_cjk(pc) && is_cjk(gc);
+            let space = if both_cjk {
+                !cell && gap > 1.0 * em
+            } else {
+                gap > 0.3 * em || (pending_space && gap > 0.1 * em)
+            };
+            if space && !s.ends_with(' ') {
+                s.push(' ');
+            }
+        }
+        s.push_str(&g.text);
+        prev = Some(g);
+        pending_space = false;
+    }
+    s.trim().to_string()
+}
+
+fn bbox_of(glyphs: &[TextGlyph]) -> [f32; 4] {
+    let mut b = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for g in glyphs.iter().filter(|g| !g.space) {
+        b[0] = b[0].min(g.x0);
+        b[1] = b[1].min(g.y0);
+        b[2] = b[2].max(g.x1);
+        b[3] = b[3].max(g.y1);
+    }
+    b
+}
+
+/// Merges collinear overlapping segments.
+fn merge_segs(mut segs: Vec<Seg>) -> Vec<Seg> {
+    segs.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    let mut groups: Vec<Vec<Seg>> = Vec::new();
+    for s in segs {
+        match groups.last_mut() {
+            Some(g) if (s.pos - g[0].pos).abs() <= 1.5 => g.push(s),
+            _ => groups.push(vec![s]),
+        }
+    }
+    let mut out = Vec::new();
+    for mut g in groups {
+        let pos = g.iter().map(|s| s.pos).sum::<f32>() / g.len() as f32;
+        g.sort_by(|a, b| a.a.total_cmp(&b.a));
+        let mut cur: Option<Seg> = None;
+        for s in g {
+            match cur.as_mut() {
+                Some(c) if s.a <= c.b + POS_TOL => c.b = c.b.max(s.b),
+                _ => {
+                    if let Some(c) = cur.take() {
+                        out.push(c);
+                    }
+                    cur = Some(Seg { pos, ..s });
+                }
+            }
+        }
+        if let Some(c) = cur {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn cluster(mut v: Vec<f32>) -> Vec<f32> {
+    v.sort_by(|a, b| a.total_cmp(b));
+    let mut out: Vec<(f32, usize)> = Vec::new();
+    for x in v {
+        match out.last_mut() {
+            Some((c, n)) if (x - *c / *n as f32).abs() <= POS_TOL => {
+                *c += x;
+                *n += 1;
+            }
+            _ => out.push((x, 1)),
+        }
+    }
+    out.into_iter().map(|(c, n)| c / n as f32).collect()
+}
+
+struct Table {
+    x0: f32,
+    x1: f32,
+    y0: f32,
+    y1: f32,
+    hs: Vec<Seg>,
+    vs: Vec<Seg>,
+}
+
+fn find(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
+fn detect_tables(segs: &[Seg]) -> Vec<Table> {
+    let hs = merge_segs(
+        segs.iter()
+            .filter(|s| s.horiz && s.b - s.a >= 2.0)
+            .copied()
+            .collect(),
+    );
+    let vs = merge_segs(
+        segs.iter()
+            .filter(|s| !s.horiz && s.b - s.a >= 2.0)
+            .copied()
+            .collect(),
+    );
+    if hs.len() < 2 || vs.len() < 2 || hs.len() * vs.len() > 4_000_000 {
+        return Vec::new();
+    }
+    let nh = hs.len();
+    let mut parent: Vec<usize> = (0..nh + vs.len()).collect();
+    for (i, h) in hs.iter().enumerate() {
+        for (j, v) in vs.iter().enumerate() {
+            if v.pos >= h.a - POS_TOL
+                && v.pos <= h.b + POS_TOL
+                && h.pos >= v.a - POS_TOL
+                && h.pos <= v.b + POS_TOL
+            {
+                let (a, b) = (find(&mut parent, i), find(&mut parent, nh + j));
+                if a != b {
+                    parent[a] = b;
+                }
+            }
+        }
+    }
+    let mut comps: HashMap<usize, (Vec<Seg>, Vec<Seg>)> = HashMap::new();
+    for i in 0..nh {
+        let r = find(&mut parent, i);
+        comps.entry(r).or_default().0.push(hs[i]);
+    }
+    for j in 0..vs.len() {
+        let r = find(&mut parent, nh + j);
+        comps.entry(r).or_default().1.push(vs[j]);
+    }
+    let mut tables = Vec::new();
+    for (_, (h, v)) in comps {
+        if h.len() < 2 || v.len() < 2 {
+            continue;
+        }
+        let ys = cluster(h.iter().map(|s| s.pos).collect());
+        let xs = cluster(v.iter().map(|s| s.pos).collect());
+        if ys.len() < 2 || xs.len() < 2 || (ys.len() < 3 && xs.len() < 3) {
+            continue;
+        }
+        let x0 = h
+            .iter()
+            .map(|s| s.a)
+            .chain(v.iter().map(|s| s.pos))
+            .fold(f32::MAX, f32::min);
+        let x1 = h
+            .iter()
+            .map(|s| s.b)
+            .chain(v.iter().map(|s| s.pos))
+            .fold(f32::MIN, f32::max);
+        let y0 = v
+            .iter()
+            .map(|s| s.a)
+            .chain(h.iter().map(|s| s.pos))
+            .fold(f32::MAX, f32::min);
+        let y1 = v
+            .iter()
+            .map(|s| s.b)
+            .chain(h.iter().map(|s| s.pos))
+            .fold(f32::MIN, f32::max);
+        if x1 - x0 < 10.0 || y1 - y0 < 5.0 {
+            continue;
+        }
+        tables.push(Table {
+            x0,
+            x1,
+            y0,
+            y1,
+            hs: h,
+            vs: v,
+        });
+    }
+    tables
+}
+
+/// Lays a table's glyphs out as pipe rows; returns the rows and the glyphs it did not take.
+fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph>) {
+    let mut ys = cluster(t.hs.iter().map(|s| s.pos).collect());
+    // A table cut by a page break may lack its top or bottom rule: the verticals still
+    // bound the band.
+    if let (Some(&lo), Some(&hi)) = (ys.first(), ys.last()) {
+        let vtop = t.vs.iter().map(|v| v.b).fold(f32::MIN, f32::max);
+        let vbot = t.vs.iter().map(|v| v.a).fold(f32::MAX, f32::min);
+        if vtop > hi + 3.0 {
+            ys.push(vtop);
+        }
+        if vbot < lo - 3.0 {
+            ys.insert(0, vbot);
+        }
+    }
+    ys.reverse(); // top first
+                  // Bands (top, bottom) with their cell intervals.
+    let mut bands: Vec<(f32, f32, Vec<(f32, f32)>)> = Vec::new();
+    for w in ys.windows(2) {
+        let (top, bot) = (w[0], w[1]);
+        let hgt = top - bot;
+        if hgt < 3.0 {
+            continue;
+        }
+        let mut xs: Vec<f32> =
+            t.vs.iter()
+                .filter(|v| (v.b.min(top) - v.a.max(bot)) >= 0.6 * hgt)
+                .map(|v| v.pos)
+                .collect();
+        xs.push(t.x0);
+        xs.push(t.x1);
+        let xs = cluster(xs);
+        let cells: Vec<(f32, f32)> = xs
+            .windows(2)
+            .map(|p| (p[0], p[1]))
+            .filter(|(a, b)| b - a >= 2.0)
+            .collect();
+        if !cells.is_empty() {
+            bands.push((top, bot, cells));
+        }
+    }
+    if bands.is_empty() {
+        return (Vec::new(), glyphs);
+    }
+    // Owner of each (band, cell): itself, or the cell above when no rule separates them.
+    let covered = |y: f32, x: f32| {
+        t.hs.iter()
+            .any(|h| (h.pos - y).abs() <= POS_TOL && x >= h.a - POS_TOL && x <= h.b + POS_TOL)
+    };
+    let mut owner: Vec<Vec<(usize, usize)>> = Vec::with_capacity(bands.len());
+    for (i, (top, _, cells)) in bands.iter().enumerate() {
+        let mut row = Vec::with_capacity(cells.len());
+        for (j, &(a, b)) in cells.iter().enumerate() {
+            let mut o = (i, j);
+            if i > 0 && (bands[i - 1].1 - *top).abs() <= POS_TOL && !covered(*top, (a + b) * 0.5) {
+                if let Some(k) = bands[i - 1]
+                    .2
+                    .iter()
+                    .position(|&(pa, pb)| (pa - a).abs() <= POS_TOL && (pb - b).abs() <= POS_TOL)
+                {
+                    if let Some(r) = owner.get(i - 1) {
+                        if let Some(&up) = r.get(k) {
+                            o = up;
+                        }
+                    }
+                }
+            }
+            row.push(o);
+        }
+        owner.push(row);
+    }
+    let mut cell_glyphs: HashMap<(usize, usize), Vec<TextGlyph>> = HashMap::new();
+    let mut rest = Vec::new();
+    for g in glyphs {
+        let (cx, cy) = (g.cx(), g.cy());
+        let mut placed = false;
+        if cx >= t.x0 - 1.0 && cx <= t.x1 + 1.0 && cy >= t.y0 - 1.0 && cy <= t.y1 + 1.0 {
+            if let Some(i) = bands
+                .iter()
+                .position(|(top, bot, _)| cy <= *top && cy > *bot)
+            {
+                if let Some(j) = bands[i].2.iter().position(|&(a, b)| cx >= a && cx < b) {
+                    if let Some(&o) = owner.get(i).and_then(|r| r.get(j)) {
+                        cell_glyphs.entry(o).or_default().push(g.clone());
+                        placed = true;
+                    }
+                }
+            }
+        }
+        if !placed {
+            rest.push(g);
+        }
+    }
+    let mut rows = Vec::new();
+    for (i, (top, bot, cells)) in bands.iter().enumerate() {
+        let mut texts = Vec::with_capacity(cells.len());
+        for j in 0..cells.len() {
+            let text = if owner[i][j] == (i, j) {
+                cell_glyphs
+                    .remove(&(i, j))
+                    .map(cell_text)
+                    .unwrap_or_default()
+            } else {
+                String::new()
+            };
+            texts.push(text.replace('|', "｜"));
+        }
+        if texts.iter().all(|t| t.is_empty()) {
+            continue;
+        }
+        let x0 = cells.first().map(|c| c.0).unwrap_or(t.x0);
+        let x1 = cells.last().map(|c| c.1).unwrap_or(t.x1);
+        rows.push(PdfLine {
+            text: format!("| {} |", texts.join(" | ")),
+            bbox: [x0, *bot, x1, *top],
+            is_table_row: true,
+        });
+    }
+    (rows, rest)
+}
+
+fn cell_text(glyphs: Vec<TextGlyph>) -> String {
+    let mut out = String::new();
+    for line in group_lines(glyphs) {
+        let s = join_line(&line, true);
+        if s.is_empty() {
+            continue;
+        }
+        if let (Some(a), Some(b)) = (out.chars().last(), s.chars().next()) {
+            if !is_cjk(a) && !is_cjk(b) && !(a == '-' || a == '/') {
+                out.push(' ');
+            }
+        }
+        out.push_str(&s);
+    }
+    out
+}
+
+/// `- 4 -`, `-4-`, `第4页`, `第 4 页 共 5 页`, `4/5`, `4`.
+pub fn is_page_number(s: &str) -> bool {
+    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let dashes: &[char] = &['-', '－', '—', '–', '~', '·', '•', '‐', '―'];
+    let t = t.trim_matches(dashes);
+    if t.is_empty() {
+        return false;
+    }
+    let digits = |x: &str| !x.is_empty() && x.len() <= 5 && x.chars().all(|c| c.is_ascii_digit());
+    if digits(t) {
+        return true;
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        return digits(a) && digits(b);
+    }
+    if let Some(r) = t.strip_prefix('第') {
+        if let Some((n, tail)) = r.split_once('页') {
+            if !digits(n) {
+                return false;
+            }
+            if tail.is_empty() {
+                return true;
+            }
+            let tail = tail.trim_start_matches(['，', ',']);
+            if let Some(m) = tail.strip_prefix('共') {
+                return m.strip_suffix('页').map(digits).unwrap_or(false);
+            }
+        }
+        return false;
+    }
+    if let Some(r) = t.strip_prefix("Page").or_else(|| t.strip_prefix("page")) {
+        let r = r.split("of").next().unwrap_or(r);
+        return digits(r);
+    }
+    false
+}
+
+/// Lays out one page.
+pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> Vec<PdfLine> {
+    let mut glyphs = dedupe(glyphs);
+    let mut out: Vec<PdfLine> = Vec::new();
+    for t in detect_tables(segs) {
+        let (rows, rest) = table_rows(&t, glyphs);
+        glyphs = rest;
+        out.extend(rows);
+    }
+    let h = page_box[3] - page_box[1];
+    let margin = 0.12 * h.abs();
+    for line in group_lines(glyphs) {
+        let text = join_line(&line, false);
+        if text.is_empty() {
+            continue;
+        }
+        let bbox = bbox_of(&line);
+        let cy = (bbox[1] + bbox[3]) * 0.5;
+        let near_edge = cy < page_box[1] + margin || cy > page_box[3] - margin;
+        if near_edge && is_page_number(&text) {
+            continue;
+        }
+        out.push(PdfLine {
+            text,
+            bbox,
+            is_table_row: false,
+        });
+    }
+    out.sort_by(|a, b| {
+        let ka = if a.is_table_row {
+            a.bbox[3]
+        } else {
+            (a.bbox[1] + a.bbox[3]) * 0.5 + 0.01
+        };
+        let kb = if b.is_table_row {
+            b.bbox[3]
+        } else {
+            (b.bbox[1] + b.bbox[3]) * 0.5 + 0.01
+        };
+        kb.total_cmp(&ka).then(a.bbox[0].total_cmp(&b.bbox[0]))
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_numbers() {
+        for s in [
+            "- 4 -",
+            "-4-",
+            "第4页",
+            "第 4 页 共 5 页",
+            "4/5",
+            "— 12 —",
+            "7",
+        ] {
+            assert!(is_page_number(s), "{s}");
+        }
+        for s in ["第四章", "2024年", "4/5 items", "行政许可 9487"] {
+            assert!(!is_page_number(s), "{s}");
+        }
+    }
+}

@@ -1,0 +1,22 @@
+//! Positioned text and ruled-table extraction from Chinese government PDFs, built on lopdf.
+//!
+//! [`extract`] returns, per page, the lines in reading order. Ordinary text is one line per
+//! visual line (a space where glyphs are more than ~0.3 em apart, none between adjacent CJK
+//! glyphs); a grid of ruling lines becomes one `is_table_row` line per row in the form
+//! `| cell | cell |  | cell |`. Page numbers near the page edges and fake-bold doubles are
+//! dropped.
+//!
+//! The module only uses `super::` paths so that it can live as `src/extract/pdf/` (with
+//! this file as `mod.rs`) in a larger crate; it needs `lopdf`, `encoding_rs`, `thiserror`
+//! and `flate2` (already a dependency of lopdf).
+
+mod cmap;
+mod extract;
+mod fonts;
+mod interp;
+mod layout;
+mod objects;
+mod types;
+
+pub use extract::extract;
+pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
