@@ -3,10 +3,13 @@
 /// Errors of the markup extractors (HTML never fails).
 #[derive(Debug, thiserror::Error)]
 pub enum MarkupError {
+    /// A DOCX whose zip or XML cannot be read.
     #[error("damaged DOCX: {0}")]
     BadDocx(String),
+    /// A legacy binary Word/WPS file.
     #[error("legacy binary Word/WPS file (.doc/.wps): convert it to DOCX or PDF")]
     LegacyBinary,
+    /// A size limit was hit.
     #[error("limit exceeded: {0}")]
     Limit(String),
 }
@@ -14,6 +17,7 @@ pub enum MarkupError {
 /// The text of one document: lines in reading order plus notes about how it was read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MarkupText {
+    /// Lines in reading order.
     pub lines: Vec<MarkupLine>,
     /// e.g. "encoding guessed as GBK (no charset declared)"
     pub notes: Vec<String>,
@@ -22,6 +26,7 @@ pub struct MarkupText {
 /// One output line: a paragraph, or a table row rendered as `| c1 | c2 |`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupLine {
+    /// The line's text.
     pub text: String,
     /// For table rows: `Some((table_index, row_index))`, 0-based in document order.
     pub table_pos: Option<(usize, usize)>,

@@ -20,6 +20,8 @@ enum Predef {
     Other,
 }
 
+// One per font, not per glyph: the size difference between variants does not matter.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 enum Kind {
     Simple {
@@ -149,7 +151,7 @@ impl Font {
         let first = dict_get(doc, dict, b"FirstChar")
             .and_then(|o| num(doc, o))
             .unwrap_or(0.0);
-        let first = if first.is_finite() && first >= 0.0 && first < 256.0 {
+        let first = if first.is_finite() && (0.0..256.0).contains(&first) {
             first as usize
         } else {
             0

@@ -207,10 +207,8 @@ impl<'a> Interp<'a> {
             }
             let o = &op.operands;
             match op.operator.as_str() {
-                "q" => {
-                    if stack.len() < 4096 {
-                        stack.push(gs.clone());
-                    }
+                "q" if stack.len() < 4096 => {
+                    stack.push(gs.clone());
                 }
                 "Q" => {
                     if let Some(g) = stack.pop() {
@@ -431,12 +429,7 @@ impl<'a> Interp<'a> {
             let em = font.em;
             // Glyph box in glyph (em) units.
             let (bx0, by0, bx1, by1) = if font.vertical {
-                (
-                    -0.5 * g.width.max(0.5),
-                    -1.0 * em,
-                    0.5 * g.width.max(0.5),
-                    0.0,
-                )
+                (-0.5 * g.width.max(0.5), -em, 0.5 * g.width.max(0.5), 0.0)
             } else {
                 (0.0, -0.12 * em, g.width, 0.88 * em)
             };

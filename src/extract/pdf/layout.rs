@@ -1,6 +1,12 @@
 //! Page layout: visual lines, ruled tables as pipe rows, page furniture.
 
+// Grid code indexes parallel arrays (bands × cells, owners); index loops read clearer here.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::HashMap;
+
+/// A row band: top, bottom, and the x intervals of its cells.
+type Band = (f32, f32, Vec<(f32, f32)>);
 
 use super::interp::{Seg, TextGlyph};
 use super::types::PdfLine;
@@ -294,7 +300,7 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
     }
     ys.reverse(); // top first
                   // Bands (top, bottom) with their cell intervals.
-    let mut bands: Vec<(f32, f32, Vec<(f32, f32)>)> = Vec::new();
+    let mut bands: Vec<Band> = Vec::new();
     for w in ys.windows(2) {
         let (top, bot) = (w[0], w[1]);
         let hgt = top - bot;
@@ -406,7 +412,7 @@ fn cell_text(glyphs: Vec<TextGlyph>) -> String {
             continue;
         }
         if let (Some(a), Some(b)) = (out.chars().last(), s.chars().next()) {
-            if !is_cjk(a) && !is_cjk(b) && !(a == '-' || a == '/') {
+            if !is_cjk(a) && !is_cjk(b) && a != '-' && a != '/' {
                 out.push(' ');
             }
         }

@@ -3,9 +3,13 @@
 /// Limits against hostile input; Default gives sane values.
 #[derive(Debug, Clone)]
 pub struct PdfLimits {
+    /// Most pages read.
     pub max_pages: usize,
+    /// Largest decoded stream, in bytes: decompression stops past it.
     pub max_decoded_stream: usize,
+    /// Most content operators read per page.
     pub max_ops_per_page: usize,
+    /// Deepest Form XObject nesting followed.
     pub max_xobject_depth: usize,
 }
 
@@ -20,14 +24,19 @@ impl Default for PdfLimits {
     }
 }
 
+/// Why a PDF could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
+    /// Not a PDF, or damaged beyond repair.
     #[error("not a PDF or damaged beyond repair: {0}")]
     Malformed(String),
+    /// Encrypted with a non-empty user password.
     #[error("encrypted PDF needs a password")]
     Encrypted,
+    /// Pages without any text (a scan).
     #[error("no text layer: the PDF holds only images (scanned?)")]
     NoText,
+    /// A limit of [`PdfLimits`] was hit.
     #[error("limit exceeded: {0}")]
     Limit(String),
 }
@@ -35,6 +44,7 @@ pub enum PdfError {
 /// The text of a whole document.
 #[derive(Debug, Clone, Default)]
 pub struct PdfText {
+    /// The pages read, in order.
     pub pages: Vec<PdfPage>,
     /// Glyphs that could not be mapped to Unicode (emitted as U+FFFD).
     pub undecodable_glyphs: usize,
@@ -45,8 +55,11 @@ pub struct PdfText {
 pub struct PdfPage {
     /// 1-based page number.
     pub number: u32,
+    /// Page width in PDF units.
     pub width: f32,
+    /// Page height in PDF units.
     pub height: f32,
+    /// Lines in reading order.
     pub lines: Vec<PdfLine>,
 }
 
@@ -54,8 +67,10 @@ pub struct PdfPage {
 /// `is_table_row`, one table row in markdown pipe form `| a | b |  | d |`.
 #[derive(Debug, Clone, Default)]
 pub struct PdfLine {
+    /// The text (a pipe row when `is_table_row`).
     pub text: String,
     /// x0, y0, x1, y1 in PDF user space (y grows upwards).
     pub bbox: [f32; 4],
+    /// Whether this line is a table row from the ruling-line grid.
     pub is_table_row: bool,
 }

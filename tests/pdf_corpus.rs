@@ -1,0 +1,195 @@
+//! Smoke tests on the shared corpus (skipped when it is absent).
+
+use std::path::PathBuf;
+
+use ogi_report::extract::pdf::{extract, PdfLimits, PdfText};
+
+fn load(rel: &str) -> Option<PdfText> {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(rel);
+    let bytes = std::fs::read(&p).ok()?;
+    Some(extract(&bytes, &PdfLimits::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+}
+
+fn lines(t: &PdfText) -> Vec<(String, bool)> {
+    t.pages
+        .iter()
+        .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.is_table_row)))
+        .collect()
+}
+
+fn cells(row: &str) -> Vec<String> {
+    let inner = row.trim().trim_start_matches('|').trim_end_matches('|');
+    inner.split('|').map(|c| c.trim().to_string()).collect()
+}
+
+fn numeric_tail(row: &str) -> usize {
+    cells(row)
+        .iter()
+        .rev()
+        .take_while(|c| !c.is_empty() && c.chars().all(|ch| ch.is_ascii_digit()))
+        .count()
+}
+
+#[test]
+fn hongze_source() {
+    let Some(t) = load("2024-huaian-hongze-district/source.pdf") else {
+        return;
+    };
+    assert_eq!(t.undecodable_glyphs, 0);
+    let ls = lines(&t);
+    assert!(
+        ls.iter()
+            .any(|(l, row)| *row && l.contains("行政许可") && l.contains("9487")),
+        "行政许可 9487"
+    );
+    // Table 三: 23 rows (single （六）其他处理 row) ending in 7 numeric cells.
+    let start = ls
+        .iter()
+        .position(|(l, _)| l.contains("本年新收政府信息公开申请数量"))
+        .expect("table 三");
+    let rows: Vec<&String> = ls[start..]
+        .iter()
+        .filter(|(_, r)| *r)
+        .map(|(l, _)| l)
+        .take_while(|l| numeric_tail(l) == 7)
+        .collect();
+    assert_eq!(rows.len(), 23, "{rows:#?}");
+    assert!(
+        rows[0].starts_with("| 一、本年新收政府信息公开申请数量 | 95 | 0 | 0 | 0 | 0 | 0 | 95 |")
+    );
+    assert!(!ls.iter().any(|(l, _)| l == "-1-" || l == "- 1 -"));
+}
+
+#[test]
+fn chanhe_cid() {
+    let Some(t) = load("2024-chanhe-justice-bureau/rendered-cid.pdf") else {
+        return;
+    };
+    let ls = lines(&t);
+    assert!(ls.iter().any(|(l, _)| l.contains("行政规范性文件")));
+    let start = ls
+        .iter()
+        .position(|(l, _)| l.contains("本年新收政府信息公开申请数量"))
+        .expect("table 三");
+    let rows: Vec<&String> = ls[start..]
+        .iter()
+        .filter(|(_, r)| *r)
+        .map(|(l, _)| l)
+        .take_while(|l| numeric_tail(l) == 7)
+        .collect();
+    assert_eq!(rows.len(), 25, "{rows:#?}");
+}
+
+#[test]
+fn shanghai_print_keeps_blank_cells() {
+    let Some(t) = load("2019-shanghai-city-gov-office/source-print.pdf") else {
+        return;
+    };
+    let ls = lines(&t);
+    let row = ls
+        .iter()
+        .find(|(l, r)| *r && l.contains("本年新收政府信息公开申请数量"))
+        .expect("row");
+    assert_eq!(
+        cells(&row.0),
+        vec![
+            "一、本年新收政府信息公开申请数量",
+            "821",
+            "35",
+            "",
+            "",
+            "2",
+            "1",
+            "859"
+        ]
+    );
+}
+
+#[test]
+fn whole_corpus_extracts() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let Ok(rd) = std::fs::read_dir(&dir) else {
+        return;
+    };
+    for d in rd.flatten() {
+        for name in [
+            "rendered-libreoffice.pdf",
+            "rendered-chromium.pdf",
+            "rendered-cid.pdf",
+            "source.pdf",
+            "source-print.pdf",
+        ] {
+            let p = d.path().join(name);
+            let Ok(bytes) = std::fs::read(&p) else {
+                continue;
+            };
+            let t = extract(&bytes, &PdfLimits::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert_eq!(t.undecodable_glyphs, 0, "{}", p.display());
+            let ls = lines(&t);
+            let rows: Vec<&String> = ls.iter().filter(|(_, r)| *r).map(|(l, _)| l).collect();
+            let s = rows
+                .iter()
+                .position(|l| l.contains("本年新收政府信息公开申请数量"))
+                .unwrap_or_else(|| panic!("{}", p.display()));
+            let e = rows
+                .iter()
+                .position(|l| l.contains("结转下年度继续办理"))
+                .unwrap_or_else(|| panic!("{}", p.display()));
+            let table = &rows[s..=e];
+            assert!(
+                table.len() == 23 || table.len() == 25,
+                "{}: {table:#?}",
+                p.display()
+            );
+            for r in table {
+                let c = cells(r);
+                assert!(c.len() >= 8, "{}: {r}", p.display());
+                let tail = &c[c.len() - 7..];
+                assert!(
+                    tail.iter()
+                        .all(|v| v.is_empty() || v.chars().all(|ch| ch.is_ascii_digit())),
+                    "{}: {r}",
+                    p.display()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn mutated_corpus_never_panics() {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus/2024-huaian-hongze-district/source.pdf");
+    let Ok(orig) = std::fs::read(&p) else { return };
+    let panics = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = panics.clone();
+    let prev = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |_| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }));
+    let mut seed: u64 = 0x9e3779b97f4a7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..60 {
+        let mut b = orig.clone();
+        for _ in 0..8 {
+            let i = (next() as usize) % b.len();
+            b[i] = next() as u8;
+        }
+        let cut = b.len() - (next() as usize % 2000);
+        let _ = extract(&b[..cut], &PdfLimits::default());
+    }
+    std::panic::set_hook(prev);
+    assert_eq!(
+        panics.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "a panic was caught inside extract"
+    );
+}
