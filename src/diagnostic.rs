@@ -53,6 +53,10 @@ impl fmt::Display for Severity {
 /// | `parse.row-out-of-order` | info | `row active_disclosure.rules printed after a later row` |
 /// | `check.sum-mismatch` | warning | `applications column total: new_received (70) + carried_over (0) = 70 but total (69) + carried_forward (1) = 70` |
 /// | `check.sum-missing-value` | warning | `applications row granted: total is blank while the applicant columns sum to 272` |
+/// | `years.carry-over-mismatch` | warning | `carried_over.total (3) differs from carried_forward.total (1) of the 2023 report (a.pdf)` |
+/// | `years.in-force-mismatch` | warning | `normative_documents: 2023 in_force (40) + issued (6) − repealed (1) = 45 but in_force is 32` |
+/// | `years.identical-tables` | warning | `every table cell equals the 2023 report's (a.pdf): copied tables?` |
+/// | `years.gap` | info | `previous report of this body is 2021 (b.txt), not 2022: year-over-year identities not checked` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Code {
     /// The input's text encoding was guessed.
@@ -112,6 +116,18 @@ pub enum Code {
     /// An identity breaks and blank cells are involved.
     #[serde(rename = "check.sum-missing-value")]
     SumMissingValue,
+    /// This year's carry-over differs from last year's carry-forward (identity 5).
+    #[serde(rename = "years.carry-over-mismatch")]
+    CarryOverMismatch,
+    /// Documents in force do not balance with last year's (identity 6).
+    #[serde(rename = "years.in-force-mismatch")]
+    InForceMismatch,
+    /// Every table cell equals the previous year's.
+    #[serde(rename = "years.identical-tables")]
+    IdenticalTables,
+    /// The previous report of the body is not from the year before.
+    #[serde(rename = "years.gap")]
+    YearGap,
 }
 
 impl Code {
@@ -136,6 +152,10 @@ impl Code {
         Code::RowOutOfOrder,
         Code::SumMismatch,
         Code::SumMissingValue,
+        Code::CarryOverMismatch,
+        Code::InForceMismatch,
+        Code::IdenticalTables,
+        Code::YearGap,
     ];
 
     /// The stable string form, e.g. `check.sum-mismatch`.
@@ -160,12 +180,22 @@ impl Code {
             Code::RowOutOfOrder => "parse.row-out-of-order",
             Code::SumMismatch => "check.sum-mismatch",
             Code::SumMissingValue => "check.sum-missing-value",
+            Code::CarryOverMismatch => "years.carry-over-mismatch",
+            Code::InForceMismatch => "years.in-force-mismatch",
+            Code::IdenticalTables => "years.identical-tables",
+            Code::YearGap => "years.gap",
         }
     }
 
     /// Whether this code reports an arithmetic identity break.
     pub fn is_arithmetic(self) -> bool {
-        matches!(self, Code::SumMismatch | Code::SumMissingValue)
+        matches!(
+            self,
+            Code::SumMismatch
+                | Code::SumMissingValue
+                | Code::CarryOverMismatch
+                | Code::InForceMismatch
+        )
     }
 }
 

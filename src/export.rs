@@ -4,7 +4,6 @@
 //! template versions in TEMPLATE.md order ([`crate::schema::all_cells`]). A cell that is
 //! null, or not in the report's template, is empty.
 
-use crate::error::Error;
 use crate::report::Report;
 use crate::schema;
 use crate::Severity;
@@ -29,8 +28,8 @@ pub fn csv_header() -> Vec<String> {
         .collect()
 }
 
-/// The CSV record of one input: its report, or the error that stopped it.
-pub fn csv_record(file: &str, result: Result<&Report, &Error>) -> Vec<String> {
+/// The CSV record of one input: its report, or the message of the error that stopped it.
+pub fn csv_record(file: &str, result: Result<&Report, &str>) -> Vec<String> {
     let cells = schema::all_cells();
     match result {
         Ok(r) => {

@@ -46,6 +46,7 @@ pub mod parse;
 pub mod report;
 pub mod schema;
 pub mod source;
+pub mod years;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, Result};

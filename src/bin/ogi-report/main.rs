@@ -32,6 +32,9 @@ enum Command {
         /// Worker threads (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Per-file time budget in seconds; a file over it fails alone.
+        #[arg(long)]
+        timeout: Option<f64>,
         /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -73,8 +76,14 @@ fn main() -> ExitCode {
             format,
             out,
             jobs,
+            timeout,
             paths,
-        } => batch::parse(&paths, format, out.as_deref(), jobs),
+        } => {
+            let budget = timeout
+                .filter(|t| t.is_finite() && *t > 0.0)
+                .map(std::time::Duration::from_secs_f64);
+            batch::parse(&paths, format, out.as_deref(), jobs, budget)
+        }
         Command::Check { all, paths } => render::check(&paths, all),
         Command::Schema { format } => schema(format),
     };

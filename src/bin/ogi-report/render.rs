@@ -72,7 +72,7 @@ pub fn check(paths: &[PathBuf], all: bool) -> Result<ExitCode, Box<dyn std::erro
     if files.is_empty() {
         return Err("no input files found".into());
     }
-    let results = batch::parse_all(&files, None);
+    let results = batch::parse_all(&files, None, None);
     let mut problems = 0usize;
     for ((file, r), path) in results.iter().zip(&files) {
         match r {

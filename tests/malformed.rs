@@ -1,0 +1,915 @@
+//! Hostile and malformed inputs: every case must end with `Ok(report)` or a typed `Err`,
+//! never a panic, a hang or an unbounded allocation, and each within `CASE_LIMIT` (also in
+//! debug builds).
+//!
+//! The inputs are built here: damaged copies of the corpus PDFs (truncated, bytes flipped,
+//! cross-reference table removed, `startxref` damaged, streams overwritten, a fake
+//! `/Encrypt` in the trailer), empty and one-byte files, HTML forced through the PDF reader,
+//! a 10,000-page PDF, a FlateDecode content stream that inflates to 1 GiB, 20 MB of digits
+//! on one line and a text of 100,000 table-like rows.
+//!
+//! Each case runs on its own thread under a watchdog, so a hang fails the test (after
+//! `HANG_LIMIT`) instead of blocking it. A counting global allocator records the largest
+//! single allocation and the peak of live bytes of each case's thread. Panics caught
+//! inside the library (the PDF reader wraps lopdf in `catch_unwind`) are counted and
+//! printed, not failed: they surface as `Err(Damaged)`.
+//!
+//! Per-category timings and outcomes are printed on stderr (`cargo test --test malformed
+//! -- --nocapture`).
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Once, OnceLock};
+use std::time::{Duration, Instant};
+
+use lopdf::{dictionary, Document, Object, Stream};
+use ogi_report::{Error, InputFormat, Options};
+
+/// Bound for one case (debug build included).
+const CASE_LIMIT: Duration = Duration::from_secs(2);
+/// After this long a case is declared hung and abandoned.
+const HANG_LIMIT: Duration = Duration::from_secs(20);
+
+// ---------------------------------------------------------------- allocation accounting
+
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK_LIVE: Cell<isize> = const { Cell::new(0) };
+    static MAX_ONE: Cell<usize> = const { Cell::new(0) };
+    static PANICS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_alloc(size: usize) {
+    let _ = MAX_ONE.try_with(|m| {
+        if size > m.get() {
+            m.set(size)
+        }
+    });
+    let _ = LIVE.try_with(|l| {
+        let v = l.get() + size as isize;
+        l.set(v);
+        let _ = PEAK_LIVE.try_with(|p| {
+            if v > p.get() {
+                p.set(v)
+            }
+        });
+    });
+}
+
+fn note_free(size: usize) {
+    let _ = LIVE.try_with(|l| l.set(l.get() - size as isize));
+}
+
+// SAFETY: forwards every call to `System` unchanged; only counts sizes in thread-locals
+// (const-initialised, so touching them never allocates).
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note_free(layout.size());
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_free(layout.size());
+        note_alloc(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+fn install_panic_counter() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let _ = PANICS.try_with(|p| p.set(p.get() + 1));
+            default(info);
+        }));
+    });
+}
+
+// ---------------------------------------------------------------- running cases
+
+#[derive(Debug)]
+enum Outcome {
+    Ok,
+    Err(String),
+    /// A panic that escaped the library.
+    Panic(String),
+    Hang,
+}
+
+#[derive(Debug)]
+struct Run {
+    outcome: Outcome,
+    time: Duration,
+    /// Panics raised (and caught) inside the library while parsing.
+    caught_panics: usize,
+    max_one_alloc: usize,
+    peak_live: isize,
+}
+
+fn err_kind(e: &Error) -> String {
+    match e {
+        Error::Io { .. } => "Io".into(),
+        Error::Empty => "Empty".into(),
+        Error::Unsupported(_) => "Unsupported".into(),
+        Error::Damaged { .. } => "Damaged".into(),
+        Error::Encrypted => "Encrypted".into(),
+        Error::NoTextLayer => "NoTextLayer".into(),
+        Error::Limit(_) => "Limit".into(),
+        Error::NotAReport => "NotAReport".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+/// Parses `bytes` on a fresh thread under a watchdog.
+fn run_case(bytes: Vec<u8>, opts: Options) -> Run {
+    install_panic_counter();
+    let (tx, rx) = mpsc::channel();
+    let start = Instant::now();
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || {
+            LIVE.with(|l| l.set(0));
+            PEAK_LIVE.with(|p| p.set(0));
+            MAX_ONE.with(|m| m.set(0));
+            PANICS.with(|p| p.set(0));
+            let t0 = Instant::now();
+            let r = std::panic::catch_unwind(|| ogi_report::parse_bytes_with(&bytes, &opts));
+            let time = t0.elapsed();
+            let outcome = match r {
+                Ok(Ok(_)) => Outcome::Ok,
+                Ok(Err(e)) => Outcome::Err(err_kind(&e)),
+                Err(p) => Outcome::Panic(
+                    p.downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                        .unwrap_or_default(),
+                ),
+            };
+            let panics = PANICS.with(Cell::get);
+            let escaped = usize::from(matches!(outcome, Outcome::Panic(_)));
+            let _ = tx.send(Run {
+                outcome,
+                time,
+                caught_panics: panics - escaped,
+                max_one_alloc: MAX_ONE.with(Cell::get),
+                peak_live: PEAK_LIVE.with(Cell::get),
+            });
+        })
+        .expect("spawn");
+    match rx.recv_timeout(HANG_LIMIT) {
+        Ok(r) => r,
+        Err(_) => Run {
+            outcome: Outcome::Hang,
+            time: start.elapsed(),
+            caught_panics: 0,
+            max_one_alloc: 0,
+            peak_live: 0,
+        },
+    }
+}
+
+/// One category of cases: collects outcomes, times and failures.
+struct Category {
+    name: &'static str,
+    start: Instant,
+    cases: usize,
+    outcomes: BTreeMap<String, usize>,
+    slowest: (Duration, String),
+    caught_panics: Vec<String>,
+    failures: Vec<String>,
+}
+
+impl Category {
+    fn new(name: &'static str) -> Self {
+        Category {
+            name,
+            start: Instant::now(),
+            cases: 0,
+            outcomes: BTreeMap::new(),
+            slowest: (Duration::ZERO, String::new()),
+            caught_panics: Vec::new(),
+            failures: Vec::new(),
+        }
+    }
+
+    /// Runs one case; returns its run for case-specific checks.
+    fn case(&mut self, label: impl Into<String>, bytes: Vec<u8>, opts: &Options) -> Run {
+        let label = label.into();
+        let run = run_case(bytes, opts.clone());
+        self.cases += 1;
+        let key = match &run.outcome {
+            Outcome::Ok => "Ok".to_string(),
+            Outcome::Err(k) => format!("Err({k})"),
+            Outcome::Panic(_) => "PANIC".to_string(),
+            Outcome::Hang => "HANG".to_string(),
+        };
+        *self.outcomes.entry(key).or_default() += 1;
+        if run.time > self.slowest.0 {
+            self.slowest = (run.time, label.clone());
+        }
+        if run.caught_panics > 0 {
+            self.caught_panics.push(label.clone());
+        }
+        match &run.outcome {
+            Outcome::Panic(m) => self.failures.push(format!("{label}: panicked: {m}")),
+            Outcome::Hang => self
+                .failures
+                .push(format!("{label}: no result after {HANG_LIMIT:?} (hang)")),
+            _ if run.time >= CASE_LIMIT => self.failures.push(format!(
+                "{label}: took {:?} (limit {CASE_LIMIT:?})",
+                run.time
+            )),
+            _ => {}
+        }
+        run
+    }
+
+    fn fail(&mut self, msg: String) {
+        self.failures.push(msg);
+    }
+
+    fn finish(self) {
+        eprintln!(
+            "[malformed] {}: {} cases in {:.2?}, slowest {:.2?} ({}), outcomes {:?}",
+            self.name,
+            self.cases,
+            self.start.elapsed(),
+            self.slowest.0,
+            self.slowest.1,
+            self.outcomes
+        );
+        if !self.caught_panics.is_empty() {
+            eprintln!(
+                "[malformed] {}: {} cases panicked inside the library (caught, returned as errors): {:?}",
+                self.name,
+                self.caught_panics.len(),
+                self.caught_panics
+            );
+        }
+        assert!(
+            self.failures.is_empty(),
+            "{}: {} failing cases:\n{}",
+            self.name,
+            self.failures.len(),
+            self.failures.join("\n")
+        );
+    }
+}
+
+// ---------------------------------------------------------------- inputs
+
+fn corpus_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Every corpus PDF, sorted, with its bytes.
+fn corpus_pdfs() -> &'static [(String, Vec<u8>)] {
+    static PDFS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    PDFS.get_or_init(|| {
+        let mut out = Vec::new();
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
+            .expect("corpus dir")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        for d in dirs {
+            let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+                .expect("report dir")
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "pdf"))
+                .collect();
+            files.sort();
+            for f in files {
+                let name = format!(
+                    "{}/{}",
+                    d.file_name().unwrap().to_string_lossy(),
+                    f.file_name().unwrap().to_string_lossy()
+                );
+                out.push((name, std::fs::read(&f).expect("read pdf")));
+            }
+        }
+        assert!(!out.is_empty(), "no corpus PDFs found");
+        out
+    })
+}
+
+/// The big chromium renderings (~0.9 MB, hundreds of font streams) are slow in debug builds:
+/// they get fewer mutants each, and only every other one of them is mutated at all.
+fn is_big(bytes: &[u8]) -> bool {
+    bytes.len() > 500_000
+}
+
+/// Which corpus PDFs get mutated, and how many mutants of a kind each gets.
+fn selection(full: usize) -> Vec<(&'static str, &'static [u8], usize)> {
+    let mut big_seen = 0;
+    let mut out = Vec::new();
+    for (name, bytes) in corpus_pdfs() {
+        if is_big(bytes) {
+            big_seen += 1;
+            if big_seen % 3 != 1 {
+                continue;
+            }
+            out.push((name.as_str(), bytes.as_slice(), (full / 4).max(1)));
+        } else {
+            out.push((name.as_str(), bytes.as_slice(), full));
+        }
+    }
+    out
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64).
+struct Rng(u64);
+
+impl Rng {
+    fn new(seed: &str) -> Self {
+        // FNV-1a of the seed text.
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in seed.bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x100_0000_01b3);
+        }
+        Rng(h)
+    }
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+fn find_all(hay: &[u8], needle: &[u8]) -> Vec<usize> {
+    hay.windows(needle.len())
+        .enumerate()
+        .filter(|(_, w)| *w == needle)
+        .map(|(i, _)| i)
+        .collect()
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+fn pdf_opts() -> Options {
+    Options::default().with_format(InputFormat::Pdf)
+}
+
+// ---------------------------------------------------------------- corpus mutations
+
+#[test]
+fn corpus_pdfs_truncated() {
+    let mut cat = Category::new("truncated PDFs");
+    for (name, bytes, n) in selection(16) {
+        let mut rng = Rng::new(name);
+        for k in 0..n {
+            // Evenly spread cut points, jittered, plus the very start and very end.
+            let cut = match k {
+                0 => 1 + rng.below(64),
+                1 => bytes.len() - 1 - rng.below(64),
+                _ => {
+                    let base = bytes.len() * k / n;
+                    (base + rng.below(bytes.len() / n)).min(bytes.len() - 1)
+                }
+            };
+            cat.case(
+                format!("{name} cut at {cut}"),
+                bytes[..cut].to_vec(),
+                &Options::default(),
+            );
+        }
+    }
+    cat.finish();
+}
+
+#[test]
+fn corpus_pdfs_bytes_flipped() {
+    let mut cat = Category::new("bytes-flipped PDFs");
+    for (name, bytes, n) in selection(16) {
+        let mut rng = Rng::new(&format!("flip {name}"));
+        let mut all = bytes.to_vec();
+        for _ in 0..n {
+            let pos = rng.below(bytes.len());
+            let mask = (rng.next() as u8) | 1;
+            let mut one = bytes.to_vec();
+            one[pos] ^= mask;
+            all[pos] ^= mask;
+            cat.case(
+                format!("{name} byte {pos} ^ {mask:#04x}"),
+                one,
+                &Options::default(),
+            );
+        }
+        cat.case(
+            format!("{name} all {n} flips at once"),
+            all,
+            &Options::default(),
+        );
+    }
+    cat.finish();
+}
+
+#[test]
+fn corpus_pdfs_xref_damaged() {
+    let mut cat = Category::new("xref/startxref damaged PDFs");
+    for (name, bytes, _) in selection(16) {
+        let sx = rfind(bytes, b"startxref");
+        // The classic table: from its `xref` keyword (not the one in `startxref`) to `trailer`.
+        let table = find_all(bytes, b"xref")
+            .into_iter()
+            .rev()
+            .find(|&i| i == 0 || bytes[i - 1] == b'\n' || bytes[i - 1] == b'\r');
+        if let Some(t) = table {
+            let end = rfind(bytes, b"trailer")
+                .filter(|&e| e > t)
+                .unwrap_or(bytes.len());
+            let mut v = bytes[..t].to_vec();
+            v.extend_from_slice(&bytes[end..]);
+            cat.case(format!("{name} xref table removed"), v, &Options::default());
+            // Keyword only.
+            let mut v = bytes.to_vec();
+            v[t..t + 4].copy_from_slice(b"xxxx");
+            cat.case(
+                format!("{name} xref keyword removed"),
+                v,
+                &Options::default(),
+            );
+        }
+        // Cross-reference stream (the hongze source): its type renamed.
+        for (i, pat) in [b"/XRef".as_slice(), b"/Type /XRef".as_slice()]
+            .iter()
+            .enumerate()
+        {
+            if let Some(p) = rfind(bytes, pat) {
+                let mut v = bytes.to_vec();
+                let last = p + pat.len() - 1;
+                v[last] = b'X';
+                cat.case(
+                    format!("{name} xref stream type damaged ({i})"),
+                    v,
+                    &Options::default(),
+                );
+            }
+        }
+        if let Some(s) = sx {
+            let num_start = s + b"startxref".len();
+            let rest_end = bytes[num_start..]
+                .iter()
+                .position(|b| *b == b'%')
+                .map_or(bytes.len(), |p| num_start + p);
+            for (what, repl) in [
+                ("0", b"\n0\n".as_slice()),
+                ("past end", b"\n99999999\n".as_slice()),
+                ("overflowing", b"\n999999999999999999999999999\n".as_slice()),
+                ("negative", b"\n-17\n".as_slice()),
+                ("not a number", b"\nabc\n".as_slice()),
+                ("off by 7", b"".as_slice()),
+            ] {
+                let mut v = bytes[..num_start].to_vec();
+                if what == "off by 7" {
+                    let old: String = String::from_utf8_lossy(&bytes[num_start..rest_end])
+                        .trim()
+                        .to_string();
+                    let n: i64 = old.parse().unwrap_or(0);
+                    v.extend_from_slice(format!("\n{}\n", n + 7).as_bytes());
+                } else {
+                    v.extend_from_slice(repl);
+                }
+                v.extend_from_slice(&bytes[rest_end..]);
+                cat.case(format!("{name} startxref {what}"), v, &Options::default());
+            }
+            // Everything from startxref on cut away; and the whole tail after the table.
+            cat.case(
+                format!("{name} startxref removed"),
+                bytes[..s].to_vec(),
+                &Options::default(),
+            );
+        }
+    }
+    cat.finish();
+}
+
+/// (start, end) of the data of every `stream … endstream`.
+fn stream_spans(bytes: &[u8]) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let ends = find_all(bytes, b"endstream");
+    let mut e_idx = 0;
+    let mut i = 0;
+    while let Some(off) = bytes[i..].windows(6).position(|w| w == b"stream") {
+        let kw = i + off;
+        i = kw + 6;
+        if kw >= 3 && &bytes[kw - 3..kw] == b"end" {
+            continue;
+        }
+        let mut start = kw + 6;
+        if bytes.get(start) == Some(&b'\r') {
+            start += 1;
+        }
+        if bytes.get(start) == Some(&b'\n') {
+            start += 1;
+        }
+        while e_idx < ends.len() && ends[e_idx] < start {
+            e_idx += 1;
+        }
+        let Some(&end) = ends.get(e_idx) else { break };
+        out.push((start, end));
+        i = end + 9;
+    }
+    out
+}
+
+#[test]
+fn corpus_pdfs_streams_corrupted() {
+    let mut cat = Category::new("stream-corrupted PDFs");
+    for (name, bytes, n) in selection(4) {
+        let spans = stream_spans(bytes);
+        if spans.is_empty() {
+            cat.fail(format!("{name}: no streams found (test bug)"));
+            continue;
+        }
+        let mut rng = Rng::new(&format!("streams {name}"));
+        let variants: &[&str] = &[
+            "all streams random",
+            "zlib headers zeroed",
+            "second half of every stream random",
+            "every third stream random",
+        ];
+        for (vi, what) in variants.iter().enumerate().take(n.max(2)) {
+            let mut v = bytes.to_vec();
+            for (si, &(s, e)) in spans.iter().enumerate() {
+                match vi {
+                    0 => v[s..e].iter_mut().for_each(|b| *b = rng.next() as u8),
+                    1 => v[s..e].iter_mut().take(2).for_each(|b| *b = 0),
+                    2 => {
+                        let mid = s + (e - s) / 2;
+                        v[mid..e].iter_mut().for_each(|b| *b = rng.next() as u8)
+                    }
+                    _ => {
+                        if si % 3 == 0 {
+                            v[s..e].iter_mut().for_each(|b| *b = rng.next() as u8)
+                        }
+                    }
+                }
+            }
+            cat.case(format!("{name} {what}"), v, &Options::default());
+        }
+    }
+    cat.finish();
+}
+
+#[test]
+fn corpus_pdfs_fake_encrypt() {
+    let mut cat = Category::new("fake /Encrypt PDFs");
+    let hex32 = "<".to_string() + &"41".repeat(32) + ">";
+    let dicts = [
+        format!("/Encrypt << /Filter /Standard /V 1 /R 2 /O {hex32} /U {hex32} /P -4 >> /ID [<00112233445566778899AABBCCDDEEFF> <00112233445566778899AABBCCDDEEFF>] "),
+        format!("/Encrypt << /Filter /Standard /V 5 /R 6 /Length 256 /O {hex32} /U {hex32} /OE {hex32} /UE {hex32} /Perms <0011223344556677> /P -4 /CF << /StdCF << /CFM /AESV3 /AuthEvent /DocOpen /Length 32 >> >> /StmF /StdCF /StrF /StdCF >> "),
+        "/Encrypt 99999 0 R ".to_string(),
+        "/Encrypt << /Filter /Unknown >> ".to_string(),
+    ];
+    for (name, bytes, n) in selection(4) {
+        // Inserted as text right after `trailer <<` (or into the xref stream dictionary):
+        // offsets after it shift, as in a hand-edited file.
+        let at = rfind(bytes, b"trailer")
+            .and_then(|t| {
+                bytes[t..]
+                    .windows(2)
+                    .position(|w| w == b"<<")
+                    .map(|p| t + p + 2)
+            })
+            .or_else(|| rfind(bytes, b"/XRef").map(|p| p + 5));
+        let Some(at) = at else {
+            cat.fail(format!("{name}: no trailer found (test bug)"));
+            continue;
+        };
+        for (i, d) in dicts.iter().enumerate().take(n.max(2)) {
+            let mut v = bytes[..at].to_vec();
+            v.push(b' ');
+            v.extend_from_slice(d.as_bytes());
+            v.extend_from_slice(&bytes[at..]);
+            cat.case(
+                format!("{name} /Encrypt text variant {i}"),
+                v,
+                &Options::default(),
+            );
+        }
+    }
+    // A clean rewrite (offsets right) with an /Encrypt object in the trailer.
+    for (name, bytes, _) in selection(1)
+        .into_iter()
+        .filter(|(_, b, _)| !is_big(b))
+        .take(6)
+    {
+        let Ok(mut doc) = Document::load_mem(bytes) else {
+            cat.fail(format!("{name}: lopdf cannot load the original (test bug)"));
+            continue;
+        };
+        let enc = doc.add_object(dictionary! {
+            "Filter" => "Standard", "V" => 2, "R" => 3, "Length" => 128, "P" => -44,
+            "O" => Object::String(vec![0x41; 32], lopdf::StringFormat::Hexadecimal),
+            "U" => Object::String(vec![0x42; 32], lopdf::StringFormat::Hexadecimal),
+        });
+        doc.trailer.set("Encrypt", enc);
+        doc.trailer.set(
+            "ID",
+            vec![
+                Object::String(vec![1; 16], lopdf::StringFormat::Hexadecimal),
+                Object::String(vec![1; 16], lopdf::StringFormat::Hexadecimal),
+            ],
+        );
+        let mut v = Vec::new();
+        if doc.save_to(&mut v).is_err() {
+            cat.fail(format!("{name}: lopdf cannot save (test bug)"));
+            continue;
+        }
+        let run = cat.case(
+            format!("{name} rewritten with /Encrypt"),
+            v,
+            &Options::default(),
+        );
+        if matches!(run.outcome, Outcome::Ok) {
+            cat.fail(format!(
+                "{name} rewritten with /Encrypt (wrong O/U entries): parsed as if not encrypted"
+            ));
+        }
+    }
+    cat.finish();
+}
+
+// ---------------------------------------------------------------- tiny and mistyped inputs
+
+#[test]
+fn empty_and_one_byte_inputs() {
+    let mut cat = Category::new("zero/one-byte inputs");
+    let formats = [
+        None,
+        Some(InputFormat::Pdf),
+        Some(InputFormat::Html),
+        Some(InputFormat::Docx),
+        Some(InputFormat::Text),
+        Some(InputFormat::Markdown),
+    ];
+    let mut inputs: Vec<Vec<u8>> = vec![Vec::new()];
+    for b in [
+        0u8, b' ', b'\n', b'%', b'<', b'|', b'0', b'P', 0x7f, 0x80, 0xd0, 0xef, 0xfe, 0xff,
+    ] {
+        inputs.push(vec![b]);
+    }
+    inputs.push(b"%PDF-".to_vec());
+    inputs.push(b"%PDF-1.7\n%%EOF".to_vec());
+    inputs.push(b"PK\x03\x04".to_vec());
+    inputs.push(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1".to_vec());
+    inputs.push(b"\xef\xbb\xbf".to_vec());
+    inputs.push(b"\xff\xfe".to_vec());
+    for input in &inputs {
+        for f in formats {
+            let opts = match f {
+                Some(f) => Options::default().with_format(f),
+                None => Options::default(),
+            };
+            let run = cat.case(format!("{input:?} as {f:?}"), input.clone(), &opts);
+            if input.is_empty() && !matches!(&run.outcome, Outcome::Err(k) if k == "Empty") {
+                cat.fail(format!(
+                    "empty input as {f:?}: {:?}, expected Err(Empty)",
+                    run.outcome
+                ));
+            }
+        }
+    }
+    cat.finish();
+}
+
+#[test]
+fn html_saved_as_pdf() {
+    let mut cat = Category::new("HTML forced through the PDF reader");
+    let html = std::fs::read(corpus_dir().join("2019-shanghai-city-gov-office/source.html"))
+        .expect("source.html");
+    let run = cat.case("source.html as Pdf", html.clone(), &pdf_opts());
+    if matches!(run.outcome, Outcome::Ok) {
+        cat.fail("HTML parsed as a PDF".into());
+    }
+    // An HTML page whose head mentions %PDF- (sniffed as PDF without forcing).
+    let mut v = b"<!-- %PDF-1.4 -->\n".to_vec();
+    v.extend_from_slice(&html);
+    cat.case("HTML with %PDF- in a comment", v, &Options::default());
+    // A PDF forced through the HTML, DOCX and text readers.
+    let (_, pdf) = corpus_pdfs()
+        .iter()
+        .find(|(n, _)| n.ends_with("rendered-cid.pdf"))
+        .expect("a cid pdf");
+    for f in [InputFormat::Html, InputFormat::Docx, InputFormat::Text] {
+        cat.case(
+            format!("cid PDF as {f:?}"),
+            pdf.clone(),
+            &Options::default().with_format(f),
+        );
+    }
+    cat.finish();
+}
+
+// ---------------------------------------------------------------- built PDFs
+
+/// A PDF whose `n` pages share one content stream (and, if `content` is compressed, its
+/// filter).
+fn many_page_pdf(n: usize, content: Stream) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let cid = doc.add_object(content);
+    let mut kids = Vec::with_capacity(n);
+    for _ in 0..n {
+        let pid = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => cid, "Resources" => res,
+        });
+        kids.push(Object::Reference(pid));
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => n as i64,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+#[test]
+fn ten_thousand_pages() {
+    let mut cat = Category::new("10,000-page PDF");
+    let t = Instant::now();
+    let content = Stream::new(dictionary! {}, b"BT /F1 12 Tf 72 720 Td (1) Tj ET".to_vec());
+    let pdf = many_page_pdf(10_000, content);
+    eprintln!(
+        "[malformed] 10,000-page PDF: {} bytes, built in {:.2?}",
+        pdf.len(),
+        t.elapsed()
+    );
+    let run = cat.case("10,000 pages", pdf, &Options::default());
+    if !matches!(&run.outcome, Outcome::Ok | Outcome::Err(_))
+        || matches!(&run.outcome, Outcome::Err(k) if k != "Limit" && k != "NotAReport")
+    {
+        cat.fail(format!(
+            "10,000 pages: {:?}, expected Err(Limit)",
+            run.outcome
+        ));
+    }
+    eprintln!(
+        "[malformed] 10,000 pages: peak live {} MiB, largest allocation {} MiB",
+        run.peak_live >> 20,
+        run.max_one_alloc >> 20
+    );
+    cat.finish();
+}
+
+/// zlib of `total` zero bytes, compressed incrementally (never holds the zeros).
+fn zlib_zeros(total: usize, prefix: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(prefix).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        enc.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    enc.finish().unwrap()
+}
+
+fn gigabyte_bomb() -> &'static [u8] {
+    static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
+    BOMB.get_or_init(|| {
+        let t = Instant::now();
+        let z = zlib_zeros(1 << 30, b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n%");
+        eprintln!(
+            "[malformed] 1 GiB of zeros deflated to {} bytes in {:.2?}",
+            z.len(),
+            t.elapsed()
+        );
+        z
+    })
+}
+
+#[test]
+fn flate_bomb_content_stream() {
+    let mut cat = Category::new("FlateDecode bomb (1 GiB) as content stream");
+    let z = gigabyte_bomb().to_vec();
+    let content =
+        Stream::new(dictionary! { "Filter" => "FlateDecode" }, z.clone()).with_compression(false);
+    let pdf = many_page_pdf(1, content);
+    let run = cat.case("1 GiB content stream", pdf, &Options::default());
+    eprintln!(
+        "[malformed] flate bomb: {:?}, peak live {} MiB, largest allocation {} MiB",
+        run.outcome,
+        run.peak_live >> 20,
+        run.max_one_alloc >> 20
+    );
+    // 64 MiB default limit: a Vec of at most 128 MiB capacity is fine; a gigabyte is not.
+    if run.max_one_alloc > 256 << 20 || run.peak_live > 512 << 20 {
+        cat.fail(format!(
+            "1 GiB content stream: allocated {} MiB at once, {} MiB live",
+            run.max_one_alloc >> 20,
+            run.peak_live >> 20
+        ));
+    }
+    // The same bomb as the `/Fl` abbreviation and in a one-element filter array.
+    for (what, filter) in [
+        ("/Fl", Object::Name(b"Fl".to_vec())),
+        (
+            "[/FlateDecode]",
+            Object::Array(vec![Object::Name(b"FlateDecode".to_vec())]),
+        ),
+    ] {
+        let content =
+            Stream::new(dictionary! { "Filter" => filter }, z.clone()).with_compression(false);
+        let run = cat.case(
+            format!("1 GiB content stream, filter {what}"),
+            many_page_pdf(1, content),
+            &Options::default(),
+        );
+        if run.max_one_alloc > 256 << 20 || run.peak_live > 512 << 20 {
+            cat.fail(format!(
+                "1 GiB content stream, filter {what}: allocated {} MiB at once, {} MiB live",
+                run.max_one_alloc >> 20,
+                run.peak_live >> 20
+            ));
+        }
+    }
+    cat.finish();
+}
+
+// ---------------------------------------------------------------- big texts
+
+#[test]
+fn twenty_megabytes_of_digits_on_one_line() {
+    let mut cat = Category::new("20 MB of digits on one line");
+    let mut rng = Rng::new("digits");
+    let digits: Vec<u8> = (0..20_000_000)
+        .map(|_| b'0' + (rng.next() % 10) as u8)
+        .collect();
+    cat.case("digits as sniffed", digits.clone(), &Options::default());
+    // Behind a report heading and a table label, so the number and cut code sees them.
+    let mut v = "某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量"
+        .as_bytes()
+        .to_vec();
+    v.extend_from_slice(&digits);
+    cat.case("digits after a table label", v, &Options::default());
+    cat.finish();
+}
+
+#[test]
+fn hundred_thousand_table_rows() {
+    let mut cat = Category::new("100,000 table-like rows");
+    let mut text = String::from(
+        "某某局2024年政府信息公开工作年度报告\n二、主动公开政府信息情况\n\
+         三、收到和处理政府信息公开申请情况\n",
+    );
+    let labels = [
+        "一、本年新收政府信息公开申请数量",
+        "（一）予以公开",
+        "行政规范性文件",
+        "| 规章 | 0 | 0 | 0 |",
+        "1.不予公开",
+    ];
+    let mut rng = Rng::new("rows");
+    for i in 0..100_000 {
+        let l = labels[i % labels.len()];
+        let a = rng.below(1000);
+        let b = rng.below(1000);
+        text.push_str(&format!("{l} {a} {b} 0 1 2 3 {}\n", a + b + 6));
+    }
+    cat.case("plain rows", text.clone().into_bytes(), &Options::default());
+    let pipes: String = text
+        .lines()
+        .map(|l| format!("| {} |\n", l.split(' ').collect::<Vec<_>>().join(" | ")))
+        .collect();
+    cat.case("pipe rows", pipes.into_bytes(), &Options::default());
+    cat.finish();
+}
