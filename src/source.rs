@@ -19,9 +19,13 @@ pub struct Location {
     /// Bounding box `[x0, y0, x1, y1]` in PDF user space (PDF inputs with geometry).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bbox: Option<[f32; 4]>,
-    /// 0-based `(table, row)` of a table in HTML/DOCX/PDF-geometry inputs.
+    /// 0-based `(table, row)` of a table in HTML/DOCX inputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub table_row: Option<(usize, usize)>,
+    /// 0-based index of the cell in its table row, as drawn (a merged cell counts once);
+    /// set for inputs whose table grid is known (HTML, DOCX, ruled PDF tables, markdown).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cell: Option<usize>,
 }
 
 /// A byte range `[start, end)` on char boundaries of a decoded text.
@@ -44,6 +48,9 @@ impl fmt::Display for Location {
         }
         if let Some((t, r)) = self.table_row {
             parts.push(format!("table {} row {}", t + 1, r + 1));
+        }
+        if let Some(c) = self.cell {
+            parts.push(format!("cell {}", c + 1));
         }
         if parts.is_empty() {
             if let Some(s) = self.span {

@@ -34,6 +34,8 @@ pub struct NormDoc {
     /// Whether pipe rows come from a markdown conversion, whose converters pad rows with
     /// empty cells: a blank last cell there may be an artefact, not a printed blank.
     pub markdown: bool,
+    /// Starts of the pipe rows, in order.
+    pub pipe_starts: Vec<usize>,
 }
 
 impl NormDoc {
@@ -47,10 +49,21 @@ impl NormDoc {
     }
 
     /// The origin of the line holding byte `pos`.
+    /// Start of the first pipe row starting at or after byte `pos`.
+    pub fn next_pipe_line(&self, pos: usize) -> Option<usize> {
+        let i = self.pipe_starts.partition_point(|s| *s < pos);
+        self.pipe_starts.get(i).copied()
+    }
+
+    /// In a pipe row, the location also names the cell holding `pos`.
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
-        self.line_index(pos)
-            .and_then(|i| self.lines.get(i))
-            .map(|l| l.origin.clone())
+        let line = self.line_index(pos).and_then(|i| self.lines.get(i))?;
+        let mut loc = line.origin.clone();
+        if line.pipe {
+            let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
+            loc.cell = before.matches('|').count().checked_sub(1);
+        }
+        Some(loc)
     }
 }
 
@@ -71,6 +84,9 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
         let start = doc.text.len();
         doc.text.push_str(&folded);
         let pipe = folded.trim_start().starts_with('|');
+        if pipe {
+            doc.pipe_starts.push(start);
+        }
         doc.lines.push(NormLine {
             start,
             end: doc.text.len(),

@@ -20,7 +20,7 @@ pub struct Heading {
 
 /// Numbering before a section title: `二、`, `2.`, `（二）` is a sub-item and does not count.
 static NUMBERING: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:([一二三四五六七八九十]{1,2})|(?:^|[\s。;；:：>)\]】#*])[ \t]*(\d{1,2}))[ \t]*[、.．][ \t]*").expect("static regex")
+    Regex::new(r"(?:第([一二三四五六七八九十]{1,2})(?:部分|章)[ \t]*[、.．:：]?|(?:([一二三四五六七八九十]{1,2})|(?:^|[\s。;；:：>)\]】#*])[ \t]*(\d{1,2}))[ \t]*[、.．])[ \t]*").expect("static regex")
 });
 
 /// Title patterns per section, matched on the white-space-free text after the numbering.
@@ -38,17 +38,39 @@ static TITLES: LazyLock<[Regex; 6]> = LazyLock::new(|| {
 
 /// Every heading candidate in `text`, in text order.
 pub fn candidates(text: &str) -> Vec<Heading> {
-    let mut out = Vec::new();
+    // (where the heading starts, where its title starts, whether it is numbered)
+    let mut starts: Vec<(usize, usize, bool)> = Vec::new();
     for m in NUMBERING.captures_iter(text) {
-        let (Some(whole), Some(num)) = (m.get(0), m.get(1).or_else(|| m.get(2))) else {
-            continue;
-        };
-        let after = whole.end();
+        if let (Some(whole), Some(num)) =
+            (m.get(0), m.get(1).or_else(|| m.get(2)).or_else(|| m.get(3)))
+        {
+            let start = if m.get(1).is_some() {
+                whole.start()
+            } else {
+                num.start()
+            };
+            starts.push((start, whole.end(), true));
+        }
+    }
+    // an unnumbered heading: a short line holding just the title (`## 主动公开政府信息情况`)
+    let mut line_start = 0usize;
+    for line in text.split_inclusive('\n') {
+        let lead = line.len()
+            - line
+                .trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '*')
+                .len();
+        if line.trim().chars().count() <= 24 {
+            starts.push((line_start + lead, line_start + lead, false));
+        }
+        line_start += line.len();
+    }
+    let mut out: Vec<Heading> = Vec::new();
+    for (start, after, numbered) in starts {
         // the next few dozen characters without white space, with a map back to bytes
         let mut compact = String::new();
         let mut ends = Vec::new();
         for (i, c) in text[after..].char_indices() {
-            if c == '\n' && compact.chars().count() >= 24 {
+            if c == '\n' && (!numbered || compact.chars().count() >= 24) {
                 break;
             }
             if c.is_whitespace() || c == '#' || c == '*' {
@@ -61,23 +83,29 @@ pub fn candidates(text: &str) -> Vec<Heading> {
             }
         }
         for (s, re) in TITLES.iter().enumerate() {
-            if let Some(t) = re.find(&compact) {
-                let nchars = compact[..t.end()].chars().count();
-                let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
-                let start = num.start();
-                out.push(Heading {
-                    section: s,
-                    start,
-                    end,
-                    printed: text[start..end]
-                        .split_whitespace()
-                        .collect::<Vec<_>>()
-                        .join(""),
-                });
+            let Some(t) = re.find(&compact) else { continue };
+            // an unnumbered title must be (nearly) the whole line
+            if !numbered && compact[t.end()..].chars().count() > 4 {
+                continue;
+            }
+            let nchars = compact[..t.end()].chars().count();
+            let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
+            if out.iter().any(|h| h.start <= start && start < h.end) {
                 break;
             }
+            out.push(Heading {
+                section: s,
+                start,
+                end,
+                printed: text[start..end]
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(""),
+            });
+            break;
         }
     }
+    out.sort_by_key(|h| h.start);
     out
 }
 
@@ -152,6 +180,16 @@ mod tests {
         assert_eq!(
             s[3].as_ref().map(|h| h.printed.as_str()),
             Some("四、政府信息公开行政复议、行政诉讼")
+        );
+    }
+
+    #[test]
+    fn unnumbered_and_chapter_headings() {
+        let s = find_sections("前言\n## 总体情况\n正文\n第二部分 主动公开政府信息情况\n规章 0 0 0\n主动公开政府信息情况如下表所示，全年共公开。");
+        assert_eq!(s[0].as_ref().map(|h| h.printed.as_str()), Some("总体情况"));
+        assert_eq!(
+            s[1].as_ref().map(|h| h.printed.as_str()),
+            Some("第二部分主动公开政府信息情况")
         );
     }
 

@@ -110,16 +110,67 @@ pub struct Hit {
 }
 
 /// All non-overlapping best occurrences of `p` in `c.chars[from..to]`.
+///
+/// A match with at most `k` edits contains one of the pattern's `k + 1` pieces unchanged
+/// (pigeonhole), so the edit-distance scan only runs in windows around exact occurrences of
+/// those pieces: near-linear on long texts.
 pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
     let m = p.chars.len();
     let to = to.min(c.chars.len());
     if m == 0 || from >= to {
         return Vec::new();
     }
-    // cost[j], start[j]: best edit distance of p[..j] against a substring ending here.
+    let k = p.max_edits.min(m.saturating_sub(1));
+    let piece_len = (m / (k + 1)).max(1);
+    let mut windows: Vec<(usize, usize)> = Vec::new();
+    for j in 0..=k {
+        let offset = j * piece_len;
+        let Some(piece) = p.chars.get(offset..(offset + piece_len).min(m)) else { continue };
+        let Some(&first) = piece.first() else { continue };
+        let mut q = from;
+        while q + piece.len() <= to {
+            if c.chars[q] == first && c.chars[q..q + piece.len()] == *piece {
+                windows.push((q.saturating_sub(offset + k).max(from), (q + m + k).min(to)));
+            }
+            q += 1;
+        }
+    }
+    windows.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for w in windows {
+        match merged.last_mut() {
+            Some(last) if w.0 <= last.1 => last.1 = last.1.max(w.1),
+            _ => merged.push(w),
+        }
+    }
+    let mut raw: Vec<Hit> = Vec::new();
+    for (ws, we) in merged {
+        scan(c, p, ws, we, &mut raw);
+    }
+    // Among overlapping candidates keep the fewest edits, then the longest.
+    raw.sort_by_key(|h| (h.edits, std::cmp::Reverse(h.end - h.start), h.start));
+    let mut kept: std::collections::BTreeMap<usize, Hit> = std::collections::BTreeMap::new();
+    for h in raw {
+        // kept hits never overlap, so only the last one starting before `h.end` can
+        let clash = kept.range(..h.end).next_back().is_some_and(|(_, k)| k.end > h.start);
+        if !clash {
+            kept.insert(h.start, h);
+        }
+    }
+    kept.into_values().collect()
+}
+
+/// Whether a char is a CJK ideograph.
+pub fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
+/// Sellers' scan of `c.chars[from..to]`: every end position where `p` matches within its
+/// tolerance, with the start of the best match ending there.
+fn scan(c: &Compact, p: &Pattern, from: usize, to: usize, raw: &mut Vec<Hit>) {
+    let m = p.chars.len();
     let mut cost: Vec<usize> = (0..=m).collect();
     let mut start: Vec<usize> = vec![from; m + 1];
-    let mut raw: Vec<Hit> = Vec::new();
     let mut new_cost = vec![0usize; m + 1];
     let mut new_start = vec![0usize; m + 1];
     for i in from..to {
@@ -145,28 +196,9 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
         std::mem::swap(&mut cost, &mut new_cost);
         std::mem::swap(&mut start, &mut new_start);
         if cost[m] <= p.max_edits {
-            raw.push(Hit {
-                start: start[m],
-                end: i + 1,
-                edits: cost[m],
-            });
+            raw.push(Hit { start: start[m], end: i + 1, edits: cost[m] });
         }
     }
-    // Among overlapping candidates keep the fewest edits, then the longest.
-    raw.sort_by_key(|h| (h.edits, std::cmp::Reverse(h.end - h.start), h.start));
-    let mut kept: Vec<Hit> = Vec::new();
-    for h in raw {
-        if kept.iter().all(|k| h.end <= k.start || h.start >= k.end) {
-            kept.push(h);
-        }
-    }
-    kept.sort_by_key(|h| h.start);
-    kept
-}
-
-/// Whether a char is a CJK ideograph.
-pub fn is_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
 }
 
 #[cfg(test)]

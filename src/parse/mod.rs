@@ -129,9 +129,9 @@ pub fn parse(doc: &NormDoc) -> Parsed {
             },
         }
     };
-    let t2_area = area_of(1, heads[0].as_ref().map_or(0, |h| h.end));
-    let t3_area = area_of(2, heads[1].as_ref().map_or(0, |h| h.end));
-    let t4_area = area_of(3, heads[2].as_ref().map_or(0, |h| h.end));
+    let t2_area = bounded(text, area_of(1, heads[0].as_ref().map_or(0, |h| h.end)));
+    let t3_area = bounded(text, area_of(2, heads[1].as_ref().map_or(0, |h| h.end)));
+    let t4_area = bounded(text, area_of(3, heads[2].as_ref().map_or(0, |h| h.end)));
 
     // table 二, version from its header words
     let t2_compact: String = text[t2_area.start..t2_area.end]
@@ -205,39 +205,11 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     };
     diags.extend(t3_diags);
 
-    // table 四: one run of 15 values
-    let t4_tokens = table::review_tokens(doc, t4_area);
-    let kinds = [schema::ValueKind::Count; 15];
-    let (mut readings, problem) = table::readings_of(&t4_tokens, &kinds, "review_litigation");
-    solve::review_groups(&mut readings);
-    let t4_found = !t4_tokens.is_empty();
-    let label_pos = t4_tokens.first().map_or(t4_area.start, |t| t.pos);
-    let t4_reads: Vec<RowRead> = schema::REVIEW_LITIGATION
-        .iter()
-        .enumerate()
-        .map(|(g, spec)| {
-            let mut group: Vec<Vec<split::Piece>> = Vec::new();
-            for r in &readings {
-                let slice = r
-                    .get(g * 5..g * 5 + 5)
-                    .map(<[split::Piece]>::to_vec)
-                    .unwrap_or_default();
-                if !group.contains(&slice) {
-                    group.push(slice);
-                }
-            }
-            RowRead {
-                spec,
-                label: t4_found.then(|| (spec.label.to_string(), label_pos)),
-                readings: group,
-                problem: if g == 0 {
-                    problem.clone().map(|d| d.at(doc.location_at(label_pos)))
-                } else {
-                    None
-                },
-            }
-        })
-        .collect();
+    // table 四: one labelled row per group when printed that way, else one run of 15 values
+    let (t4_reads, t4_found) = match review_by_rows(doc, t4_area) {
+        Some(reads) => (reads, true),
+        None => review_as_run(doc, t4_area),
+    };
 
     // template version
     let (template, template_detail) = match (t2_version, t3_version) {
@@ -324,6 +296,18 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     }
 }
 
+/// Most bytes of text a table is looked for in, from its section heading on. Real tables
+/// take a few KiB; the bound keeps label search linear on hostile or huge inputs.
+pub const MAX_TABLE_AREA: usize = 256 * 1024;
+
+fn bounded(text: &str, a: Area) -> Area {
+    let mut end = a.end.min(a.start.saturating_add(MAX_TABLE_AREA)).min(text.len());
+    while end > a.start && !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Area { start: a.start.min(end), end }
+}
+
 fn build_or_missing(
     doc: &NormDoc,
     key: &str,
@@ -359,4 +343,114 @@ fn build_or_missing(
         .with_cells(cells),
     );
     table
+}
+
+/// Table 四 printed as three labelled rows (行政复议 / 未经复议直接起诉 / 复议后起诉), each
+/// with its five values. `None` unless all three rows read that way.
+fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
+    let specs: Vec<&'static RowSpec> = schema::REVIEW_LITIGATION.iter().collect();
+    let (mut reads, _) = table::read_rows(doc, area, &specs);
+    let numbered = |r: &RowRead| {
+        r.label.is_some()
+            && !r.readings.is_empty()
+            && r.readings
+                .iter()
+                .all(|x| x.iter().any(|p| p.value.is_some()))
+    };
+    if !reads.iter().all(numbered) {
+        return None;
+    }
+    for r in &mut reads {
+        table::filter_readings(&mut r.readings, |v| {
+            v.len() == 5 && table::sums_to(&v[..4], v[4])
+        });
+    }
+    Some(reads)
+}
+
+/// Table 四 as one run of 15 values after its header, cut into the three groups.
+fn review_as_run(doc: &NormDoc, area: Area) -> (Vec<RowRead>, bool) {
+    let tokens = table::review_tokens(doc, area);
+    let kinds = [schema::ValueKind::Count; 15];
+    let (mut readings, problem) = table::readings_of(&tokens, &kinds, "review_litigation");
+    solve::review_groups(&mut readings);
+    let found = !tokens.is_empty();
+    let label_pos = tokens.first().map_or(area.start, |t| t.pos);
+    let reads = schema::REVIEW_LITIGATION
+        .iter()
+        .enumerate()
+        .map(|(g, spec)| {
+            let mut group: Vec<Vec<split::Piece>> = Vec::new();
+            for r in &readings {
+                let slice = r
+                    .get(g * 5..g * 5 + 5)
+                    .map(<[split::Piece]>::to_vec)
+                    .unwrap_or_default();
+                if !group.contains(&slice) {
+                    group.push(slice);
+                }
+            }
+            RowRead {
+                spec,
+                label: found.then(|| (spec.label.to_string(), label_pos)),
+                readings: group,
+                problem: if g == 0 {
+                    problem.clone().map(|d| d.at(doc.location_at(label_pos)))
+                } else {
+                    None
+                },
+            }
+        })
+        .collect();
+    (reads, found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::lines_of;
+    use crate::normalize::normalize;
+
+    fn parsed(text: &str) -> Parsed {
+        parse(&normalize(&lines_of(text), false))
+    }
+
+    fn v(p: &Parsed, t: &str, r: &str, c: &str) -> Option<String> {
+        p.tables
+            .get(t)?
+            .row(r)?
+            .cell(c)?
+            .value
+            .map(|n| n.to_string())
+    }
+
+    #[test]
+    fn review_table_printed_as_three_rows() {
+        let p = parsed("四、政府信息公开行政复议、行政诉讼情况\n| 类别 | 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |\n| 行政复议 | 3 | 1 | 0 | 0 | 4 |\n| 未经复议直接起诉 | 2 | 0 | 0 | 1 | 3 |\n| 复议后起诉 | 0 | 0 | 0 | 0 | 0 |\n五、存在的主要问题及改进情况\n");
+        assert_eq!(
+            v(&p, "review_litigation", "review", "total").as_deref(),
+            Some("4")
+        );
+        assert_eq!(
+            v(&p, "review_litigation", "direct_suit", "pending").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            v(&p, "review_litigation", "post_review_suit", "upheld").as_deref(),
+            Some("0")
+        );
+    }
+
+    #[test]
+    fn review_table_as_one_run_after_its_header() {
+        let p = parsed("四、政府信息公开行政复议、行政诉讼情况\n行政复议 行政诉讼\n结果维持 结果纠正 其他结果 尚未审结 总计 未经复议直接起诉 复议后起诉\n结果维持 结果纠正 其他结果 尚未审结 总计 结果维持 结果纠正 其他结果 尚未审结 总计\n1 0 2 0 3 12 0 0 0 12 0 0 0 0 0\n五、存在的主要问题及改进情况\n");
+        assert_eq!(
+            v(&p, "review_litigation", "review", "total").as_deref(),
+            Some("3")
+        );
+        assert_eq!(
+            v(&p, "review_litigation", "direct_suit", "upheld").as_deref(),
+            Some("12")
+        );
+    }
 }

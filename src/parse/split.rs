@@ -46,6 +46,9 @@ pub enum Fit {
     TooMany,
 }
 
+/// Longest text of one cut-out cell (sign, 12 digits, point, decimals).
+const MAX_PIECE: usize = 24;
+
 /// Most readings enumerated for one row.
 pub const MAX_READINGS: usize = 5000;
 
@@ -139,7 +142,9 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
             }
         })
         .sum();
-    if toks.len() > n || can_grow < n {
+    // a run longer than the columns left could ever hold cannot be cut into them
+    let too_long = toks.iter().any(|t| t.splittable && t.raw.len() > MAX_PIECE * n);
+    if toks.len() > n || can_grow < n || too_long {
         return Fit::Count {
             found: toks.len(),
             expected: n,
@@ -232,7 +237,8 @@ fn cut(
         return true;
     };
     let rest = &run[from..];
-    let ends: Vec<usize> = rest.char_indices().map(|(i, c)| i + c.len_utf8()).collect();
+    // a cell holds at most MAX_PIECE chars, so only the first few cut points can work
+    let ends: Vec<usize> = rest.char_indices().take(MAX_PIECE).map(|(i, c)| i + c.len_utf8()).collect();
     for end in ends {
         let piece = &rest[..end];
         let is_last = from + end == run.len();

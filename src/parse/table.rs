@@ -78,11 +78,7 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
         return toks;
     }
     // free text stops where a pipe row begins: those cells belong to their own label
-    let limit = doc
-        .lines
-        .iter()
-        .find(|l| l.pipe && l.start >= end && l.start < limit)
-        .map_or(limit, |l| l.start);
+    let limit = doc.next_pipe_line(end).filter(|s| *s < limit).unwrap_or(limit);
     free_tokens(&text[end..limit], end, MAX_LEAD).0
 }
 

@@ -1,0 +1,335 @@
+//! Regression tests for hostile inputs found by review and fuzzing (see `fuzz/`).
+//!
+//! Each test names the input and the defect. A test here fails until the library is fixed;
+//! none is ignored on purpose. Each case runs on its own thread under a watchdog (a hang
+//! fails after `DEADLINE` instead of blocking the suite) and a counting global allocator
+//! records the largest single allocation and peak live bytes of that thread.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+use std::io::Write;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use lopdf::{dictionary, Dictionary, Document, Object, Stream};
+use ogi_report::{Error, InputFormat, Options};
+
+// ---------------------------------------------------------------- harness
+
+struct Counting;
+
+thread_local! {
+    static LIVE: Cell<isize> = const { Cell::new(0) };
+    static PEAK_LIVE: Cell<isize> = const { Cell::new(0) };
+    static MAX_ONE: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_alloc(size: usize) {
+    let _ = MAX_ONE.try_with(|m| {
+        if size > m.get() {
+            m.set(size)
+        }
+    });
+    let _ = LIVE.try_with(|l| {
+        let v = l.get() + size as isize;
+        l.set(v);
+        let _ = PEAK_LIVE.try_with(|p| {
+            if v > p.get() {
+                p.set(v)
+            }
+        });
+    });
+}
+
+fn note_free(size: usize) {
+    let _ = LIVE.try_with(|l| l.set(l.get() - size as isize));
+}
+
+// SAFETY: forwards every call to `System` unchanged; only counts sizes in const-initialised
+// thread-locals (touching them never allocates).
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        System.alloc(layout)
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        note_alloc(layout.size());
+        System.alloc_zeroed(layout)
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        note_free(layout.size());
+        System.dealloc(ptr, layout)
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_free(layout.size());
+        note_alloc(new_size);
+        System.realloc(ptr, layout, new_size)
+    }
+}
+
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// A case gets this long (debug build) before it counts as hung.
+const DEADLINE: Duration = Duration::from_secs(10);
+/// With the default 64 MiB `max_decoded_stream`, a decoder may hold a 128 MiB buffer;
+/// nothing needs more than this at once.
+const MAX_ONE_ALLOC: usize = 200 << 20;
+
+#[derive(Debug)]
+struct Run {
+    result: Result<std::result::Result<String, String>, String>,
+    time: Duration,
+    max_one_alloc: usize,
+    peak_live: isize,
+}
+
+fn describe(r: &ogi_report::Result<ogi_report::Report>) -> std::result::Result<String, String> {
+    match r {
+        Ok(rep) => Ok(format!("report ({} diagnostics)", rep.diagnostics.len())),
+        Err(e) => Err(match e {
+            Error::Limit(_) => format!("Limit: {e}"),
+            Error::Damaged { .. } => format!("Damaged: {e}"),
+            _ => format!("{e:?}"),
+        }),
+    }
+}
+
+/// Parses on a fresh thread; `Err` in `result` is a panic message; `None` is a hang.
+fn run(bytes: Vec<u8>, opts: Options) -> Option<Run> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::Builder::new()
+        .stack_size(16 << 20)
+        .spawn(move || {
+            LIVE.with(|l| l.set(0));
+            PEAK_LIVE.with(|p| p.set(0));
+            MAX_ONE.with(|m| m.set(0));
+            let t = Instant::now();
+            let r = std::panic::catch_unwind(|| ogi_report::parse_bytes_with(&bytes, &opts));
+            let time = t.elapsed();
+            let result = match r {
+                Ok(r) => Ok(describe(&r)),
+                Err(p) => Err(p
+                    .downcast_ref::<String>()
+                    .cloned()
+                    .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                    .unwrap_or_default()),
+            };
+            let _ = tx.send(Run {
+                result,
+                time,
+                max_one_alloc: MAX_ONE.with(Cell::get),
+                peak_live: PEAK_LIVE.with(Cell::get),
+            });
+        })
+        .expect("spawn");
+    rx.recv_timeout(DEADLINE).ok()
+}
+
+/// Asserts: no panic, no hang, done within `DEADLINE`, no allocation over `MAX_ONE_ALLOC`.
+fn assert_bounded(what: &str, bytes: Vec<u8>, opts: Options) -> Run {
+    let len = bytes.len();
+    let Some(r) = run(bytes, opts) else {
+        panic!("{what} ({len} bytes): still running after {DEADLINE:?} (hang)");
+    };
+    eprintln!(
+        "{what} ({len} bytes): {:?} in {:.2?}, largest allocation {} MiB, peak live {} MiB",
+        r.result,
+        r.time,
+        r.max_one_alloc >> 20,
+        r.peak_live >> 20
+    );
+    if let Err(p) = &r.result {
+        panic!("{what}: panicked: {p}");
+    }
+    assert!(
+        r.max_one_alloc <= MAX_ONE_ALLOC,
+        "{what}: allocated {} MiB at once (limit max_decoded_stream = 64 MiB not applied)",
+        r.max_one_alloc >> 20
+    );
+    r
+}
+
+/// zlib of `prefix` then `total` zero bytes, compressed incrementally.
+fn zlib_zeros(prefix: &[u8], total: usize) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(prefix).unwrap();
+    let chunk = vec![0u8; 1 << 20];
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        enc.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    enc.finish().unwrap()
+}
+
+/// zlib of `total` bytes of `fill` (a content stream of white space or a comment).
+fn zlib_fill(prefix: &[u8], fill: u8, total: usize) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(prefix).unwrap();
+    let chunk = vec![fill; 1 << 20];
+    let mut left = total;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        enc.write_all(&chunk[..n]).unwrap();
+        left -= n;
+    }
+    enc.finish().unwrap()
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+const HELLO: &[u8] = b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n";
+
+/// A PDF of `pages` pages sharing one content stream; `extra` adds objects and returns
+/// entries merged into the shared resources.
+fn pdf(
+    pages: usize,
+    content: Stream,
+    extra: impl FnOnce(&mut Document) -> Dictionary,
+) -> Vec<u8> {
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+        "Encoding" => "WinAnsiEncoding",
+    });
+    let mut res = dictionary! { "Font" => dictionary! { "F1" => font } };
+    for (k, v) in extra(&mut doc) {
+        res.set(k, v);
+    }
+    let res = doc.add_object(res);
+    let cid = doc.add_object(content.with_compression(false));
+    let mut kids = Vec::new();
+    for _ in 0..pages {
+        let pid = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => cid, "Resources" => res,
+        });
+        kids.push(Object::Reference(pid));
+    }
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => pages as i64,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).expect("save");
+    out
+}
+
+// ---------------------------------------------------------------- decompression limits
+
+/// Content stream `/Filter [/FlateDecode /FlateDecode]` (zlib of zlib of 256 MiB of zeros,
+/// ~1 kB on disk). Any filter chain other than a lone FlateDecode goes through lopdf's
+/// `Stream::decompressed_content`, which has no output limit; `stream_data_checked`
+/// (src/extract/pdf/objects.rs, the "Other filters" branch) checks the size only after the
+/// whole stream is in memory.
+#[test]
+fn double_flate_content_stream_bomb_is_bounded() {
+    let inner = zlib_zeros(HELLO, 256 << 20);
+    let outer = zlib(&inner);
+    let content = Stream::new(
+        dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
+        outer,
+    );
+    assert_bounded("double FlateDecode bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+}
+
+/// Content stream `/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1 >>`
+/// inflating to 256 MiB: the predictor case is sent to lopdf (same unbounded path as above).
+#[test]
+fn flate_with_predictor_content_stream_bomb_is_bounded() {
+    let content = Stream::new(
+        dictionary! {
+            "Filter" => "FlateDecode",
+            "DecodeParms" => dictionary! { "Predictor" => 12, "Columns" => 1 },
+        },
+        zlib_zeros(b"", 256 << 20),
+    );
+    assert_bounded("FlateDecode+Predictor bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+}
+
+/// An unreferenced `/Type /ObjStm` stream inflating to 256 MiB of zeros: lopdf's
+/// `Document::load_mem` (reader.rs, `ObjectStream::new` → `Stream::decompress`) inflates
+/// every object stream at load time without a limit, before `max_decoded_stream` is
+/// consulted (src/extract/pdf/extract.rs `extract_inner`, `Document::load_mem`).
+/// Fix: load with lopdf's filtered/incremental API or pre-scan object streams' /Length and
+/// inflate them under the limit (or reject PDFs whose object streams exceed it).
+#[test]
+fn object_stream_bomb_is_bounded() {
+    let bytes = pdf(1, Stream::new(dictionary! {}, HELLO.to_vec()), |doc| {
+        doc.add_object(
+            Stream::new(
+                dictionary! { "Type" => "ObjStm", "N" => 1, "First" => 4, "Filter" => "FlateDecode" },
+                zlib_zeros(b"99 0 ", 256 << 20),
+            )
+            .with_compression(false),
+        );
+        dictionary! {}
+    });
+    assert_bounded("ObjStm bomb", bytes, Options::default());
+}
+
+// ---------------------------------------------------------------- work limits
+
+/// 2,000 pages (the default `max_pages`) sharing one FlateDecode content stream of 48 MiB
+/// of spaces (48 kB on disk): each stream is under `max_decoded_stream`, but every page
+/// inflates and tokenises the same stream again: 96 GB of work from a 300 kB file.
+/// No per-document budget exists (src/extract/pdf/extract.rs, the page loop of
+/// `extract_inner`). Fix: a total decoded-bytes budget per document (e.g.
+/// 4 × max_decoded_stream), and/or cache decoded content by object id.
+#[test]
+fn shared_huge_content_stream_on_every_page_is_bounded() {
+    let content = Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        zlib_fill(HELLO, b' ', 48 << 20),
+    );
+    assert_bounded("2,000 pages × 48 MiB shared content", pdf(2000, content, |_| dictionary! {}), Options::default());
+}
+
+/// A Form XObject `/X` that draws itself four times, followed by 1 MiB of spaces: the
+/// depth limit (8) bounds the depth, not the fan-out, so 4^0 + … + 4^7 = 21,845 nested runs,
+/// each re-inflating and re-tokenising the 1 MiB form (21 GB of work). Only 87,380 operators
+/// run in all, far below `max_ops_per_page`. (src/extract/pdf/interp.rs `do_xobject`.)
+/// Fix: skip a form already on the current XObject stack (recursion), cache decoded form
+/// content by object id, and count decoded bytes against a per-page budget.
+#[test]
+fn self_referencing_form_xobject_fan_out_is_bounded() {
+    let bytes = pdf(1, Stream::new(dictionary! {}, b"/X Do\n".to_vec()), |doc| {
+        let xid = doc.new_object_id();
+        let form = Stream::new(
+            dictionary! {
+                "Type" => "XObject", "Subtype" => "Form",
+                "BBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+                "Filter" => "FlateDecode",
+                "Resources" => dictionary! { "XObject" => dictionary! { "X" => xid } },
+            },
+            zlib_fill(b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n/X Do /X Do /X Do /X Do\n", b' ', 1 << 20),
+        )
+        .with_compression(false);
+        doc.objects.insert(xid, Object::Stream(form));
+        dictionary! { "XObject" => dictionary! { "X" => xid } }
+    });
+    assert_bounded("self-referencing form XObject", bytes, Options::default());
+}
+
+/// Sanity check of the harness: the 1 GiB plain FlateDecode bomb is bounded today.
+#[test]
+fn plain_flate_bomb_is_bounded() {
+    let content = Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        zlib_zeros(HELLO, 256 << 20),
+    );
+    let r = assert_bounded("plain FlateDecode bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+    assert!(r.time < DEADLINE);
+    let _ = InputFormat::Pdf;
+}
