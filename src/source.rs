@@ -13,6 +13,9 @@ pub struct Location {
     /// 1-based line number in the extracted text of the input.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// 1-based character column in that line, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
     /// Byte span `[start, end)` in the decoded input text (text inputs only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub span: Option<Span>,
@@ -44,7 +47,10 @@ impl fmt::Display for Location {
             parts.push(format!("page {p}"));
         }
         if let Some(l) = self.line {
-            parts.push(format!("line {l}"));
+            match self.column {
+                Some(c) => parts.push(format!("line {l}, column {c}")),
+                None => parts.push(format!("line {l}")),
+            }
         }
         if let Some((t, r)) = self.table_row {
             parts.push(format!("table {} row {}", t + 1, r + 1));

@@ -5,11 +5,17 @@ use std::io::Write;
 use std::path::Path;
 
 fn chanhe() -> String {
-    std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/2024-chanhe-justice-bureau/source.txt")).unwrap()
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/2024-chanhe-justice-bureau/source.txt"),
+    )
+    .unwrap()
 }
 
 fn values(r: &ogi_report::Report) -> Vec<(String, Option<String>)> {
-    r.cells().into_iter().map(|(k, c)| (k, c.value.map(|v| v.to_string()))).collect()
+    r.cells()
+        .into_iter()
+        .map(|(k, c)| (k, c.value.map(|v| v.to_string())))
+        .collect()
 }
 
 #[test]
@@ -21,8 +27,14 @@ fn gbk_text_without_declaration_reads_like_utf8() {
     let b = ogi_report::parse_bytes(&gbk).unwrap();
     assert_eq!(values(&a), values(&b));
     assert_eq!(b.metadata.organization.as_deref(), Some("瀍河回族区司法局"));
-    assert!(b.diagnostics.iter().any(|d| d.code == Code::EncodingGuessed));
-    assert!(!a.diagnostics.iter().any(|d| d.code == Code::EncodingGuessed));
+    assert!(b
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::EncodingGuessed));
+    assert!(!a
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::EncodingGuessed));
 }
 
 #[test]
@@ -40,10 +52,22 @@ fn utf16_with_bom_reads_like_utf8() {
 #[test]
 fn legacy_word_and_empty_inputs_are_typed_errors() {
     let doc = [0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
-    assert!(matches!(ogi_report::parse_bytes(&doc), Err(ogi_report::Error::Unsupported(_))));
-    assert!(matches!(ogi_report::parse_bytes(b""), Err(ogi_report::Error::Empty)));
-    assert!(matches!(ogi_report::parse_bytes(b"   \n"), Err(ogi_report::Error::Empty)));
-    assert!(matches!(ogi_report::parse_str("hello world, nothing to see"), Err(ogi_report::Error::NotAReport)));
+    assert!(matches!(
+        ogi_report::parse_bytes(&doc),
+        Err(ogi_report::Error::Unsupported(_))
+    ));
+    assert!(matches!(
+        ogi_report::parse_bytes(b""),
+        Err(ogi_report::Error::Empty)
+    ));
+    assert!(matches!(
+        ogi_report::parse_bytes(b"   \n"),
+        Err(ogi_report::Error::Empty)
+    ));
+    assert!(matches!(
+        ogi_report::parse_str("hello world, nothing to see"),
+        Err(ogi_report::Error::NotAReport)
+    ));
 }
 
 /// A DOCX whose paragraphs are the given lines; lines starting with `|` become table rows.
@@ -59,7 +83,10 @@ fn docx(lines: &[&str]) -> Vec<u8> {
             }
             body.push_str("<w:tr>");
             for cell in row.trim_end_matches('|').split('|') {
-                body.push_str(&format!("<w:tc><w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>", esc(cell.trim())));
+                body.push_str(&format!(
+                    "<w:tc><w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>",
+                    esc(cell.trim())
+                ));
             }
             body.push_str("</w:tr>");
         } else {
@@ -105,13 +132,32 @@ fn docx_report_end_to_end() {
     ]);
     let r = ogi_report::parse_bytes(&bytes).unwrap();
     assert_eq!(r.metadata.format, InputFormat::Docx);
-    assert_eq!(r.value("active_disclosure.normative_documents.issued"), Some(Number::Int(3)));
+    assert_eq!(
+        r.value("active_disclosure.normative_documents.issued"),
+        Some(Number::Int(3))
+    );
     // a blank cell stays blank and in its column
-    let repealed = r.cell("active_disclosure.normative_documents.repealed").unwrap();
+    let repealed = r
+        .cell("active_disclosure.normative_documents.repealed")
+        .unwrap();
     assert_eq!((repealed.value, repealed.raw.as_deref()), (None, Some("")));
-    assert_eq!(r.value("active_disclosure.normative_documents.in_force"), Some(Number::Int(27)));
-    assert_eq!(r.value("applications.new_received.total"), Some(Number::Int(13)));
-    assert_eq!(r.value("review_litigation.review.total"), Some(Number::Int(1)));
-    let loc = r.cell("applications.new_received.commercial").unwrap().location.clone().unwrap();
+    assert_eq!(
+        r.value("active_disclosure.normative_documents.in_force"),
+        Some(Number::Int(27))
+    );
+    assert_eq!(
+        r.value("applications.new_received.total"),
+        Some(Number::Int(13))
+    );
+    assert_eq!(
+        r.value("review_litigation.review.total"),
+        Some(Number::Int(1))
+    );
+    let loc = r
+        .cell("applications.new_received.commercial")
+        .unwrap()
+        .location
+        .clone()
+        .unwrap();
     assert_eq!((loc.table_row, loc.cell), (Some((1, 0)), Some(2)));
 }

@@ -188,11 +188,7 @@ const HELLO: &[u8] = b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n";
 
 /// A PDF of `pages` pages sharing one content stream; `extra` adds objects and returns
 /// entries merged into the shared resources.
-fn pdf(
-    pages: usize,
-    content: Stream,
-    extra: impl FnOnce(&mut Document) -> Dictionary,
-) -> Vec<u8> {
+fn pdf(pages: usize, content: Stream, extra: impl FnOnce(&mut Document) -> Dictionary) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font = doc.add_object(dictionary! {
@@ -241,7 +237,11 @@ fn double_flate_content_stream_bomb_is_bounded() {
         dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
         outer,
     );
-    assert_bounded("double FlateDecode bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+    assert_bounded(
+        "double FlateDecode bomb",
+        pdf(1, content, |_| dictionary! {}),
+        Options::default(),
+    );
 }
 
 /// Content stream `/Filter /FlateDecode /DecodeParms << /Predictor 12 /Columns 1 >>`
@@ -255,7 +255,11 @@ fn flate_with_predictor_content_stream_bomb_is_bounded() {
         },
         zlib_zeros(b"", 256 << 20),
     );
-    assert_bounded("FlateDecode+Predictor bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+    assert_bounded(
+        "FlateDecode+Predictor bomb",
+        pdf(1, content, |_| dictionary! {}),
+        Options::default(),
+    );
 }
 
 /// An unreferenced `/Type /ObjStm` stream inflating to 256 MiB of zeros: lopdf's
@@ -293,7 +297,11 @@ fn shared_huge_content_stream_on_every_page_is_bounded() {
         dictionary! { "Filter" => "FlateDecode" },
         zlib_fill(HELLO, b' ', 48 << 20),
     );
-    assert_bounded("2,000 pages × 48 MiB shared content", pdf(2000, content, |_| dictionary! {}), Options::default());
+    assert_bounded(
+        "2,000 pages × 48 MiB shared content",
+        pdf(2000, content, |_| dictionary! {}),
+        Options::default(),
+    );
 }
 
 /// A Form XObject `/X` that draws itself four times, followed by 1 MiB of spaces: the
@@ -313,7 +321,11 @@ fn self_referencing_form_xobject_fan_out_is_bounded() {
                 "Filter" => "FlateDecode",
                 "Resources" => dictionary! { "XObject" => dictionary! { "X" => xid } },
             },
-            zlib_fill(b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n/X Do /X Do /X Do /X Do\n", b' ', 1 << 20),
+            zlib_fill(
+                b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n/X Do /X Do /X Do /X Do\n",
+                b' ',
+                1 << 20,
+            ),
         )
         .with_compression(false);
         doc.objects.insert(xid, Object::Stream(form));
@@ -329,7 +341,11 @@ fn plain_flate_bomb_is_bounded() {
         dictionary! { "Filter" => "FlateDecode" },
         zlib_zeros(HELLO, 256 << 20),
     );
-    let r = assert_bounded("plain FlateDecode bomb", pdf(1, content, |_| dictionary! {}), Options::default());
+    let r = assert_bounded(
+        "plain FlateDecode bomb",
+        pdf(1, content, |_| dictionary! {}),
+        Options::default(),
+    );
     assert!(r.time < DEADLINE);
     let _ = InputFormat::Pdf;
 }

@@ -59,6 +59,9 @@ impl NormDoc {
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
         let line = self.line_index(pos).and_then(|i| self.lines.get(i))?;
         let mut loc = line.origin.clone();
+        // folding keeps every char, so the char column is the input's
+        let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
+        loc.column = u32::try_from(before.chars().count() + 1).ok();
         if line.pipe {
             let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
             loc.cell = before.matches('|').count().checked_sub(1);

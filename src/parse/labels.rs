@@ -125,8 +125,12 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
     let mut windows: Vec<(usize, usize)> = Vec::new();
     for j in 0..=k {
         let offset = j * piece_len;
-        let Some(piece) = p.chars.get(offset..(offset + piece_len).min(m)) else { continue };
-        let Some(&first) = piece.first() else { continue };
+        let Some(piece) = p.chars.get(offset..(offset + piece_len).min(m)) else {
+            continue;
+        };
+        let Some(&first) = piece.first() else {
+            continue;
+        };
         let mut q = from;
         while q + piece.len() <= to {
             if c.chars[q] == first && c.chars[q..q + piece.len()] == *piece {
@@ -152,7 +156,10 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
     let mut kept: std::collections::BTreeMap<usize, Hit> = std::collections::BTreeMap::new();
     for h in raw {
         // kept hits never overlap, so only the last one starting before `h.end` can
-        let clash = kept.range(..h.end).next_back().is_some_and(|(_, k)| k.end > h.start);
+        let clash = kept
+            .range(..h.end)
+            .next_back()
+            .is_some_and(|(_, k)| k.end > h.start);
         if !clash {
             kept.insert(h.start, h);
         }
@@ -196,7 +203,11 @@ fn scan(c: &Compact, p: &Pattern, from: usize, to: usize, raw: &mut Vec<Hit>) {
         std::mem::swap(&mut cost, &mut new_cost);
         std::mem::swap(&mut start, &mut new_start);
         if cost[m] <= p.max_edits {
-            raw.push(Hit { start: start[m], end: i + 1, edits: cost[m] });
+            raw.push(Hit {
+                start: start[m],
+                end: i + 1,
+                edits: cost[m],
+            });
         }
     }
 }

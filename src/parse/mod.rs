@@ -301,11 +301,17 @@ pub fn parse(doc: &NormDoc) -> Parsed {
 pub const MAX_TABLE_AREA: usize = 256 * 1024;
 
 fn bounded(text: &str, a: Area) -> Area {
-    let mut end = a.end.min(a.start.saturating_add(MAX_TABLE_AREA)).min(text.len());
+    let mut end = a
+        .end
+        .min(a.start.saturating_add(MAX_TABLE_AREA))
+        .min(text.len());
     while end > a.start && !text.is_char_boundary(end) {
         end -= 1;
     }
-    Area { start: a.start.min(end), end }
+    Area {
+        start: a.start.min(end),
+        end,
+    }
 }
 
 fn build_or_missing(

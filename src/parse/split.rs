@@ -143,7 +143,9 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
         })
         .sum();
     // a run longer than the columns left could ever hold cannot be cut into them
-    let too_long = toks.iter().any(|t| t.splittable && t.raw.len() > MAX_PIECE * n);
+    let too_long = toks
+        .iter()
+        .any(|t| t.splittable && t.raw.len() > MAX_PIECE * n);
     if toks.len() > n || can_grow < n || too_long {
         return Fit::Count {
             found: toks.len(),
@@ -238,7 +240,11 @@ fn cut(
     };
     let rest = &run[from..];
     // a cell holds at most MAX_PIECE chars, so only the first few cut points can work
-    let ends: Vec<usize> = rest.char_indices().take(MAX_PIECE).map(|(i, c)| i + c.len_utf8()).collect();
+    let ends: Vec<usize> = rest
+        .char_indices()
+        .take(MAX_PIECE)
+        .map(|(i, c)| i + c.len_utf8())
+        .collect();
     for end in ends {
         let piece = &rest[..end];
         let is_last = from + end == run.len();

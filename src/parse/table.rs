@@ -78,7 +78,10 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
         return toks;
     }
     // free text stops where a pipe row begins: those cells belong to their own label
-    let limit = doc.next_pipe_line(end).filter(|s| *s < limit).unwrap_or(limit);
+    let limit = doc
+        .next_pipe_line(end)
+        .filter(|s| *s < limit)
+        .unwrap_or(limit);
     free_tokens(&text[end..limit], end, MAX_LEAD).0
 }
 

@@ -44,14 +44,33 @@ fn render(file: &str, d: &Diagnostic, lines: Option<&[String]>) -> String {
         loc.map(|l| format!(" ({l})")).unwrap_or_default()
     ));
     if let (Some(n), Some(lines)) = (line_no, lines) {
-        if let Some(text) = lines.get(n as usize - 1) {
+        if let Some(text) = (n as usize).checked_sub(1).and_then(|i| lines.get(i)) {
+            // a window of the line around the column, the column marked
+            let chars: Vec<char> = text.chars().collect();
+            let col = loc
+                .and_then(|l| l.column)
+                .map_or(0, |c| (c as usize).saturating_sub(1))
+                .min(chars.len());
+            let from = col.saturating_sub(20);
+            let to = (col + 40).min(chars.len());
+            let shown: String = chars[from..to].iter().collect();
+            let pad: String = chars[from..col].iter().collect();
+            let mark = chars[col..to]
+                .iter()
+                .take_while(|c| !c.is_whitespace())
+                .take(20)
+                .map(|c| width(*c))
+                .sum::<usize>()
+                .max(1);
             let gutter = n.to_string().len();
-            let shown: String = text.chars().take(80).collect();
-            s.push_str(&format!("{:gutter$} |\n{n} | {shown}\n", ""));
+            let ellipsis = if from > 0 { "…" } else { "" };
+            s.push_str(&format!("{:gutter$} |\n{n} | {ellipsis}{shown}\n", ""));
             s.push_str(&format!(
-                "{:gutter$} | {}\n",
+                "{:gutter$} | {}{}{}\n",
                 "",
-                "^".repeat(text_width(&shown).clamp(1, 160))
+                " ".repeat(text_width(ellipsis)),
+                " ".repeat(text_width(&pad)),
+                "^".repeat(mark)
             ));
         }
     }
