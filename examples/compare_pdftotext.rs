@@ -59,8 +59,8 @@ fn main() {
     }
 
     println!(
-        "{:<62} {:>8} {:>10} {:>12} {:>7}  {}",
-        "file", "KiB", "ogi ms", "pdftotext ms", "ratio", "result"
+        "{:<62} {:>8} {:>10} {:>12} {:>7}  result",
+        "file", "KiB", "ogi ms", "pdftotext ms", "ratio"
     );
     let (mut tot_ogi, mut tot_pop, mut tot_bytes) = (Duration::ZERO, Duration::ZERO, 0usize);
     let (mut ok, mut failed) = (0usize, 0usize);

@@ -309,6 +309,11 @@ struct Layout {
     push_last: bool,
     /// Print the group label (（三）不予公开) on the row's own line instead of its own.
     group_inline: bool,
+    /// A page break before the row: a page number alone on its line (`- 3 -`).
+    page_break: bool,
+    /// The values on their own line below the label (`label\n\nv v v`), as pdftotext
+    /// prints a row whose label cell is taller than its values.
+    values_below: bool,
 }
 
 fn layout() -> impl Strategy<Value = Layout> {
@@ -316,16 +321,83 @@ fn layout() -> impl Strategy<Value = Layout> {
         prop::option::weighted(0.2, any::<Index>()),
         prop::bool::weighted(0.15),
         any::<bool>(),
+        prop::bool::weighted(0.05),
+        prop::bool::weighted(0.1),
     )
-        .prop_map(|(wrap, push_last, group_inline)| Layout {
-            wrap,
-            push_last,
-            group_inline,
-        })
+        .prop_map(
+            |(wrap, push_last, group_inline, page_break, values_below)| Layout {
+                values_below,
+                wrap,
+                push_last,
+                group_inline,
+                page_break,
+            },
+        )
+}
+
+/// Report-wide printing style.
+#[derive(Debug, Clone)]
+struct Style {
+    /// Separator between values.
+    sep: &'static str,
+    /// Numbers of 1000 and more printed with thousands separators (`12,345`).
+    grouped: bool,
+    /// Digits printed full-width (`１２３`), as some extractors emit them.
+    full_width: bool,
+    /// Group labels (`（三）不予公开`) wrapped after this char, like narrow merged cells.
+    wrap_groups: Option<Index>,
+    /// Table 二 labels may wrap too.
+    wrap_active: bool,
+    /// Table 四 values printed 5 to a line (one line per group) instead of 15 on one.
+    review_by_group: bool,
+    /// v2019 本年增/减 cells may be negative.
+    negative_change: bool,
+    /// Numbering printed half-width (`(一)`, `1、`) instead of `（一）`, `1.`.
+    half_width_markers: bool,
+    /// A blank line after every line of the tables, as pdftotext prints them.
+    blank_lines: bool,
+}
+
+fn style() -> impl Strategy<Value = Style> {
+    (
+        prop_oneof![6 => Just(" "), 1 => Just("  "), 1 => Just("\u{3000}"), 1 => Just("\t")],
+        prop::bool::weighted(0.2),
+        prop::bool::weighted(0.15),
+        prop::option::weighted(0.2, any::<Index>()),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.3),
+        prop::bool::weighted(0.2),
+    )
+        .prop_map(
+            |(
+                sep,
+                grouped,
+                full_width,
+                wrap_groups,
+                wrap_active,
+                review_by_group,
+                negative_change,
+                half_width_markers,
+                blank_lines,
+            )| Style {
+                blank_lines,
+                half_width_markers,
+                review_by_group,
+                negative_change,
+                sep,
+                grouped,
+                full_width,
+                wrap_groups,
+                wrap_active,
+            },
+        )
 }
 
 #[derive(Debug, Clone)]
 struct Generated {
+    style: Style,
     v2021: bool,
     /// Table 二 cells per row (up to 3 per row; amounts where the column is an amount).
     active: Vec<(Vec<Val>, Vec<Val>, Layout)>,
@@ -338,6 +410,7 @@ struct Generated {
 fn generated() -> impl Strategy<Value = Generated> {
     let cells7 = || prop::collection::vec(with_marks(count_val()), 7);
     (
+        style(),
         prop::bool::weighted(0.6),
         prop::collection::vec(
             (
@@ -350,7 +423,8 @@ fn generated() -> impl Strategy<Value = Generated> {
         prop::collection::vec((cells7(), layout()), 25),
         prop::collection::vec(with_marks(count_val()), 15),
     )
-        .prop_map(|(v2021, active, apps, review)| Generated {
+        .prop_map(|(style, v2021, active, apps, review)| Generated {
+            style,
             v2021,
             active,
             apps,
@@ -374,34 +448,99 @@ fn wrap_label(body: &str, at: &Option<Index>) -> String {
     }
 }
 
-fn values_text(vals: &[Val], push_last: bool) -> String {
-    let printed: Vec<&str> = vals.iter().map(Val::printed).collect();
+/// How a value is printed in a report of this style.
+fn styled(v: &Val, st: &Style) -> String {
+    match v {
+        Val::Mark(m) => (*m).to_owned(),
+        Val::Num(s, _) => {
+            let (int, frac) = s
+                .split_once('.')
+                .map_or((s.as_str(), None), |(i, f)| (i, Some(f)));
+            let (sign, int) = int.split_at(if int.starts_with('-') { 1 } else { 0 });
+            let mut out = sign.to_owned();
+            out.push_str(&if st.grouped {
+                group_thousands(int)
+            } else {
+                int.to_owned()
+            });
+            if let Some(f) = frac {
+                out.push('.');
+                out.push_str(f);
+            }
+            if st.full_width {
+                out = to_full_width(&out);
+            }
+            out
+        }
+    }
+}
+
+fn values_text(vals: &[Val], push_last: bool, st: &Style) -> String {
+    let printed: Vec<String> = vals.iter().map(|v| styled(v, st)).collect();
     if push_last && printed.len() > 1 {
         let (head, last) = printed.split_at(printed.len() - 1);
-        format!("{}\n{}", head.join(" "), last[0])
+        format!("{}\n{}", head.join(st.sep), last[0])
     } else {
-        printed.join(" ")
+        printed.join(st.sep)
     }
+}
+
+/// Whether a line alone could be a page number: `- 4 -` or `x / y` with 1 <= x <= y.
+fn plausible_page_number(line: &str) -> bool {
+    let t: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let dashes = ['-', '—', '–'];
+    if let Some(mid) = t.strip_prefix(dashes).and_then(|r| r.strip_suffix(dashes)) {
+        return !mid.is_empty() && mid.chars().all(|c| c.is_ascii_digit());
+    }
+    if let Some((a, b)) = t.split_once('/') {
+        if let (Ok(a), Ok(b)) = (a.parse::<u32>(), b.parse::<u32>()) {
+            return 1 <= a && a <= b;
+        }
+    }
+    false
 }
 
 /// Prints a row: optional group label, numbering, label (maybe wrapped), values.
 fn print_row(
     out: &mut String,
+    st: &Style,
     group: Option<&str>,
     marker: &str,
     label: &str,
     vals: &[Val],
     l: &Layout,
 ) {
+    if l.page_break {
+        out.push_str("- 3 -\n");
+    }
     if let Some(g) = group {
-        out.push_str(g);
+        // wrap after the numbering, as narrow merged cells print it (`（三）不\n予公开`)
+        let cut = g.find(['）', '、']).map_or(0, |i| i + 3);
+        out.push_str(&g[..cut]);
+        out.push_str(&wrap_label(&g[cut..], &st.wrap_groups));
         out.push(if l.group_inline { ' ' } else { '\n' });
     }
-    out.push_str(marker);
+    if st.half_width_markers {
+        out.push_str(
+            &marker
+                .replace('（', "(")
+                .replace('）', ")")
+                .replace('.', "、"),
+        );
+    } else {
+        out.push_str(marker);
+    }
     out.push_str(&wrap_label(label, &l.wrap));
-    out.push(' ');
-    out.push_str(&values_text(vals, l.push_last));
+    let values = values_text(vals, l.push_last, st);
+    // a values line that could truly be a page number (`- 4 -`, `2 / 5`) is ambiguous on
+    // its own line; keep those on the label's line
+    let below = l.values_below && !plausible_page_number(&width::fold(&values));
+    out.push_str(if below { "\n\n" } else { " " });
+    out.push_str(&values);
     out.push('\n');
+    if st.blank_lines {
+        out.push('\n');
+    }
 }
 
 const APP_COLS: [&str; 7] = [
@@ -528,17 +667,26 @@ fn render(g: &Generated) -> (String, Vec<(String, Val)>) {
             .map(|(j, c)| {
                 if *c == "amount" {
                     amounts[j.min(1)].clone()
+                } else if *c == "change" && g.style.negative_change {
+                    // 本年增/减 printed with a minus sign when the count fell
+                    match &counts[j] {
+                        Val::Num(t, d) if !d.is_zero() => Val::Num(format!("-{t}"), -*d),
+                        v => v.clone(),
+                    }
                 } else {
                     counts[j].clone()
                 }
             })
             .collect();
-        // no label wrap in table 二: its labels are short and v2019 printing varies
-        let l = Layout {
-            wrap: None,
-            ..l.clone()
+        let l = if g.style.wrap_active {
+            l.clone()
+        } else {
+            Layout {
+                wrap: None,
+                ..l.clone()
+            }
         };
-        print_row(&mut t, None, "", label, &vals, &l);
+        print_row(&mut t, &g.style, None, "", label, &vals, &l);
         for (c, v) in cols.iter().zip(&vals) {
             expect.push((format!("active_disclosure.{key}.{c}"), v.clone()));
         }
@@ -640,7 +788,7 @@ fn render(g: &Generated) -> (String, Vec<(String, Val)>) {
     ]);
     for (i, (group, marker, label, key)) in app_rows.iter().enumerate() {
         let (vals, l) = &g.apps[i];
-        print_row(&mut t, *group, marker, label, vals, l);
+        print_row(&mut t, &g.style, *group, marker, label, vals, l);
         for (c, v) in APP_COLS.iter().zip(vals) {
             expect.push((format!("applications.{key}.{c}"), v.clone()));
         }
@@ -651,7 +799,16 @@ fn render(g: &Generated) -> (String, Vec<(String, Val)>) {
     t.push_str(
         "结果维持 结果纠正 其他结果 尚未审结 总计\n结果维持 结果纠正 其他结果 尚未审结 总计\n",
     );
-    t.push_str(&values_text(&g.review, false));
+    if g.style.review_by_group {
+        let lines: Vec<String> = g
+            .review
+            .chunks(5)
+            .map(|c| values_text(c, false, &g.style))
+            .collect();
+        t.push_str(&lines.join("\n"));
+    } else {
+        t.push_str(&values_text(&g.review, false, &g.style));
+    }
     t.push('\n');
     for (gi, grp) in REVIEW_GROUPS.iter().enumerate() {
         for (ci, c) in REVIEW_COLS.iter().enumerate() {
@@ -705,7 +862,13 @@ fn check_round_trip(
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256),
+        // no regression file beside the tests; the minimal failing case is kept as
+        // `slash_marked_values_line_is_not_a_page_number` below
+        failure_persistence: None,
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn round_trip_printed_report(g in generated()) {
@@ -718,4 +881,33 @@ proptest! {
         prop_assert_eq!(report.metadata.year, Some(if g.v2021 { 2024 } else { 2020 }));
         check_round_trip(&text, &expect, &report)?;
     }
+}
+
+/// Minimal failing input found by `round_trip_printed_report`: a v2019 row whose values
+/// sit on the line below the label, with a `/` mark in the middle cell (`0 / 0`). The values
+/// line is dropped as page furniture (`furniture::is_furniture("0 / 0")` is true: the
+/// `\d{1,4}\s*/\s*\d{1,4}` page-number form), so the row reads "no values printed" and all
+/// three cells are null. Page 0 (or page 5 of 3) is not a page number.
+#[test]
+fn slash_marked_values_line_is_not_a_page_number() {
+    for line in ["0 / 0", "0 / 5", "7 / 0", "5 / 3"] {
+        assert!(
+            !furniture::is_furniture(line),
+            "values line {line:?} taken for a page number"
+        );
+    }
+    let text = "某某局2020年政府信息公开工作年度报告\n二、主动公开政府信息情况\n第二十条第（五）项\n\
+        信息内容 上一年项目数量 本年增/减 处理决定数量\n行政许可\n0 / 0\n其他对外管理服务事项 1 2 3\n\
+        三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 0 0 0 0 0 0 0\n";
+    let r = ogi_report::parse_str(text).unwrap();
+    assert_eq!(
+        r.value("active_disclosure.licensing.prev_count"),
+        Some(Number::Int(0))
+    );
+    let change = r.cell("active_disclosure.licensing.change").unwrap();
+    assert_eq!((change.value, change.raw.as_deref()), (None, Some("/")));
+    assert_eq!(
+        r.value("active_disclosure.licensing.decisions"),
+        Some(Number::Int(0))
+    );
 }
