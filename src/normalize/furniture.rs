@@ -11,11 +11,16 @@ static PAGE_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// `4/5` alone on a line: page 4 of 5, written tight, the page not after the last.
-static PAGE_OF: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\s*(\d{1,4})/(\d{1,4})\s*$").expect("static regex"));
+static PAGE_OF: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^\s*(\d{1,4})/(\d{1,4})\s*$").expect("static regex"));
 
 fn is_page_of(line: &str) -> bool {
     PAGE_OF.captures(line).is_some_and(|c| {
-        let n = |i| c.get(i).and_then(|m| m.as_str().parse::<u32>().ok()).unwrap_or(0);
+        let n = |i| {
+            c.get(i)
+                .and_then(|m| m.as_str().parse::<u32>().ok())
+                .unwrap_or(0)
+        };
         (1..=n(2)).contains(&n(1))
     })
 }
@@ -53,7 +58,17 @@ mod tests {
         for s in ["- 4-", "-4-", " — 12 — ", "第4页", "第 4 页 共 5 页", "3/5"] {
             assert!(is_furniture(s), "{s}");
         }
-        for s in ["0", "12", "- 4 5", "第二十条第(一)项", "行政许可 0", "0 / 0", "12 / 30", "5/3", "0/0"] {
+        for s in [
+            "0",
+            "12",
+            "- 4 5",
+            "第二十条第(一)项",
+            "行政许可 0",
+            "0 / 0",
+            "12 / 30",
+            "5/3",
+            "0/0",
+        ] {
             assert!(!is_furniture(s), "{s}");
         }
         assert!(is_furniture("|---|---|---|"));

@@ -8,8 +8,11 @@
 use crate::normalize::width;
 
 /// Characters left out of the compact stream.
+/// ASCII digits are left out too: labels hold none, and a layout extractor may print a
+/// row's values in the middle of its wrapped label.
 fn skipped(c: char) -> bool {
     c.is_whitespace()
+        || c.is_ascii_digit()
         || matches!(
             c,
             '|' | '#' | '*' | '`' | '“' | '”' | '‘' | '’' | '"' | '\'' | '「' | '」' | '『' | '』'

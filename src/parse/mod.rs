@@ -17,6 +17,7 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::{wrap, NormDoc};
 use crate::report::{Section, Sections, Table, Tables, TemplateVersion};
 use crate::schema::{self, RowSpec, Versions, SECTIONS};
+use split::Cut;
 use table::{Area, RowRead};
 
 /// What parsing found, before checks.
@@ -144,11 +145,13 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         doc,
         t2_area,
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019),
+        Cut::SingleRun,
     );
     let (r19, d19) = table::read_rows(
         doc,
         t2_area,
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021),
+        Cut::SingleRun,
     );
     let t2_version = if m21 > m19 {
         Some(TemplateVersion::V2021)
@@ -173,11 +176,13 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         doc,
         t3_area,
         &specs(schema::APPLICATIONS, |v| v != Versions::V2019),
+        Cut::Any,
     );
     let (mut a19, e19) = table::read_rows(
         doc,
         t3_area,
         &specs(schema::APPLICATIONS, |v| v != Versions::V2021),
+        Cut::Any,
     );
     let has = |reads: &[RowRead], key: &str| {
         reads
@@ -355,7 +360,7 @@ fn build_or_missing(
 /// with its five values. `None` unless all three rows read that way.
 fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
     let specs: Vec<&'static RowSpec> = schema::REVIEW_LITIGATION.iter().collect();
-    let (mut reads, _) = table::read_rows(doc, area, &specs);
+    let (mut reads, _) = table::read_rows(doc, area, &specs, Cut::Any);
     let numbered = |r: &RowRead| {
         r.label.is_some()
             && !r.readings.is_empty()
@@ -367,9 +372,12 @@ fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
         return None;
     }
     for r in &mut reads {
-        table::filter_readings(&mut r.readings, |v| {
+        if !table::filter_readings(&mut r.readings, |v| {
             v.len() == 5 && table::sums_to(&v[..4], v[4])
-        });
+        }) && r.problem.is_none()
+        {
+            r.problem = Some(table::no_cut_fits(r.spec.key));
+        }
     }
     Some(reads)
 }
@@ -378,8 +386,11 @@ fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
 fn review_as_run(doc: &NormDoc, area: Area) -> (Vec<RowRead>, bool) {
     let tokens = table::review_tokens(doc, area);
     let kinds = [schema::ValueKind::Count; 15];
-    let (mut readings, problem) = table::readings_of(&tokens, &kinds, "review_litigation");
-    solve::review_groups(&mut readings);
+    let (mut readings, mut problem) =
+        table::readings_of(&tokens, &kinds, "review_litigation", Cut::Any);
+    if !solve::review_groups(&mut readings) && problem.is_none() {
+        problem = Some(table::no_cut_fits("review_litigation"));
+    }
     let found = !tokens.is_empty();
     let label_pos = tokens.first().map_or(area.start, |t| t.pos);
     let reads = schema::REVIEW_LITIGATION

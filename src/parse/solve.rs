@@ -3,7 +3,7 @@
 //! value only when every surviving cut gives it the same one.
 
 use super::split::Piece;
-use super::table::{filter_readings, sums_to, RowRead};
+use super::table::{filter_readings, no_cut_fits, sums_to, RowRead};
 use crate::report::Number;
 
 /// Most combinations of ambiguous rows tried jointly.
@@ -43,7 +43,11 @@ fn values(r: &[Piece]) -> Vec<Option<Number>> {
 /// then the column identities 1 and 3 across the rows whose cut is still open.
 pub fn applications(reads: &mut [RowRead]) {
     for r in reads.iter_mut() {
-        filter_readings(&mut r.readings, |v| v.len() == 7 && sums_to(&v[..6], v[6]));
+        if !filter_readings(&mut r.readings, |v| v.len() == 7 && sums_to(&v[..6], v[6]))
+            && r.problem.is_none()
+        {
+            r.problem = Some(no_cut_fits(r.spec.key));
+        }
     }
     let open: Vec<usize> = (0..reads.len())
         .filter(|&i| reads[i].readings.len() > 1)
@@ -141,23 +145,24 @@ fn add(a: Option<Number>, b: Option<Number>) -> Option<Number> {
 }
 
 /// Table 四 read as one run of 15 cells: each group of five ends with its total (identity 4).
-pub fn review_groups(readings: &mut Vec<Vec<Piece>>) {
+/// Returns `false` when no reading survives.
+pub fn review_groups(readings: &mut Vec<Vec<Piece>>) -> bool {
     filter_readings(readings, |v| {
         v.len() == 15 && (0..3).all(|g| sums_to(&v[g * 5..g * 5 + 4], v[g * 5 + 4]))
-    });
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse::split::{fit, Fit};
+    use crate::parse::split::{fit, Cut, Fit};
     use crate::parse::values::free_tokens;
     use crate::schema::{ValueKind, APPLICATIONS};
 
     #[test]
     fn row_sum_picks_the_only_cut() {
         let (toks, _) = free_tokens("640020470", 0, 0);
-        let Fit::Readings(readings) = fit(&toks, &[ValueKind::Count; 7]) else {
+        let Fit::Readings(readings) = fit(&toks, &[ValueKind::Count; 7], Cut::Any) else {
             panic!()
         };
         let mut reads = vec![RowRead {
@@ -175,7 +180,7 @@ mod tests {
     #[test]
     fn review_groups_cut() {
         let (toks, _) = free_tokens("10203120001200000", 0, 0);
-        let Fit::Readings(mut readings) = fit(&toks, &[ValueKind::Count; 15]) else {
+        let Fit::Readings(mut readings) = fit(&toks, &[ValueKind::Count; 15], Cut::Any) else {
             panic!()
         };
         review_groups(&mut readings);

@@ -108,8 +108,21 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
     }
 }
 
+/// When cutting runs of digits into several cells is allowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cut {
+    /// Never: every token is one cell.
+    Never,
+    /// Only when the row's values are one unbroken run (a crawler glued every cell together).
+    /// For rows without arithmetic to confirm a cut: separate numbers with a cell missing
+    /// between them must not be cut to make up the count.
+    SingleRun,
+    /// Any token may be cut; the caller keeps only cuts its arithmetic confirms.
+    Any,
+}
+
 /// Fits tokens to columns of the given kinds.
-pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
+pub fn fit(tokens: &[Token], kinds: &[ValueKind], cut: Cut) -> Fit {
     let n = kinds.len();
     let mut toks: &[Token] = tokens;
     if toks.len() > n {
@@ -146,7 +159,12 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind]) -> Fit {
     let too_long = toks
         .iter()
         .any(|t| t.splittable && t.raw.len() > MAX_PIECE * n);
-    if toks.len() > n || can_grow < n || too_long {
+    let allowed = match cut {
+        Cut::Never => false,
+        Cut::SingleRun => toks.len() == 1,
+        Cut::Any => true,
+    };
+    if toks.len() > n || can_grow < n || too_long || !allowed {
         return Fit::Count {
             found: toks.len(),
             expected: n,
@@ -304,7 +322,7 @@ mod tests {
 
     fn readings(text: &str, kinds: &[ValueKind]) -> Vec<String> {
         let (toks, _) = free_tokens(text, 0, 0);
-        match fit(&toks, kinds) {
+        match fit(&toks, kinds, Cut::Any) {
             Fit::Readings(r) => r
                 .iter()
                 .map(|row| {

@@ -2,7 +2,7 @@
 //! runs of digits cut where the template's arithmetic allows only one cut.
 
 use super::labels::{find_all, Compact, Hit, Pattern};
-use super::split::{fit, Fit, Piece};
+use super::split::{fit, Cut, Fit, Piece};
 use super::values::{free_tokens, pipe_cells, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::NormDoc;
@@ -85,6 +85,34 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
     free_tokens(&text[end..limit], end, MAX_LEAD).0
 }
 
+/// Values printed inside a label's span: a layout extractor puts a row's numbers on the
+/// middle line of a label wrapped over three lines (`1.本机关不掌 / 握相关政府  22 0 … / 信息`).
+/// Only white-space-separated words that are wholly a value count.
+fn values_inside(doc: &NormDoc, from: usize, to: usize) -> Vec<Token> {
+    let in_pipe = doc
+        .line_index(from)
+        .and_then(|i| doc.lines.get(i))
+        .is_some_and(|l| l.pipe);
+    let Some(span) = doc.text.get(from..to).filter(|_| !in_pipe) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut offset = 0usize;
+    for word in span.split_whitespace() {
+        let at = span[offset..].find(word).map_or(offset, |i| offset + i);
+        offset = at + word.len();
+        if !word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '—' || c == '/') {
+            continue;
+        }
+        let (toks, stop) = free_tokens(word, from + at, 0);
+        // the whole word must be values (not `1.属于` or `2024年`)
+        if stop == from + at + word.len() && !toks.is_empty() {
+            out.extend(toks);
+        }
+    }
+    out
+}
+
 fn has_numbers(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| matches!(t.slot, Slot::Number { .. }))
 }
@@ -94,6 +122,7 @@ pub fn read_rows(
     doc: &NormDoc,
     area: Area,
     specs: &[&'static RowSpec],
+    cut: Cut,
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
     let compact = Compact::new(&doc.text, area.start, area.end);
     let n = compact.chars.len();
@@ -104,18 +133,24 @@ pub fn read_rows(
         .map(|spec| {
             let mut hits: Vec<Hit> = Vec::new();
             for p in std::iter::once(&spec.label).chain(spec.aliases.iter()) {
-                let pat = Pattern::new(p);
-                for h in find_all(&compact, &pat, 0, n) {
-                    if hits.iter().all(|k| h.end <= k.start || h.start >= k.end) {
-                        hits.push(h);
+                for h in find_all(&compact, &Pattern::new(p), 0, n) {
+                    // keep hits sorted and apart: an alias adds only where the label did not match
+                    let i = hits.partition_point(|k| k.start < h.start);
+                    let clash = hits.get(i).is_some_and(|k| k.start < h.end)
+                        || i.checked_sub(1)
+                            .and_then(|j| hits.get(j))
+                            .is_some_and(|k| k.end > h.start);
+                    if !clash {
+                        hits.insert(i, h);
                     }
                 }
             }
-            hits.sort_by_key(|h| h.start);
             hits.into_iter()
-                .map(|hit| Candidate {
-                    hit,
-                    tokens: tokens_after(doc, compact.byte_end(hit.end), area.end),
+                .map(|hit| {
+                    let (from, to) = (compact.byte(hit.start), compact.byte_end(hit.end));
+                    let mut tokens = values_inside(doc, from, to);
+                    tokens.extend(tokens_after(doc, to, area.end));
+                    Candidate { hit, tokens }
                 })
                 .collect()
         })
@@ -188,15 +223,16 @@ pub fn read_rows(
                 .find(|s| *s > lstart)
                 .unwrap_or(area.end);
             let limit = strip_numbering(&doc.text, lend, limit);
-            let tokens = tokens_after(doc, lend, limit);
-            let printed = doc
-                .text
-                .get(lstart..lend)
-                .unwrap_or("")
-                .split_whitespace()
-                .collect::<String>();
+            let mut tokens = values_inside(doc, lstart, lend);
+            tokens.extend(tokens_after(doc, lend, limit));
+            let printed: String = compact
+                .chars
+                .get(hit.start..hit.end)
+                .unwrap_or_default()
+                .iter()
+                .collect();
             let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
-            let (readings, problem) = readings_of(&tokens, &kinds, spec.key);
+            let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
             let problem = problem.map(|d| d.at(doc.location_at(lstart)));
             RowRead {
                 spec,
@@ -214,8 +250,9 @@ pub fn readings_of(
     tokens: &[Token],
     kinds: &[ValueKind],
     row: &str,
+    cut: Cut,
 ) -> (Vec<Vec<Piece>>, Option<Diagnostic>) {
-    match fit(tokens, kinds) {
+    match fit(tokens, kinds, cut) {
         Fit::Readings(r) => (r, None),
         Fit::Count { found, expected } => (
             Vec::new(),
@@ -260,17 +297,29 @@ pub fn sums_to(parts: &[Option<Number>], total: Option<Number>) -> bool {
     s == total.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal)
 }
 
-/// Keeps the readings that satisfy `ok`; if none does, keeps them all (the printed numbers
-/// then break the arithmetic whatever the cut, and the check stage will say so).
-pub fn filter_readings(readings: &mut Vec<Vec<Piece>>, ok: impl Fn(&[Option<Number>]) -> bool) {
-    if readings.len() <= 1 {
-        return;
+/// Keeps the readings that satisfy `ok`. A reading made by cutting run-together digits is
+/// believed only when the arithmetic confirms it; a reading of the cells as printed (no cut)
+/// stays either way, its breaks being the check stage's to report. Returns `false` when
+/// there were readings and none survived.
+pub fn filter_readings(
+    readings: &mut Vec<Vec<Piece>>,
+    ok: impl Fn(&[Option<Number>]) -> bool,
+) -> bool {
+    if readings.is_empty() {
+        return true;
     }
     let vals = |r: &Vec<Piece>| r.iter().map(|p| p.value).collect::<Vec<_>>();
-    let kept: Vec<Vec<Piece>> = readings.iter().filter(|r| ok(&vals(r))).cloned().collect();
-    if !kept.is_empty() {
-        *readings = kept;
-    }
+    readings.retain(|r| !r.iter().any(|p| p.from_split) || ok(&vals(r)));
+    !readings.is_empty()
+}
+
+/// The warning for a row whose digits could be cut into cells only against the arithmetic.
+pub fn no_cut_fits(row: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::SplitAmbiguous,
+        Severity::Warning,
+        format!("row {row}: the values are not cleanly separated and no way to cut them into cells adds up; cells left null"),
+    )
 }
 
 fn describe(r: &[Piece]) -> String {
@@ -320,6 +369,19 @@ pub fn settle(
         return;
     }
     let Some(first) = read.readings.first() else {
+        // no reading and no recorded reason: still never a silent null
+        diags.push(
+            Diagnostic::new(
+                Code::CellCount,
+                Severity::Warning,
+                format!(
+                    "row {}: values could not be read; cells left null",
+                    read.spec.key
+                ),
+            )
+            .at(label_loc)
+            .with_cells(all_keys),
+        );
         return;
     };
     let unique = read.readings.len() == 1;
