@@ -6,7 +6,7 @@
 use rust_decimal::Decimal;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::report::{Cell, Report, Table};
+use crate::report::{checked_sum, Cell, Report, Table};
 
 /// One term of an identity.
 struct Term<'a> {
@@ -52,8 +52,12 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
     if all.iter().any(|t| t.unknown()) || all.iter().all(|t| t.blank()) {
         return;
     }
-    let l: Decimal = lhs.iter().map(Term::value).sum();
-    let r: Decimal = rhs.iter().map(Term::value).sum();
+    let (Some(l), Some(r)) = (
+        checked_sum(lhs.iter().map(Term::value)),
+        checked_sum(rhs.iter().map(Term::value)),
+    ) else {
+        return; // a sum beyond Decimal's range: nothing sensible to compare
+    };
     if l == r {
         return;
     }
@@ -179,4 +183,16 @@ pub fn check(report: &mut Report) {
         );
     }
     report.diagnostics.extend(out);
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn sums_beyond_decimal_range_do_not_panic() {
+        let big = "79228162514264337593543950.335";
+        let row = format!("{big} {big} {big} {big} {big} {big} {big}");
+        let text = format!("三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 {row}\n（七）总计 {row}\n四、结转下年度继续办理 {row}\n");
+        let r = crate::parse_str(&text).unwrap();
+        assert!(r.value("applications.new_received.total").is_some());
+    }
 }

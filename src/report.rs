@@ -90,6 +90,14 @@ impl Number {
     }
 }
 
+/// Sums decimals without overflow: `None` if the sum does not fit (a hostile input's
+/// 28-digit cells), so callers skip the comparison instead of panicking.
+pub fn checked_sum(values: impl IntoIterator<Item = Decimal>) -> Option<Decimal> {
+    values
+        .into_iter()
+        .try_fold(Decimal::ZERO, |acc, v| acc.checked_add(v))
+}
+
 impl fmt::Display for Number {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

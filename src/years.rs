@@ -136,7 +136,12 @@ fn in_force(prev: &Report, cur: &Report, pname: &str, py: i32) -> Vec<Diagnostic
         ) else {
             continue;
         };
-        let expected = last + issued - repealed;
+        let Some(expected) = last
+            .checked_add(issued)
+            .and_then(|x| x.checked_sub(repealed))
+        else {
+            continue;
+        };
         if expected != now {
             out.push(
                 Diagnostic::new(

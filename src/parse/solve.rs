@@ -139,9 +139,10 @@ pub fn applications(reads: &mut [RowRead]) {
 }
 
 fn add(a: Option<Number>, b: Option<Number>) -> Option<Number> {
-    let s = a.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal)
-        + b.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal);
-    Some(Number::Decimal(s))
+    let z = rust_decimal::Decimal::ZERO;
+    a.map_or(z, Number::as_decimal)
+        .checked_add(b.map_or(z, Number::as_decimal))
+        .map(Number::Decimal)
 }
 
 /// Table 四 read as one run of 15 cells: each group of five ends with its total (identity 4).

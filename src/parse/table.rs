@@ -6,7 +6,7 @@ use super::split::{fit, Cut, Fit, Piece};
 use super::values::{free_tokens, pipe_cells, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::NormDoc;
-use crate::report::{Cell, Number, Row, Table};
+use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{RowSpec, ValueKind};
 use regex::Regex;
 use std::sync::LazyLock;
@@ -293,8 +293,8 @@ fn preview(tokens: &[Token]) -> String {
 
 /// Sum check used to choose among cuts: `sum(parts) == total`, blank as 0.
 pub fn sums_to(parts: &[Option<Number>], total: Option<Number>) -> bool {
-    let s: rust_decimal::Decimal = parts.iter().flatten().map(|n| n.as_decimal()).sum();
-    s == total.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal)
+    let sum = checked_sum(parts.iter().flatten().map(|n| n.as_decimal()));
+    sum.is_some() && sum == Some(total.map_or(rust_decimal::Decimal::ZERO, Number::as_decimal))
 }
 
 /// Keeps the readings that satisfy `ok`. A reading made by cutting run-together digits is

@@ -208,9 +208,14 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             }
             let mut note = None;
             let tail = &rest[consumed..];
-            if tail.starts_with(['(', '[', '【']) {
-                if let Some(close) = tail.find([')', ']', '】']) {
-                    let inner = &tail[1..close];
+            let open_len = tail
+                .chars()
+                .next()
+                .filter(|c| matches!(c, '(' | '[' | '【'))
+                .map_or(0, char::len_utf8);
+            if open_len > 0 {
+                if let Some(close) = tail.find([')', ']', '】']).filter(|c| *c >= open_len) {
+                    let inner = &tail[open_len..close];
                     // "(其中修订16件)" is a note; "(二)" is the next row's numbering
                     if !inner.chars().all(|c| "一二三四五六七八九十".contains(c)) {
                         note = Some(
@@ -303,6 +308,8 @@ mod tests {
         assert!(t.is_empty());
         let (t, _) = free_tokens("制度。2021年，我局", 0, 6);
         assert!(t.is_empty());
+        let (t, _) = free_tokens("5【注】 1", 0, 6);
+        assert_eq!(raws(&t), vec!["5【注】", "1"]);
         let (t, _) = free_tokens("22(其中修订16件) 3", 0, 6);
         assert_eq!(raws(&t), vec!["22(其中修订16件)", "3"]);
     }
