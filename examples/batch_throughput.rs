@@ -8,27 +8,6 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-const EXTS: &[&str] = &["pdf", "txt", "md", "html", "htm", "docx"];
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
-        }
-    }
-}
-
 struct Job {
     bytes: Vec<u8>,
     opts: Options,
@@ -53,7 +32,10 @@ fn main() {
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
 
     let mut paths = Vec::new();
-    walk(&root, &mut paths);
+    paths.extend(ogi_report::inputs::find(
+        &[&root],
+        ogi_report::inputs::EXTENSIONS,
+    ));
     // bytes are read once, up front: the timing is parsing, not disk
     let jobs: Vec<Job> = paths
         .iter()

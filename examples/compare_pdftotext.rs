@@ -9,21 +9,6 @@ use std::time::{Duration, Instant};
 
 const RUNS: usize = 5;
 
-fn pdfs(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            pdfs(&p, out);
-        } else if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) {
-            out.push(p);
-        }
-    }
-}
-
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v[v.len() / 2]
@@ -48,7 +33,7 @@ fn main() {
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
     let mut files = Vec::new();
-    pdfs(&root, &mut files);
+    files.extend(ogi_report::inputs::find(&[&root], &["pdf"]));
     if files.is_empty() {
         eprintln!("no PDF under {}", root.display());
         std::process::exit(1);

@@ -40,6 +40,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod export;
 pub mod extract;
+pub mod inputs;
 pub mod normalize;
 pub mod options;
 pub mod parse;

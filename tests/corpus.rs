@@ -171,50 +171,36 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
     (files, total_right, total_null, failures)
 }
 
-#[test]
-fn text_and_markdown_sources_match_expected() {
-    let (files, right, nulls, failures) = run(&["txt", "md"]);
+/// Runs the corpus for some inputs and fails with every differing cell listed.
+fn assert_corpus(exts: &[&str], min_files: usize) {
+    let (files, right, nulls, failures) = run(exts);
     eprintln!(
         "{files} files: {right} cells right, {nulls} null with a warning, {} failures",
         failures.len()
     );
-    assert!(files >= 9, "corpus text sources missing");
+    assert!(
+        files >= min_files,
+        "corpus inputs {exts:?} missing: {files} found"
+    );
     assert!(
         failures.is_empty(),
         "{} failures:\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn text_and_markdown_sources_match_expected() {
+    assert_corpus(&["txt", "md"], 10);
 }
 
 #[test]
 fn html_sources_match_expected() {
-    let (files, right, nulls, failures) = run(&["html", "docx"]);
-    eprintln!(
-        "{files} files: {right} cells right, {nulls} null with a warning, {} failures",
-        failures.len()
-    );
-    assert!(files >= 1, "corpus HTML sources missing");
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_corpus(&["html", "docx"], 1);
 }
 
 #[test]
 fn pdf_sources_and_renderings_match_expected() {
-    let (files, right, nulls, failures) = run(&["pdf"]);
-    eprintln!(
-        "{files} files: {right} cells right, {nulls} null with a warning, {} failures",
-        failures.len()
-    );
-    assert!(files >= 30, "corpus PDFs missing");
-    assert!(
-        failures.is_empty(),
-        "{} failures:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_corpus(&["pdf"], 35);
 }

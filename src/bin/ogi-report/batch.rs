@@ -13,45 +13,9 @@ use std::time::Duration;
 
 use crate::Format;
 
-/// File name endings read when walking folders.
-const EXTENSIONS: &[&str] = &[
-    "pdf", "txt", "md", "markdown", "html", "htm", "shtml", "docx",
-];
-
-/// One input's outcome: its report or why there is none.
-pub type Outcome = (String, Result<Report, String>);
-
-/// Every input file under the given paths: files as given, folders walked recursively
-/// (only files with a known ending), in sorted order.
+/// Every input file under the given paths (see [`ogi_report::inputs::find`]).
 pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for p in paths {
-        if p.is_dir() {
-            walk(p, &mut out);
-        } else {
-            out.push(p.clone());
-        }
-    }
-    out
-}
-
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            walk(&p, out);
-        } else if p
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-        {
-            out.push(p);
-        }
-    }
+    ogi_report::inputs::find(paths, ogi_report::inputs::EXTENSIONS)
 }
 
 /// Parses one file; with a budget, on a thread of its own so that an overrun only costs
