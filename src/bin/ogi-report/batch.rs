@@ -13,6 +13,9 @@ use std::time::Duration;
 
 use crate::Format;
 
+/// One input's outcome: its report or why there is none.
+pub type Outcome = (String, Result<Report, String>);
+
 /// Every input file under the given paths (see [`ogi_report::inputs::find`]).
 pub fn collect(paths: &[PathBuf]) -> Vec<PathBuf> {
     ogi_report::inputs::find(paths, ogi_report::inputs::EXTENSIONS)
