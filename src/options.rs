@@ -25,6 +25,10 @@ pub struct Options {
     pub max_ops_per_page: usize,
     /// Deepest nesting of PDF Form XObjects followed (default 8).
     pub max_xobject_depth: usize,
+    /// Decoded PDF stream bytes per document (default 256 MiB, never less than
+    /// `max_decoded_stream`): content streams and forms count each time they are drawn, so
+    /// a huge stream shared by every page, or a form drawn over and over, hits it.
+    pub max_decoded_per_document: usize,
 }
 
 impl Default for Options {
@@ -37,6 +41,7 @@ impl Default for Options {
             max_decoded_stream: 64 << 20,
             max_ops_per_page: 2_000_000,
             max_xobject_depth: 8,
+            max_decoded_per_document: 256 << 20,
         }
     }
 }
@@ -67,6 +72,13 @@ impl Options {
     #[must_use]
     pub fn with_max_pages(mut self, n: usize) -> Self {
         self.max_pages = n;
+        self
+    }
+
+    /// Sets the decoded PDF stream bytes allowed per document.
+    #[must_use]
+    pub fn with_max_decoded_per_document(mut self, n: usize) -> Self {
+        self.max_decoded_per_document = n;
         self
     }
 }

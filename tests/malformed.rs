@@ -310,22 +310,17 @@ fn corpus_pdfs() -> &'static [(String, Vec<u8>)] {
     })
 }
 
-/// The big chromium renderings (~0.9 MB, hundreds of font streams) are slow in debug builds:
-/// they get fewer mutants each, and only every other one of them is mutated at all.
+/// The big chromium renderings (~0.9 MB, many font streams) are the slowest to parse in
+/// debug builds (~0.15 s each): they get a quarter of the mutants of a kind.
 fn is_big(bytes: &[u8]) -> bool {
     bytes.len() > 500_000
 }
 
 /// Which corpus PDFs get mutated, and how many mutants of a kind each gets.
 fn selection(full: usize) -> Vec<(&'static str, &'static [u8], usize)> {
-    let mut big_seen = 0;
     let mut out = Vec::new();
     for (name, bytes) in corpus_pdfs() {
         if is_big(bytes) {
-            big_seen += 1;
-            if big_seen % 3 != 1 {
-                continue;
-            }
             out.push((name.as_str(), bytes.as_slice(), (full / 4).max(1)));
         } else {
             out.push((name.as_str(), bytes.as_slice(), full));
@@ -380,7 +375,9 @@ fn pdf_opts() -> Options {
 #[test]
 fn corpus_pdfs_truncated() {
     let mut cat = Category::new("truncated PDFs");
-    for (name, bytes, n) in selection(16) {
+    // Cheap (most end in Err(Damaged) at load): 16 cut points for every PDF, big ones too.
+    for (name, bytes, _) in selection(16) {
+        let n = 16;
         let mut rng = Rng::new(name);
         for k in 0..n {
             // Evenly spread cut points, jittered, plus the very start and very end.
@@ -688,6 +685,10 @@ fn empty_and_one_byte_inputs() {
                 None => Options::default(),
             };
             let run = cat.case(format!("{input:?} as {f:?}"), input.clone(), &opts);
+            if matches!(run.outcome, Outcome::Ok) {
+                // Allowed, but suspicious: a report from a few bytes.
+                eprintln!("[malformed] note: {input:?} as {f:?} parsed as a report");
+            }
             if input.is_empty() && !matches!(&run.outcome, Outcome::Err(k) if k == "Empty") {
                 cat.fail(format!(
                     "empty input as {f:?}: {:?}, expected Err(Empty)",

@@ -262,24 +262,63 @@ fn flate_with_predictor_content_stream_bomb_is_bounded() {
     );
 }
 
-/// An unreferenced `/Type /ObjStm` stream inflating to 256 MiB of zeros: lopdf's
-/// `Document::load_mem` (reader.rs, `ObjectStream::new` → `Stream::decompress`) inflates
-/// every object stream at load time without a limit, before `max_decoded_stream` is
-/// consulted (src/extract/pdf/extract.rs `extract_inner`, `Document::load_mem`).
-/// Fix: load with lopdf's filtered/incremental API or pre-scan object streams' /Length and
-/// inflate them under the limit (or reject PDFs whose object streams exceed it).
+/// A PDF written by hand: `objects[i]` is the body of object `i + 1`; classic xref table.
+fn raw_pdf(objects: &[Vec<u8>]) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+        out.extend_from_slice(body);
+        out.extend_from_slice(b"\nendobj\n");
+    }
+    let xref = out.len();
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!(
+            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            objects.len() + 1
+        )
+        .as_bytes(),
+    );
+    out
+}
+
+fn stream_obj(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("<< {dict} /Length {} >>\nstream\n", data.len()).into_bytes();
+    v.extend_from_slice(data);
+    v.extend_from_slice(b"\nendstream");
+    v
+}
+
+/// A `/Type /ObjStm` stream (object 6, listed in the xref table but referenced by nothing)
+/// inflating to 256 MiB of zeros: lopdf's `Document::load_mem` (reader.rs
+/// `load_objects_raw` → `ObjectStream::new` → `Stream::decompress`) inflates every object
+/// stream at load time without a limit, before `max_decoded_stream` is ever consulted
+/// (src/extract/pdf/extract.rs `extract_inner`, the `Document::load_mem` call).
+/// Fix: before `load_mem`, scan for `/Type /ObjStm` streams and inflate each under
+/// `max_decoded_stream` (reject the file with `Error::Limit` if one exceeds it), or load
+/// through lopdf's filtered loader and decode object streams lazily.
 #[test]
 fn object_stream_bomb_is_bounded() {
-    let bytes = pdf(1, Stream::new(dictionary! {}, HELLO.to_vec()), |doc| {
-        doc.add_object(
-            Stream::new(
-                dictionary! { "Type" => "ObjStm", "N" => 1, "First" => 4, "Filter" => "FlateDecode" },
-                zlib_zeros(b"99 0 ", 256 << 20),
-            )
-            .with_compression(false),
-        );
-        dictionary! {}
-    });
+    let bytes = raw_pdf(&[
+        b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_vec(),
+        b"<< /Type /Page /Parent 2 0 R /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>"
+            .to_vec(),
+        stream_obj("", HELLO),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+            .to_vec(),
+        stream_obj(
+            "/Type /ObjStm /N 1 /First 5 /Filter /FlateDecode",
+            &zlib_zeros(b"99 0 ", 256 << 20),
+        ),
+    ]);
     assert_bounded("ObjStm bomb", bytes, Options::default());
 }
 
@@ -348,4 +387,63 @@ fn plain_flate_bomb_is_bounded() {
     );
     assert!(r.time < DEADLINE);
     let _ = InputFormat::Pdf;
+}
+
+/// One `Tj` of 1,000,000 glyphs, all at the same spot (`0 Tz`: zero advance), cycling through
+/// 20,992 distinct characters (Identity-H font whose ToUnicode maps codes 0000–51FF to
+/// U+4E00–U+9FFF). Fake-bold removal (`dedupe` in src/extract/pdf/layout.rs) compares each
+/// glyph with every kept glyph of the same 1 pt grid cell and its neighbours: the cell
+/// keeps one glyph per distinct text, so this is ~10^10 string comparisons.
+/// Fix: key the grid by (cell, text) (a HashMap<(i32, i32, String), …>) or cap the
+/// glyphs kept per cell.
+#[test]
+fn glyphs_stacked_on_one_spot_are_bounded() {
+    let mut cmap = String::from(
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /T def\n\
+         1 begincodespacerange <0000> <FFFF> endcodespacerange\n82 beginbfrange\n",
+    );
+    for hi in 0..82u32 {
+        cmap.push_str(&format!(
+            "<{hi:02X}00> <{hi:02X}FF> <{:04X}>\n",
+            0x4E00 + hi * 256
+        ));
+    }
+    cmap.push_str("endbfrange endcmap end end\n");
+    let mut content = String::from("BT /F2 12 Tf 0 Tz 72 720 Td <");
+    // ROBUST_GLYPHS=25000 (2.7 s debug), 50000 (5.6 s), 100000 (8.9 s): linear in glyphs × distinct texts.
+    let n: u32 = std::env::var("ROBUST_GLYPHS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000);
+    for i in 0..n {
+        content.push_str(&format!("{:04X}", i % 20_992));
+    }
+    content.push_str("> Tj ET\n");
+    let content = Stream::new(
+        dictionary! { "Filter" => "FlateDecode" },
+        zlib(content.as_bytes()),
+    );
+    let bytes = pdf(1, content, |doc| {
+        let tu = doc.add_object(
+            Stream::new(
+                dictionary! { "Filter" => "FlateDecode" },
+                zlib(cmap.as_bytes()),
+            )
+            .with_compression(false),
+        );
+        let desc = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "CIDFontType2", "BaseFont" => "Stacked",
+            "CIDSystemInfo" => dictionary! {
+                "Registry" => Object::string_literal("Adobe"),
+                "Ordering" => Object::string_literal("Identity"), "Supplement" => 0,
+            },
+            "DW" => 1000,
+        });
+        let f2 = doc.add_object(dictionary! {
+            "Type" => "Font", "Subtype" => "Type0", "BaseFont" => "Stacked",
+            "Encoding" => "Identity-H", "DescendantFonts" => vec![desc.into()], "ToUnicode" => tu,
+        });
+        dictionary! { "Font" => dictionary! { "F2" => f2 } }
+    });
+    assert_bounded("1,000,000 glyphs on one spot", bytes, Options::default());
 }

@@ -213,7 +213,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     // table 四: one labelled row per group when printed that way, else one run of 15 values
     let (t4_reads, t4_found) = match review_by_rows(doc, t4_area) {
         Some(reads) => (reads, true),
-        None => review_as_run(doc, t4_area),
+        None => review_as_run(doc, t4_area, heads[3].is_some()),
     };
 
     // template version
@@ -383,8 +383,8 @@ fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
 }
 
 /// Table 四 as one run of 15 values after its header, cut into the three groups.
-fn review_as_run(doc: &NormDoc, area: Area) -> (Vec<RowRead>, bool) {
-    let tokens = table::review_tokens(doc, area);
+fn review_as_run(doc: &NormDoc, area: Area, anchored: bool) -> (Vec<RowRead>, bool) {
+    let tokens = table::review_tokens(doc, area, anchored);
     let kinds = [schema::ValueKind::Count; 15];
     let (mut readings, mut problem) =
         table::readings_of(&tokens, &kinds, "review_litigation", Cut::Any);

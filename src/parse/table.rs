@@ -588,13 +588,25 @@ const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正
 
 /// Reads table 四's single row of 15 values from its area: explicit pipe rows of values
 /// when there are any, else the values after the header's last word.
-pub fn review_tokens(doc: &NormDoc, area: Area) -> Vec<Token> {
+pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
     let text = &doc.text;
+    let compact = Compact::new(text, area.start, area.end);
+    let header_end = REVIEW_HEADER
+        .iter()
+        .flat_map(|w| find_all(&compact, &Pattern::new(w), 0, compact.chars.len()))
+        .map(|h| compact.byte_end(h.end))
+        .max();
+    // without its section heading, the table is only believed after its header words
+    let from = match (anchored, header_end) {
+        (true, _) => area.start,
+        (false, Some(e)) => e,
+        (false, None) => return Vec::new(),
+    };
     let mut lines: Vec<Vec<Token>> = Vec::new();
     for l in doc
         .lines
         .iter()
-        .filter(|l| l.pipe && l.start >= area.start && l.end <= area.end)
+        .filter(|l| l.pipe && l.start >= from && l.end <= area.end)
     {
         let s = &text[l.start..l.end];
         let toks = pipe_cells(s, l.start, doc.markdown);
@@ -612,12 +624,6 @@ pub fn review_tokens(doc: &NormDoc, area: Area) -> Vec<Token> {
         }
         return lines.concat();
     }
-    let compact = Compact::new(text, area.start, area.end);
-    let mut from = area.start;
-    for w in REVIEW_HEADER {
-        for h in find_all(&compact, &Pattern::new(w), 0, compact.chars.len()) {
-            from = from.max(compact.byte_end(h.end));
-        }
-    }
+    let from = header_end.unwrap_or(area.start);
     free_tokens(&text[from..area.end], from, MAX_LEAD).0
 }

@@ -186,7 +186,7 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
                     ch.is_ascii_digit()
                         || ((*ch == '.' || *ch == ',' || *ch == '-')
                             && rest[j + 1..].starts_with(|d: char| d.is_ascii_digit()))
-                        || (*ch == '-' && *j == 0)
+                        || ((*ch == '-' || *ch == '+') && *j == 0)
                 })
                 .map(|(j, ch)| j + ch.len_utf8())
                 .last()
@@ -308,6 +308,8 @@ mod tests {
         assert!(t.is_empty());
         let (t, _) = free_tokens("制度。2021年，我局", 0, 6);
         assert!(t.is_empty());
+        let (t, _) = free_tokens("396 +2 -3 181", 0, 6);
+        assert_eq!(raws(&t), vec!["396", "+2", "-3", "181"]);
         let (t, _) = free_tokens("5【注】 1", 0, 6);
         assert_eq!(raws(&t), vec!["5【注】", "1"]);
         let (t, _) = free_tokens("22(其中修订16件) 3", 0, 6);

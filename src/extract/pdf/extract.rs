@@ -4,7 +4,8 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::interp::{Interp, Matrix, IDENTITY};
 use super::layout::{is_cjk, layout_page};
-use super::objects::{as_dict, deref, num, stream_data_checked};
+use super::load;
+use super::objects::{as_dict, deref, deref_id, num};
 use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
 
 /// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
@@ -56,7 +57,15 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     if !bytes.windows(5).take(1024 * 1024).any(|w| w == b"%PDF-") {
         return Err(PdfError::Malformed("no %PDF- header".into()));
     }
-    let mut doc = match Document::load_mem(bytes) {
+    let total = limits
+        .max_decoded_per_document
+        .max(limits.max_decoded_stream);
+    load::prescan(bytes, limits.max_decoded_stream, total)?;
+    let loaded = load::load(bytes, limits.max_decoded_stream);
+    if load::load_hit_limit() {
+        return Err(load::limit_error(limits.max_decoded_stream));
+    }
+    let mut doc = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) | Err(lopdf::Error::Decryption(_)) => {
             return Err(PdfError::Encrypted)
@@ -101,31 +110,24 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
         };
         let resources = inherited(doc, page, b"Resources").and_then(|o| as_dict(doc, o));
         let mut data = Vec::new();
-        let mut stream_objs: Vec<&Object> = Vec::new();
-        match page.get(b"Contents").ok().map(|o| deref(doc, o)) {
-            Some(Object::Array(a)) => stream_objs.extend(a.iter().map(|o| deref(doc, o))),
-            Some(o @ Object::Stream(_)) => stream_objs.push(o),
+        let mut stream_objs: Vec<(Option<ObjectId>, &Object)> = Vec::new();
+        match page.get(b"Contents").ok().map(|o| deref_id(doc, o)) {
+            Some((_, Object::Array(a))) => {
+                stream_objs.extend(a.iter().take(100_000).map(|o| deref_id(doc, o)))
+            }
+            Some(so @ (_, Object::Stream(_))) => stream_objs.push(so),
             _ => {}
         }
-        for so in stream_objs {
-            match stream_data_checked(so, limits.max_decoded_stream) {
-                Ok(Some(d)) => {
-                    if data.len() + d.len() > limits.max_decoded_stream {
-                        return Err(PdfError::Limit(format!(
-                            "page {number} content is larger than {} bytes",
-                            limits.max_decoded_stream
-                        )));
-                    }
-                    data.extend_from_slice(&d);
-                    data.push(b'\n');
-                }
-                Ok(None) => {}
-                Err(_) => {
+        for (id, so) in stream_objs {
+            if let Some(d) = interp.streams.content(id, so)? {
+                if data.len().saturating_add(d.len()) > limits.max_decoded_stream {
                     return Err(PdfError::Limit(format!(
-                        "a stream decodes to more than {} bytes",
+                        "page {number} content is larger than {} bytes",
                         limits.max_decoded_stream
-                    )))
+                    )));
                 }
+                data.extend_from_slice(&d);
+                data.push(b'\n');
             }
         }
         interp.reset_page();

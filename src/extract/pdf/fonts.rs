@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use lopdf::{Dictionary, Document, Object};
 
 use super::cmap::{split_codes, CMap, CodeRange};
-use super::objects::{deref, dict_get, get_name, num, stream_data};
+use super::objects::{deref, dict_get, get_name, num, Streams};
 
 /// How a Type0 font's codes map to Unicode when there is no ToUnicode entry.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -77,14 +77,14 @@ impl Font {
         }
     }
 
-    pub fn load(doc: &Document, dict: &Dictionary, max_stream: usize) -> Font {
+    pub fn load(doc: &Document, dict: &Dictionary, streams: &Streams) -> Font {
         let subtype = get_name(doc, dict, b"Subtype").unwrap_or_default();
         let to_unicode = dict_get(doc, dict, b"ToUnicode")
-            .and_then(|o| stream_data(o, max_stream))
+            .and_then(|o| streams.data(o))
             .map(|d| CMap::parse(&d))
             .filter(|c| !c.is_empty_unicode());
         if subtype == b"Type0" {
-            return Self::load_type0(doc, dict, to_unicode, max_stream);
+            return Self::load_type0(doc, dict, to_unicode, streams);
         }
         let base = get_name(doc, dict, b"BaseFont").unwrap_or_default();
         let is_type3 = subtype == b"Type3";
@@ -211,7 +211,7 @@ impl Font {
         doc: &Document,
         dict: &Dictionary,
         to_unicode: Option<CMap>,
-        max_stream: usize,
+        streams: &Streams,
     ) -> Font {
         let mut predef = Predef::Other;
         let mut codespace: Vec<CodeRange> = Vec::new();
@@ -226,7 +226,7 @@ impl Font {
                 codespace = cs;
             }
             Some(o @ Object::Stream(s)) => {
-                if let Some(d) = stream_data(o, max_stream) {
+                if let Some(d) = streams.data(o) {
                     let cm = CMap::parse(&d);
                     vertical = cm.wmode == 1
                         || s.dict
@@ -294,13 +294,13 @@ impl Font {
                     dict_get(doc, cf, b"FontDescriptor").and_then(|o| o.as_dict().ok())
                 {
                     if let Some(data) =
-                        dict_get(doc, fd, b"FontFile2").and_then(|o| stream_data(o, max_stream))
+                        dict_get(doc, fd, b"FontFile2").and_then(|o| streams.data(o))
                     {
                         gid_uni = truetype_gid_to_unicode(&data);
                     }
                 }
                 if let Some(o @ Object::Stream(_)) = dict_get(doc, cf, b"CIDToGIDMap") {
-                    cid_to_gid = stream_data(o, max_stream);
+                    cid_to_gid = streams.data(o);
                 }
             }
         }

@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use lopdf::content::{Content, Operation};
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
-use super::objects::{as_dict, deref, dict_get, num, stream_data_checked};
+use super::objects::{as_dict, deref_id, dict_get, num, Streams};
 use super::types::{PdfError, PdfLimits};
 
 pub type Matrix = [f32; 6];
@@ -88,6 +88,12 @@ pub struct Interp<'a> {
     limits: &'a PdfLimits,
     fonts: HashMap<usize, Rc<Font>>,
     ops: usize,
+    /// Form XObjects drawn on the current page (nested ones included).
+    forms: usize,
+    /// Forms being drawn (the current nesting), to skip a form that draws itself.
+    form_stack: Vec<ObjectId>,
+    /// Decoded streams and the document-wide decoding budget.
+    pub streams: Streams,
     pub out: PageData,
 }
 
@@ -103,10 +109,116 @@ fn finite(m: &Matrix) -> bool {
     m.iter().all(|v| v.is_finite())
 }
 
-/// Decodes a content stream; on a parse error keeps the longest decodable prefix.
-pub fn decode_content(data: &[u8]) -> Vec<Operation> {
+/// Bytes of content stream parsed at a time.
+const CONTENT_CHUNK: usize = 512 * 1024;
+
+/// Where to end the piece of `data` that starts at `start`: after the first operation
+/// (outside arrays, dictionaries, strings, comments and inline images) that ends at least
+/// `chunk` bytes after `start`; the end of the data when there is none.
+fn next_cut(data: &[u8], start: usize, chunk: usize) -> usize {
+    let len = data.len();
+    if len.saturating_sub(start) <= chunk {
+        return len;
+    }
+    let regular = |c: u8| !c.is_ascii_whitespace() && c != 0 && !b"()<>[]{}/%".contains(&c);
+    let at = |i: usize| data.get(i).copied().unwrap_or(b' ');
+    let mut i = start;
+    let mut depth = 0usize;
+    while i < len {
+        let c = at(i);
+        match c {
+            b'%' => {
+                while i < len && at(i) != b'\n' && at(i) != b'\r' {
+                    i += 1;
+                }
+            }
+            b'(' => {
+                let mut nest = 0usize;
+                while i < len {
+                    match at(i) {
+                        b'\\' => i += 1,
+                        b'(' => nest += 1,
+                        b')' => {
+                            nest = nest.saturating_sub(1);
+                            if nest == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'<' if at(i + 1) == b'<' => {
+                depth += 1;
+                i += 2;
+            }
+            b'>' if at(i + 1) == b'>' => {
+                depth = depth.saturating_sub(1);
+                i += 2;
+            }
+            b'<' => {
+                while i < len && at(i) != b'>' {
+                    i += 1;
+                }
+                i += 1;
+            }
+            b'[' => {
+                depth += 1;
+                i += 1;
+            }
+            b']' => {
+                depth = depth.saturating_sub(1);
+                i += 1;
+            }
+            b'/' => {
+                i += 1;
+                while i < len && regular(at(i)) {
+                    i += 1;
+                }
+            }
+            c if regular(c) => {
+                let t0 = i;
+                while i < len && regular(at(i)) {
+                    i += 1;
+                }
+                let tok = data.get(t0..i).unwrap_or(&[]);
+                let op = tok
+                    .first()
+                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'\'' || *c == b'"')
+                    && !matches!(tok, b"true" | b"false" | b"null");
+                if !op {
+                    continue;
+                }
+                if tok == b"BI" {
+                    // Inline image: no cut before the whitespace-delimited EI after its data.
+                    let ws = |c: u8| c == b' ' || c == b'\n' || c == b'\r';
+                    match data.get(i..).and_then(|rest| {
+                        rest.windows(4)
+                            .position(|w| matches!(w, [a, b'E', b'I', d] if ws(*a) && ws(*d)))
+                    }) {
+                        // Past the whitespace after EI (lopdf wants it).
+                        Some(p) => i = i.saturating_add(p).saturating_add(4),
+                        None => return len,
+                    }
+                    depth = 0;
+                }
+                if depth == 0 && i - start >= chunk {
+                    return i;
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    len
+}
+
+/// Decodes a content stream; on a parse error keeps the longest decodable prefix (and says
+/// the data was not complete).
+pub fn decode_content(data: &[u8]) -> (Vec<Operation>, bool) {
     if let Ok(c) = Content::decode(data) {
-        return c.operations;
+        return (c.operations, true);
     }
     let (mut lo, mut hi) = (0usize, data.len());
     let mut best = Vec::new();
@@ -128,7 +240,7 @@ pub fn decode_content(data: &[u8]) -> Vec<Operation> {
             Err(_) => hi = mid,
         }
     }
-    best
+    (best, false)
 }
 
 impl<'a> Interp<'a> {
@@ -138,12 +250,17 @@ impl<'a> Interp<'a> {
             limits,
             fonts: HashMap::new(),
             ops: 0,
+            forms: 0,
+            form_stack: Vec::new(),
+            streams: Streams::new(limits),
             out: PageData::default(),
         }
     }
 
     pub fn reset_page(&mut self) {
         self.ops = 0;
+        self.forms = 0;
+        self.form_stack.clear();
         self.out = PageData::default();
     }
 
@@ -157,10 +274,10 @@ impl<'a> Interp<'a> {
         match fd {
             Some(d) => {
                 let key = d as *const Dictionary as usize;
-                let max = self.limits.max_decoded_stream;
+                let streams = &self.streams;
                 self.fonts
                     .entry(key)
-                    .or_insert_with(|| Rc::new(Font::load(doc, d, max)))
+                    .or_insert_with(|| Rc::new(Font::load(doc, d, streams)))
                     .clone()
             }
             None => self
@@ -179,7 +296,6 @@ impl<'a> Interp<'a> {
         ctm: Matrix,
         depth: usize,
     ) -> Result<(), PdfError> {
-        let ops = decode_content(data);
         let mut gs = GState {
             ctm,
             font: None,
@@ -197,165 +313,178 @@ impl<'a> Interp<'a> {
         let mut tlm = IDENTITY;
         // Path under construction: subpaths of page-space points, with "closed" flags.
         let mut path: Vec<(Vec<(f32, f32)>, bool)> = Vec::new();
-        for op in &ops {
-            self.ops += 1;
-            if self.ops > self.limits.max_ops_per_page {
-                return Err(PdfError::Limit(format!(
-                    "more than {} content operators on a page",
-                    self.limits.max_ops_per_page
-                )));
-            }
-            let o = &op.operands;
-            match op.operator.as_str() {
-                "q" if stack.len() < 4096 => {
-                    stack.push(gs.clone());
+        // Parsed in pieces of about CONTENT_CHUNK bytes cut between operations, so a huge
+        // stream never lives in memory as operations all at once.
+        let mut start = 0usize;
+        while start < data.len() {
+            let end = next_cut(data, start, CONTENT_CHUNK);
+            let (ops, complete) = decode_content(data.get(start..end).unwrap_or(&[]));
+            for op in &ops {
+                self.ops += 1;
+                if self.ops > self.limits.max_ops_per_page {
+                    return Err(PdfError::Limit(format!(
+                        "more than {} content operators on a page",
+                        self.limits.max_ops_per_page
+                    )));
                 }
-                "Q" => {
-                    if let Some(g) = stack.pop() {
-                        gs = g;
+                let o = &op.operands;
+                match op.operator.as_str() {
+                    "q" if stack.len() < 4096 => {
+                        stack.push(gs.clone());
                     }
-                }
-                "cm" => {
-                    let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
-                    let n = mul(&m, &gs.ctm);
-                    if finite(&n) {
-                        gs.ctm = n;
+                    "Q" => {
+                        if let Some(g) = stack.pop() {
+                            gs = g;
+                        }
                     }
-                }
-                "BT" => {
-                    tm = IDENTITY;
-                    tlm = IDENTITY;
-                }
-                "ET" => {}
-                "Tf" => {
-                    if let Some(Object::Name(n)) = o.first() {
-                        gs.font = Some(self.font(resources, n));
+                    "cm" => {
+                        let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
+                        let n = mul(&m, &gs.ctm);
+                        if finite(&n) {
+                            gs.ctm = n;
+                        }
                     }
-                    gs.fs = f(o, 1);
-                }
-                "Tc" => gs.tc = f(o, 0),
-                "Tw" => gs.tw = f(o, 0),
-                "Tz" => gs.th = f(o, 0) / 100.0,
-                "TL" => gs.tl = f(o, 0),
-                "Ts" => gs.rise = f(o, 0),
-                "Td" | "TD" => {
-                    let (tx, ty) = (f(o, 0), f(o, 1));
-                    if op.operator == "TD" {
-                        gs.tl = -ty;
+                    "BT" => {
+                        tm = IDENTITY;
+                        tlm = IDENTITY;
                     }
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
-                    tm = tlm;
-                }
-                "Tm" => {
-                    let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
-                    if finite(&m) {
-                        tlm = m;
-                        tm = m;
+                    "ET" => {}
+                    "Tf" => {
+                        if let Some(Object::Name(n)) = o.first() {
+                            gs.font = Some(self.font(resources, n));
+                        }
+                        gs.fs = f(o, 1);
                     }
-                }
-                "T*" => {
-                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                    tm = tlm;
-                }
-                "Tj" | "'" | "\"" => {
-                    if op.operator == "\"" {
-                        gs.tw = f(o, 0);
-                        gs.tc = f(o, 1);
+                    "Tc" => gs.tc = f(o, 0),
+                    "Tw" => gs.tw = f(o, 0),
+                    "Tz" => gs.th = f(o, 0) / 100.0,
+                    "TL" => gs.tl = f(o, 0),
+                    "Ts" => gs.rise = f(o, 0),
+                    "Td" | "TD" => {
+                        let (tx, ty) = (f(o, 0), f(o, 1));
+                        if op.operator == "TD" {
+                            gs.tl = -ty;
+                        }
+                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                        tm = tlm;
                     }
-                    if op.operator != "Tj" {
+                    "Tm" => {
+                        let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
+                        if finite(&m) {
+                            tlm = m;
+                            tm = m;
+                        }
+                    }
+                    "T*" => {
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
                         tm = tlm;
                     }
-                    if let Some(Object::String(s, _)) = o.last() {
-                        self.show(&gs, &mut tm, s);
+                    "Tj" | "'" | "\"" => {
+                        if op.operator == "\"" {
+                            gs.tw = f(o, 0);
+                            gs.tc = f(o, 1);
+                        }
+                        if op.operator != "Tj" {
+                            tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                            tm = tlm;
+                        }
+                        if let Some(Object::String(s, _)) = o.last() {
+                            self.show(&gs, &mut tm, s)?;
+                        }
                     }
-                }
-                "TJ" => {
-                    if let Some(Object::Array(items)) = o.first() {
-                        for it in items {
-                            match it {
-                                Object::String(s, _) => self.show(&gs, &mut tm, s),
-                                Object::Integer(_) | Object::Real(_) => {
-                                    let v = f(std::slice::from_ref(it), 0);
-                                    let vertical =
-                                        gs.font.as_ref().map(|f| f.vertical).unwrap_or(false);
-                                    let d = -v / 1000.0 * gs.fs;
-                                    let t = if vertical {
-                                        [1.0, 0.0, 0.0, 1.0, 0.0, d]
-                                    } else {
-                                        [1.0, 0.0, 0.0, 1.0, d * gs.th, 0.0]
-                                    };
-                                    tm = mul(&t, &tm);
+                    "TJ" => {
+                        if let Some(Object::Array(items)) = o.first() {
+                            for it in items {
+                                match it {
+                                    Object::String(s, _) => self.show(&gs, &mut tm, s)?,
+                                    Object::Integer(_) | Object::Real(_) => {
+                                        let v = f(std::slice::from_ref(it), 0);
+                                        let vertical =
+                                            gs.font.as_ref().map(|f| f.vertical).unwrap_or(false);
+                                        let d = -v / 1000.0 * gs.fs;
+                                        let t = if vertical {
+                                            [1.0, 0.0, 0.0, 1.0, 0.0, d]
+                                        } else {
+                                            [1.0, 0.0, 0.0, 1.0, d * gs.th, 0.0]
+                                        };
+                                        tm = mul(&t, &tm);
+                                    }
+                                    _ => {}
                                 }
-                                _ => {}
                             }
                         }
                     }
-                }
-                // Colours (white lines/fills are not rulings).
-                "G" | "RG" | "K" | "SC" | "SCN" => {
-                    gs.stroke_white = is_white(o, op.operator == "K")
-                }
-                "g" | "rg" | "k" | "sc" | "scn" => gs.fill_white = is_white(o, op.operator == "k"),
-                // Paths.
-                "m" => {
-                    let p = apply(&gs.ctm, f(o, 0), f(o, 1));
-                    path.push((vec![p], false));
-                }
-                "l" | "c" | "v" | "y" => {
-                    let k = o.len();
-                    if k >= 2 {
-                        let p = apply(&gs.ctm, f(o, k - 2), f(o, k - 1));
-                        match path.last_mut() {
-                            Some((pts, _)) if pts.len() < 100_000 => pts.push(p),
-                            Some(_) => {}
-                            None => path.push((vec![p], false)),
-                        }
+                    // Colours (white lines/fills are not rulings).
+                    "G" | "RG" | "K" | "SC" | "SCN" => {
+                        gs.stroke_white = is_white(o, op.operator == "K")
                     }
-                }
-                "h" => {
-                    if let Some(last) = path.last_mut() {
-                        last.1 = true;
+                    "g" | "rg" | "k" | "sc" | "scn" => {
+                        gs.fill_white = is_white(o, op.operator == "k")
                     }
-                }
-                "re" => {
-                    let (x, y, w, h) = (f(o, 0), f(o, 1), f(o, 2), f(o, 3));
-                    let pts = vec![
-                        apply(&gs.ctm, x, y),
-                        apply(&gs.ctm, x + w, y),
-                        apply(&gs.ctm, x + w, y + h),
-                        apply(&gs.ctm, x, y + h),
-                    ];
-                    path.push((pts, true));
-                }
-                "S" | "s" | "B" | "B*" | "b" | "b*" | "f" | "F" | "f*" | "n" => {
-                    let stroke =
-                        matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
-                    let fill = matches!(
-                        op.operator.as_str(),
-                        "f" | "F" | "f*" | "B" | "B*" | "b" | "b*"
-                    );
-                    let close = matches!(op.operator.as_str(), "s" | "b" | "b*");
-                    if path.len() < 200_000 && self.out.segs.len() < 500_000 {
-                        for (pts, closed) in &path {
-                            if stroke && !gs.stroke_white {
-                                stroke_segments(pts, *closed || close, &mut self.out.segs);
-                            }
-                            if fill && !gs.fill_white {
-                                fill_segment(pts, &mut self.out.segs);
+                    // Paths.
+                    "m" => {
+                        let p = apply(&gs.ctm, f(o, 0), f(o, 1));
+                        path.push((vec![p], false));
+                    }
+                    "l" | "c" | "v" | "y" => {
+                        let k = o.len();
+                        if k >= 2 {
+                            let p = apply(&gs.ctm, f(o, k - 2), f(o, k - 1));
+                            match path.last_mut() {
+                                Some((pts, _)) if pts.len() < 100_000 => pts.push(p),
+                                Some(_) => {}
+                                None => path.push((vec![p], false)),
                             }
                         }
                     }
-                    path.clear();
-                }
-                "Do" => {
-                    if let Some(Object::Name(n)) = o.first() {
-                        self.do_xobject(resources, n, &gs.ctm, depth)?;
+                    "h" => {
+                        if let Some(last) = path.last_mut() {
+                            last.1 = true;
+                        }
                     }
+                    "re" => {
+                        let (x, y, w, h) = (f(o, 0), f(o, 1), f(o, 2), f(o, 3));
+                        let pts = vec![
+                            apply(&gs.ctm, x, y),
+                            apply(&gs.ctm, x + w, y),
+                            apply(&gs.ctm, x + w, y + h),
+                            apply(&gs.ctm, x, y + h),
+                        ];
+                        path.push((pts, true));
+                    }
+                    "S" | "s" | "B" | "B*" | "b" | "b*" | "f" | "F" | "f*" | "n" => {
+                        let stroke =
+                            matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
+                        let fill = matches!(
+                            op.operator.as_str(),
+                            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*"
+                        );
+                        let close = matches!(op.operator.as_str(), "s" | "b" | "b*");
+                        if path.len() < 200_000 && self.out.segs.len() < 500_000 {
+                            for (pts, closed) in &path {
+                                if stroke && !gs.stroke_white {
+                                    stroke_segments(pts, *closed || close, &mut self.out.segs);
+                                }
+                                if fill && !gs.fill_white {
+                                    fill_segment(pts, &mut self.out.segs);
+                                }
+                            }
+                        }
+                        path.clear();
+                    }
+                    "Do" => {
+                        if let Some(Object::Name(n)) = o.first() {
+                            self.do_xobject(resources, n, &gs.ctm, depth)?;
+                        }
+                    }
+                    "BI" => self.out.images += 1,
+                    _ => {}
                 }
-                "BI" => self.out.images += 1,
-                _ => {}
             }
+            if !complete {
+                break;
+            }
+            start = end;
         }
         Ok(())
     }
@@ -368,11 +497,11 @@ impl<'a> Interp<'a> {
         depth: usize,
     ) -> Result<(), PdfError> {
         let doc = self.doc;
-        let Some(xo) = resources
+        let Some((id, xo)) = resources
             .and_then(|r| dict_get(doc, r, b"XObject"))
             .and_then(|o| as_dict(doc, o))
             .and_then(|x| x.get(name).ok())
-            .map(|o| deref(doc, o))
+            .map(|o| deref_id(doc, o))
         else {
             return Ok(());
         };
@@ -390,15 +519,21 @@ impl<'a> Interp<'a> {
         if subtype != b"Form" || depth >= self.limits.max_xobject_depth {
             return Ok(());
         }
-        let data = match stream_data_checked(xo, self.limits.max_decoded_stream) {
-            Ok(Some(d)) => d,
-            Ok(None) => return Ok(()),
-            Err(_) => {
-                return Err(PdfError::Limit(format!(
-                    "a stream decodes to more than {} bytes",
-                    self.limits.max_decoded_stream
-                )))
+        // A form drawing itself (directly or through others) is drawn once.
+        if let Some(id) = id {
+            if self.form_stack.contains(&id) {
+                return Ok(());
             }
+        }
+        self.forms = self.forms.saturating_add(1);
+        if self.forms > self.limits.max_xobjects_per_page {
+            return Err(PdfError::Limit(format!(
+                "more than {} form XObjects drawn on a page",
+                self.limits.max_xobjects_per_page
+            )));
+        }
+        let Some(data) = self.streams.content(id, xo)? else {
+            return Ok(());
         };
         let mut m = IDENTITY;
         if let Some(Object::Array(a)) = dict_get(doc, &s.dict, b"Matrix") {
@@ -414,13 +549,20 @@ impl<'a> Interp<'a> {
         let res = dict_get(doc, &s.dict, b"Resources")
             .and_then(|o| as_dict(doc, o))
             .or(resources);
-        self.run(&data, res, ctm2, depth + 1)
+        if let Some(id) = id {
+            self.form_stack.push(id);
+        }
+        let r = self.run(&data, res, ctm2, depth + 1);
+        if id.is_some() {
+            self.form_stack.pop();
+        }
+        r
     }
 
-    fn show(&mut self, gs: &GState, tm: &mut Matrix, bytes: &[u8]) {
+    fn show(&mut self, gs: &GState, tm: &mut Matrix, bytes: &[u8]) -> Result<(), PdfError> {
         self.out.text_shows += 1;
         let Some(font) = gs.font.clone() else {
-            return;
+            return Ok(());
         };
         let fs = gs.fs;
         let th = gs.th;
@@ -462,8 +604,13 @@ impl<'a> Interp<'a> {
                 && y1.is_finite()
                 && size.is_finite()
                 && size > 0.0
-                && self.out.glyphs.len() < 5_000_000
             {
+                if self.out.glyphs.len() >= self.limits.max_glyphs_per_page {
+                    return Err(PdfError::Limit(format!(
+                        "more than {} glyphs on a page",
+                        self.limits.max_glyphs_per_page
+                    )));
+                }
                 self.out.glyphs.push(TextGlyph {
                     text,
                     x0,
@@ -486,6 +633,7 @@ impl<'a> Interp<'a> {
                 *tm = n;
             }
         }
+        Ok(())
     }
 }
 
@@ -566,5 +714,47 @@ fn fill_segment(pts: &[(f32, f32)], out: &mut Vec<Seg>) {
             a: y0,
             b: y1,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunked_parse_matches_whole_parse() {
+        let mut data = Vec::new();
+        for i in 0..200 {
+            data.extend_from_slice(
+                format!(
+                    "BT /F1 12 Tf 1 0 0 1 {i} 700 Tm (a\\(b c\\\\) Tj [(x) -250 <4142> 3] TJ ET\n\
+                     % comment with ) and BT\nq << /MCID {i} /A [1 2] >> BDC 0 0 m 5 5 l S EMC Q\n\
+                     BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI\n"
+                )
+                .as_bytes(),
+            );
+        }
+        let whole = match Content::decode(&data) {
+            Ok(c) => c.operations,
+            Err(e) => panic!("{e:?}"),
+        };
+        assert!(whole.len() > 1000, "{} {:?}", whole.len(), whole.last());
+        let mut pieces = Vec::new();
+        let mut start = 0;
+        let mut cuts = 0;
+        while start < data.len() {
+            let end = next_cut(&data, start, 100);
+            let (ops, complete) = decode_content(&data[start..end]);
+            assert!(complete, "piece {start}..{end} did not parse");
+            pieces.extend(ops);
+            start = end;
+            cuts += 1;
+        }
+        assert!(cuts > 100);
+        assert_eq!(pieces.len(), whole.len());
+        for (a, b) in pieces.iter().zip(whole.iter()) {
+            assert_eq!(a.operator, b.operator);
+            assert_eq!(format!("{:?}", a.operands), format!("{:?}", b.operands));
+        }
     }
 }

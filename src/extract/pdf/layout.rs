@@ -11,6 +11,9 @@ type Band = (f32, f32, Vec<(f32, f32)>);
 use super::interp::{Seg, TextGlyph};
 use super::types::PdfLine;
 
+/// Most cells of one ruled table laid out as rows.
+const MAX_TABLE_CELLS: usize = 100_000;
+
 /// Tolerance (pt) for merging ruling positions.
 const POS_TOL: f32 = 2.0;
 
@@ -20,23 +23,29 @@ pub fn is_cjk(c: char) -> bool {
         | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
 }
 
-/// Removes text drawn twice at the same spot (fake bold).
+/// Removes text drawn twice at the same spot (fake bold). Glyphs are hashed by 1 pt grid
+/// cell and text; two glyphs of one cell and text are always duplicates, so each key holds
+/// one glyph and the work is linear in the glyph count.
 fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
-    let mut grid: HashMap<(i32, i32), Vec<usize>> = HashMap::new();
+    use std::hash::{Hash, Hasher};
+    let mut grid: HashMap<(i32, i32, u64), Vec<usize>> = HashMap::new();
     let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         if g.space {
             kept.push(g);
             continue;
         }
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        g.text.hash(&mut h);
+        let th = h.finish();
         let key = (g.x0.floor() as i32, g.y0.floor() as i32);
         let mut dup = false;
         'outer: for dx in -1..=1 {
             for dy in -1..=1 {
-                if let Some(list) = grid.get(&(key.0.saturating_add(dx), key.1.saturating_add(dy)))
-                {
+                let k = (key.0.saturating_add(dx), key.1.saturating_add(dy), th);
+                if let Some(list) = grid.get(&k) {
                     for &i in list {
-                        let k = &kept[i];
+                        let Some(k) = kept.get(i) else { continue };
                         if k.text == g.text
                             && (k.x0 - g.x0).abs() < 1.0
                             && (k.y0 - g.y0).abs() < 1.0
@@ -49,7 +58,11 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
             }
         }
         if !dup {
-            grid.entry(key).or_default().push(kept.len());
+            // Saturated (far off-page) cells may collect many glyphs: keep lists short.
+            let list = grid.entry((key.0, key.1, th)).or_default();
+            if list.len() < 4 {
+                list.push(kept.len());
+            }
             kept.push(g);
         }
     }
@@ -324,13 +337,25 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
             bands.push((top, bot, cells));
         }
     }
-    if bands.is_empty() {
+    // A grid this large is no table of a report (and would cost too much to lay out).
+    let ncells = bands
+        .iter()
+        .map(|b| b.2.len())
+        .fold(0usize, usize::saturating_add);
+    if bands.is_empty() || ncells > MAX_TABLE_CELLS {
         return (Vec::new(), glyphs);
     }
     // Owner of each (band, cell): itself, or the cell above when no rule separates them.
+    let mut hs_sorted = t.hs.clone();
+    hs_sorted.sort_by(|a, b| a.pos.total_cmp(&b.pos));
     let covered = |y: f32, x: f32| {
-        t.hs.iter()
-            .any(|h| (h.pos - y).abs() <= POS_TOL && x >= h.a - POS_TOL && x <= h.b + POS_TOL)
+        let from = hs_sorted.partition_point(|h| h.pos < y - POS_TOL);
+        hs_sorted
+            .get(from..)
+            .unwrap_or(&[])
+            .iter()
+            .take_while(|h| h.pos <= y + POS_TOL)
+            .any(|h| x >= h.a - POS_TOL && x <= h.b + POS_TOL)
     };
     let mut owner: Vec<Vec<(usize, usize)>> = Vec::with_capacity(bands.len());
     for (i, (top, _, cells)) in bands.iter().enumerate() {
@@ -360,11 +385,12 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
         let (cx, cy) = (g.cx(), g.cy());
         let mut placed = false;
         if cx >= t.x0 - 1.0 && cx <= t.x1 + 1.0 && cy >= t.y0 - 1.0 && cy <= t.y1 + 1.0 {
-            if let Some(i) = bands
-                .iter()
-                .position(|(top, bot, _)| cy <= *top && cy > *bot)
-            {
-                if let Some(j) = bands[i].2.iter().position(|&(a, b)| cx >= a && cx < b) {
+            // Bands run top to bottom without overlap, cells left to right.
+            let i = bands.partition_point(|(_, bot, _)| cy <= *bot);
+            let band = bands.get(i).filter(|(top, bot, _)| cy <= *top && cy > *bot);
+            if let Some((_, _, cells)) = band {
+                let j = cells.partition_point(|&(_, b)| cx >= b);
+                if cells.get(j).is_some_and(|&(a, b)| cx >= a && cx < b) {
                     if let Some(&o) = owner.get(i).and_then(|r| r.get(j)) {
                         cell_glyphs.entry(o).or_default().push(g.clone());
                         placed = true;

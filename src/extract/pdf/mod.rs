@@ -11,10 +11,12 @@
 //! and `flate2` (already a dependency of lopdf).
 
 mod cmap;
+mod decode;
 mod extract;
 mod fonts;
 mod interp;
 mod layout;
+mod load;
 mod objects;
 mod types;
 

@@ -1,8 +1,13 @@
 //! Small helpers over lopdf objects that never panic.
 
-use std::io::Read;
+use std::cell::{Cell, RefCell};
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
-use lopdf::{Dictionary, Document, Object};
+use lopdf::{Dictionary, Document, Object, ObjectId};
+
+use super::decode::decode;
+use super::types::{PdfError, PdfLimits};
 
 /// Follows references (bounded).
 pub fn deref<'a>(doc: &'a Document, mut o: &'a Object) -> &'a Object {
@@ -49,74 +54,133 @@ pub fn as_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
     }
 }
 
-#[derive(Debug)]
-pub struct TooLarge;
+pub use super::decode::TooLarge;
 
-/// Decoded data of a stream object, None if it is not a stream or cannot be decoded.
-pub fn stream_data(o: &Object, max: usize) -> Option<Vec<u8>> {
-    stream_data_checked(o, max).ok().flatten()
-}
-
-/// Like [`stream_data`] but tells a size-limit breach apart.
+/// Decoded data of a stream object, `Ok(None)` if it is not a stream or cannot be decoded,
+/// `Err` past `max` bytes. Every filter of the chain is
+/// decoded here with a bounded decoder (never through lopdf's unbounded one).
 pub fn stream_data_checked(o: &Object, max: usize) -> Result<Option<Vec<u8>>, TooLarge> {
     let Object::Stream(s) = o else {
         return Ok(None);
     };
-    let filters: Vec<Vec<u8>> = match s.dict.get(b"Filter") {
-        Ok(Object::Name(n)) => vec![n.clone()],
-        Ok(Object::Array(a)) => a
-            .iter()
-            .filter_map(|o| o.as_name().ok().map(|n| n.to_vec()))
-            .collect(),
-        _ => vec![],
-    };
-    if filters.is_empty() {
-        if s.content.len() > max {
-            return Err(TooLarge);
+    decode(&s.dict, &s.content, max)
+}
+
+/// The object a value points to, with the id of the last reference followed.
+pub fn deref_id<'a>(doc: &'a Document, mut o: &'a Object) -> (Option<ObjectId>, &'a Object) {
+    let mut id = None;
+    for _ in 0..16 {
+        match o {
+            Object::Reference(r) => match doc.get_object(*r) {
+                Ok(t) => {
+                    id = Some(*r);
+                    o = t;
+                }
+                Err(_) => return (None, &Object::Null),
+            },
+            _ => return (id, o),
         }
-        return Ok(Some(s.content.clone()));
     }
-    let has_params = match s.dict.get(b"DecodeParms") {
-        Ok(Object::Dictionary(d)) => d.get(b"Predictor").is_ok(),
-        Ok(Object::Array(a)) => {
-            !a.is_empty() && a.iter().any(|x| matches!(x, Object::Dictionary(_)))
+    (None, &Object::Null)
+}
+
+/// Decoded streams of one document: a cache by object id and a budget of decoded bytes
+/// for the whole document, charged every time a content stream is used (so a huge stream
+/// shared by every page, or a form drawn over and over, runs out of budget).
+pub struct Streams {
+    max_stream: usize,
+    budget: usize,
+    left: Cell<usize>,
+    /// Streams decoded once (cached when they come back), and the cached ones.
+    seen: RefCell<HashSet<ObjectId>>,
+    cache: RefCell<HashMap<ObjectId, Rc<Vec<u8>>>>,
+    /// Bytes held in `cache` (at most `max_stream`).
+    cached: Cell<usize>,
+}
+
+impl Streams {
+    pub fn new(limits: &PdfLimits) -> Self {
+        let budget = limits
+            .max_decoded_per_document
+            .max(limits.max_decoded_stream);
+        Streams {
+            max_stream: limits.max_decoded_stream,
+            budget,
+            left: Cell::new(budget),
+            seen: RefCell::new(HashSet::new()),
+            cache: RefCell::new(HashMap::new()),
+            cached: Cell::new(0),
         }
-        _ => false,
-    };
-    if filters.len() == 1 && (filters[0] == b"FlateDecode" || filters[0] == b"Fl") && !has_params {
-        let mut out = Vec::new();
-        let dec = flate2::read::ZlibDecoder::new(s.content.as_slice());
-        let mut limited = dec.take(max as u64 + 1);
-        let mut buf = [0u8; 16384];
-        loop {
-            match limited.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => out.extend_from_slice(&buf[..n]),
-                // Damaged tail: keep what was decoded.
-                Err(_) => break,
+    }
+
+    fn over_budget(&self) -> PdfError {
+        PdfError::Limit(format!(
+            "the document's streams decode to more than {} bytes in all",
+            self.budget
+        ))
+    }
+
+    fn charge(&self, n: usize) -> Result<(), PdfError> {
+        match self.left.get().checked_sub(n) {
+            Some(l) => {
+                self.left.set(l);
+                Ok(())
+            }
+            None => {
+                self.left.set(0);
+                Err(self.over_budget())
             }
         }
-        if out.len() > max {
-            return Err(TooLarge);
+    }
+
+    fn decode_once(&self, o: &Object) -> Result<Option<Vec<u8>>, PdfError> {
+        let max = self.max_stream.min(self.left.get());
+        match stream_data_checked(o, max) {
+            Ok(d) => Ok(d),
+            Err(TooLarge) if max < self.max_stream => Err(self.over_budget()),
+            Err(TooLarge) => Err(PdfError::Limit(format!(
+                "a stream decodes to more than {} bytes",
+                self.max_stream
+            ))),
         }
-        if out.is_empty() && !s.content.is_empty() {
-            // Maybe raw deflate without zlib header.
-            let dec = flate2::read::DeflateDecoder::new(s.content.as_slice());
-            let mut limited = dec.take(max as u64 + 1);
-            let _ = limited.read_to_end(&mut out);
-            if out.len() > max {
-                return Err(TooLarge);
+    }
+
+    /// Decoded content of a stream (`id` is its object id when it has one), charged
+    /// against the document budget on every call. A stream used a second time is cached
+    /// (up to `max_decoded_stream` bytes in all), so shared content is inflated once.
+    pub fn content(
+        &self,
+        id: Option<ObjectId>,
+        o: &Object,
+    ) -> Result<Option<Rc<Vec<u8>>>, PdfError> {
+        if let Some(id) = id {
+            let hit = self.cache.borrow().get(&id).cloned();
+            if let Some(d) = hit {
+                self.charge(d.len())?;
+                return Ok(Some(d));
             }
         }
-        return Ok(Some(out));
+        let Some(d) = self.decode_once(o)? else {
+            return Ok(None);
+        };
+        self.charge(d.len())?;
+        let d = Rc::new(d);
+        if let Some(id) = id {
+            let again = !self.seen.borrow_mut().insert(id);
+            let room = self.max_stream.saturating_sub(self.cached.get());
+            if again && d.len() <= room {
+                self.cached.set(self.cached.get().saturating_add(d.len()));
+                self.cache.borrow_mut().insert(id, d.clone());
+            }
+        }
+        Ok(Some(d))
     }
-    // Other filters: lopdf (no streaming limit, check afterwards).
-    if s.content.len() > max {
-        return Err(TooLarge);
-    }
-    match s.decompressed_content() {
-        Ok(d) if d.len() > max => Err(TooLarge),
-        Ok(d) => Ok(Some(d)),
-        Err(_) => Ok(None),
+
+    /// Decoded data of a resource stream (font file, CMap), charged once; None when it
+    /// cannot be decoded or the budget is spent.
+    pub fn data(&self, o: &Object) -> Option<Vec<u8>> {
+        let d = self.decode_once(o).ok().flatten()?;
+        self.charge(d.len()).ok()?;
+        Some(d)
     }
 }

@@ -11,6 +11,14 @@ pub struct PdfLimits {
     pub max_ops_per_page: usize,
     /// Deepest Form XObject nesting followed.
     pub max_xobject_depth: usize,
+    /// Decoded stream bytes per document, counted every time a content stream or form is
+    /// run (a stream shared by many pages counts once per page); at least
+    /// `max_decoded_stream`.
+    pub max_decoded_per_document: usize,
+    /// Most Form XObjects drawn per page (nested ones included).
+    pub max_xobjects_per_page: usize,
+    /// Most glyphs placed per page.
+    pub max_glyphs_per_page: usize,
 }
 
 impl Default for PdfLimits {
@@ -20,6 +28,9 @@ impl Default for PdfLimits {
             max_decoded_stream: 64 * 1024 * 1024,
             max_ops_per_page: 2_000_000,
             max_xobject_depth: 8,
+            max_decoded_per_document: 256 * 1024 * 1024,
+            max_xobjects_per_page: 10_000,
+            max_glyphs_per_page: 500_000,
         }
     }
 }
