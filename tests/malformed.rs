@@ -19,12 +19,11 @@
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Once, OnceLock};
 use std::time::{Duration, Instant};
 
-use lopdf::{dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 use ogi_report::{Error, InputFormat, Options};
 
 /// Bound for one case (debug build included).
@@ -33,7 +32,7 @@ const CASE_LIMIT: Duration = Duration::from_secs(2);
 const HANG_LIMIT: Duration = Duration::from_secs(20);
 
 mod common;
-use common::{LIVE, MAX_ONE, PEAK_LIVE};
+use common::{pdf, zlib_fill, LIVE, MAX_ONE, PEAK_LIVE};
 
 thread_local! {
     static PANICS: Cell<usize> = const { Cell::new(0) };
@@ -679,44 +678,12 @@ fn html_saved_as_pdf() {
 
 // ---------------------------------------------------------------- built PDFs
 
-/// A PDF whose `n` pages share one content stream (and, if `content` is compressed, its
-/// filter).
-fn many_page_pdf(n: usize, content: Stream) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
-    let cid = doc.add_object(content);
-    let mut kids = Vec::with_capacity(n);
-    for _ in 0..n {
-        let pid = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => cid, "Resources" => res,
-        });
-        kids.push(Object::Reference(pid));
-    }
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => n as i64,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
-}
-
 #[test]
 fn ten_thousand_pages() {
     let mut cat = Category::new("10,000-page PDF");
     let t = Instant::now();
     let content = Stream::new(dictionary! {}, b"BT /F1 12 Tf 72 720 Td (1) Tj ET".to_vec());
-    let pdf = many_page_pdf(10_000, content);
+    let pdf = pdf(10_000, content, |_| Dictionary::new());
     eprintln!(
         "[malformed] 10,000-page PDF: {} bytes, built in {:.2?}",
         pdf.len(),
@@ -739,25 +706,11 @@ fn ten_thousand_pages() {
     cat.finish();
 }
 
-/// zlib of `total` zero bytes, compressed incrementally (never holds the zeros).
-fn zlib_zeros(total: usize, prefix: &[u8]) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(prefix).unwrap();
-    let chunk = vec![0u8; 1 << 20];
-    let mut left = total;
-    while left > 0 {
-        let n = left.min(chunk.len());
-        enc.write_all(&chunk[..n]).unwrap();
-        left -= n;
-    }
-    enc.finish().unwrap()
-}
-
 fn gigabyte_bomb() -> &'static [u8] {
     static BOMB: OnceLock<Vec<u8>> = OnceLock::new();
     BOMB.get_or_init(|| {
         let t = Instant::now();
-        let z = zlib_zeros(1 << 30, b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n%");
+        let z = zlib_fill(b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n%", 0, 1 << 30);
         eprintln!(
             "[malformed] 1 GiB of zeros deflated to {} bytes in {:.2?}",
             z.len(),
@@ -773,8 +726,8 @@ fn flate_bomb_content_stream() {
     let z = gigabyte_bomb().to_vec();
     let content =
         Stream::new(dictionary! { "Filter" => "FlateDecode" }, z.clone()).with_compression(false);
-    let pdf = many_page_pdf(1, content);
-    let run = cat.case("1 GiB content stream", pdf, &Options::default());
+    let bomb_pdf = pdf(1, content, |_| Dictionary::new());
+    let run = cat.case("1 GiB content stream", bomb_pdf, &Options::default());
     eprintln!(
         "[malformed] flate bomb: {:?}, peak live {} MiB, largest allocation {} MiB",
         run.outcome,
@@ -801,7 +754,7 @@ fn flate_bomb_content_stream() {
             Stream::new(dictionary! { "Filter" => filter }, z.clone()).with_compression(false);
         let run = cat.case(
             format!("1 GiB content stream, filter {what}"),
-            many_page_pdf(1, content),
+            pdf(1, content, |_| Dictionary::new()),
             &Options::default(),
         );
         if run.max_one_alloc > 256 << 20 || run.peak_live > 512 << 20 {

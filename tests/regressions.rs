@@ -10,13 +10,13 @@ use std::io::Write;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use lopdf::{dictionary, Dictionary, Document, Object, Stream};
+use lopdf::{dictionary, Object, Stream};
 use ogi_report::{Error, InputFormat, Options};
 
 // ---------------------------------------------------------------- harness
 
 mod common;
-use common::{LIVE, MAX_ONE, PEAK_LIVE};
+use common::{pdf, zlib_fill, LIVE, MAX_ONE, PEAK_LIVE};
 
 /// A case gets this long (debug build) before it counts as hung.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -98,34 +98,6 @@ fn assert_bounded(what: &str, bytes: Vec<u8>, opts: Options) -> Run {
     r
 }
 
-/// zlib of `prefix` then `total` zero bytes, compressed incrementally.
-fn zlib_zeros(prefix: &[u8], total: usize) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(prefix).unwrap();
-    let chunk = vec![0u8; 1 << 20];
-    let mut left = total;
-    while left > 0 {
-        let n = left.min(chunk.len());
-        enc.write_all(&chunk[..n]).unwrap();
-        left -= n;
-    }
-    enc.finish().unwrap()
-}
-
-/// zlib of `total` bytes of `fill` (a content stream of white space or a comment).
-fn zlib_fill(prefix: &[u8], fill: u8, total: usize) -> Vec<u8> {
-    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(prefix).unwrap();
-    let chunk = vec![fill; 1 << 20];
-    let mut left = total;
-    while left > 0 {
-        let n = left.min(chunk.len());
-        enc.write_all(&chunk[..n]).unwrap();
-        left -= n;
-    }
-    enc.finish().unwrap()
-}
-
 fn zlib(data: &[u8]) -> Vec<u8> {
     let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
     enc.write_all(data).unwrap();
@@ -133,42 +105,6 @@ fn zlib(data: &[u8]) -> Vec<u8> {
 }
 
 const HELLO: &[u8] = b"BT /F1 12 Tf 72 720 Td (1) Tj ET\n";
-
-/// A PDF of `pages` pages sharing one content stream; `extra` adds objects and returns
-/// entries merged into the shared resources.
-fn pdf(pages: usize, content: Stream, extra: impl FnOnce(&mut Document) -> Dictionary) -> Vec<u8> {
-    let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
-        "Encoding" => "WinAnsiEncoding",
-    });
-    let mut res = dictionary! { "Font" => dictionary! { "F1" => font } };
-    for (k, v) in extra(&mut doc) {
-        res.set(k, v);
-    }
-    let res = doc.add_object(res);
-    let cid = doc.add_object(content.with_compression(false));
-    let mut kids = Vec::new();
-    for _ in 0..pages {
-        let pid = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => cid, "Resources" => res,
-        });
-        kids.push(Object::Reference(pid));
-    }
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => pages as i64,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
-}
 
 // ---------------------------------------------------------------- decompression limits
 
@@ -179,7 +115,7 @@ fn pdf(pages: usize, content: Stream, extra: impl FnOnce(&mut Document) -> Dicti
 /// whole stream is in memory.
 #[test]
 fn double_flate_content_stream_bomb_is_bounded() {
-    let inner = zlib_zeros(HELLO, 256 << 20);
+    let inner = zlib_fill(HELLO, 0, 256 << 20);
     let outer = zlib(&inner);
     let content = Stream::new(
         dictionary! { "Filter" => vec![Object::from("FlateDecode"), Object::from("FlateDecode")] },
@@ -201,7 +137,7 @@ fn flate_with_predictor_content_stream_bomb_is_bounded() {
             "Filter" => "FlateDecode",
             "DecodeParms" => dictionary! { "Predictor" => 12, "Columns" => 1 },
         },
-        zlib_zeros(b"", 256 << 20),
+        zlib_fill(b"", 0, 256 << 20),
     );
     assert_bounded(
         "FlateDecode+Predictor bomb",
@@ -264,7 +200,7 @@ fn object_stream_bomb_is_bounded() {
             .to_vec(),
         stream_obj(
             "/Type /ObjStm /N 1 /First 5 /Filter /FlateDecode",
-            &zlib_zeros(b"99 0 ", 256 << 20),
+            &zlib_fill(b"99 0 ", 0, 256 << 20),
         ),
     ]);
     assert_bounded("ObjStm bomb", bytes, Options::default());
@@ -326,7 +262,7 @@ fn self_referencing_form_xobject_fan_out_is_bounded() {
 fn plain_flate_bomb_is_bounded() {
     let content = Stream::new(
         dictionary! { "Filter" => "FlateDecode" },
-        zlib_zeros(HELLO, 256 << 20),
+        zlib_fill(HELLO, 0, 256 << 20),
     );
     let r = assert_bounded(
         "plain FlateDecode bomb",
