@@ -22,6 +22,8 @@ pub struct NormLine {
     pub origin: Location,
     /// Whether the line is a markdown pipe row (`| a | b |`).
     pub pipe: bool,
+    /// The line as printed, before width folding (same number of chars as the folded line).
+    pub printed: String,
 }
 
 /// The normalised text of a whole input.
@@ -49,6 +51,25 @@ impl NormDoc {
     }
 
     /// The origin of the line holding byte `pos`.
+    /// The text of `[start, end)` as printed (full-width forms kept), lines joined by `\n`.
+    pub fn printed(&self, start: usize, end: usize) -> String {
+        let mut out = String::new();
+        let first = self.line_index(start).unwrap_or(0);
+        for l in self.lines.iter().skip(first).take_while(|l| l.start < end) {
+            let (a, b) = (start.max(l.start), end.min(l.end));
+            if a > b {
+                continue;
+            }
+            let skip = self.text.get(l.start..a).map_or(0, |t| t.chars().count());
+            let take = self.text.get(a..b).map_or(0, |t| t.chars().count());
+            if l.start > start {
+                out.push('\n'); // the break before this line lies inside the range
+            }
+            out.extend(l.printed.chars().skip(skip).take(take));
+        }
+        out
+    }
+
     /// Start of the first pipe row starting at or after byte `pos`.
     pub fn next_pipe_line(&self, pos: usize) -> Option<usize> {
         let i = self.pipe_starts.partition_point(|s| *s < pos);
@@ -77,7 +98,8 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
         ..NormDoc::default()
     };
     for line in lines {
-        let folded = width::fold(&furniture::strip_markup_comments(&line.text));
+        let printed = furniture::strip_markup_comments(&line.text);
+        let folded = width::fold(&printed);
         if furniture::is_furniture(&folded) {
             continue;
         }
@@ -95,7 +117,28 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
             end: doc.text.len(),
             origin: line.origin.clone(),
             pipe,
+            printed: printed.into_owned(),
         });
     }
     doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::extract::text::lines_of;
+
+    #[test]
+    fn printed_text_keeps_full_width_forms() {
+        let doc = normalize(
+            &lines_of("一、总体情况\n\n要求，围绕（一）１２\n- 3 -\n尾"),
+            false,
+        );
+        let at = doc.text.find("围绕").unwrap();
+        assert_eq!(doc.printed(at, doc.text.len()), "围绕（一）１２\n尾");
+        assert_eq!(
+            doc.printed(0, doc.text.len()),
+            "一、总体情况\n\n要求，围绕（一）１２\n尾"
+        );
+    }
 }

@@ -90,11 +90,19 @@ pub fn parse(doc: &NormDoc) -> Parsed {
                     .copied()
                     .find(|s| *s > h.start)
                     .unwrap_or(text.len());
-                let body = text.get(h.end..end).unwrap_or("");
+                // section text as printed (full-width punctuation kept)
+                let printed = doc.printed(h.end, end);
+                let heading = doc
+                    .printed(h.start, h.end)
+                    .split_whitespace()
+                    .collect::<String>();
+                // an extractor may print the heading twice (page header and body)
+                let body = printed.trim_start();
+                let body = body.strip_prefix(heading.as_str()).unwrap_or(body);
                 if let Some(slot) = sections.slot_mut(spec.key) {
                     *slot = Some(Section {
-                        heading: h.printed.clone(),
                         text: wrap::repair(body),
+                        heading,
                         location: doc.location_at(h.start),
                     });
                 }
