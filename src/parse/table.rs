@@ -225,11 +225,15 @@ pub fn read_rows(
             let limit = strip_numbering(&doc.text, lend, limit);
             let mut tokens = values_inside(doc, lstart, lend);
             tokens.extend(tokens_after(doc, lend, limit));
-            let printed: String = compact
-                .chars
-                .get(hit.start..hit.end)
-                .unwrap_or_default()
-                .iter()
+            // the label as printed, without the values a layout put inside it
+            let printed: String = doc
+                .printed(lstart, lend)
+                .chars()
+                .filter(|c| {
+                    !c.is_whitespace()
+                        && *c != '|'
+                        && !crate::normalize::width::fold_char(*c).is_ascii_digit()
+                })
                 .collect();
             let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
             let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
