@@ -278,16 +278,18 @@ fn is_furniture_name(e: &scraper::node::Element) -> bool {
         "wzdh",
         "dqwz",
     ];
-    let mut names = String::new();
-    if let Some(c) = e.attr("class") {
-        names.push_str(c);
-    }
-    names.push(' ');
-    if let Some(i) = e.attr("id") {
-        names.push_str(i);
-    }
-    let names = names.to_ascii_lowercase();
-    PATTERNS.iter().any(|p| names.contains(p))
+    names_match(e, PATTERNS)
+}
+
+/// Whether the element's class or id contains one of `patterns` (ASCII case-insensitive).
+fn names_match(e: &scraper::node::Element, patterns: &[&str]) -> bool {
+    let names = format!(
+        "{} {}",
+        e.attr("class").unwrap_or(""),
+        e.attr("id").unwrap_or("")
+    )
+    .to_ascii_lowercase();
+    patterns.iter().any(|p| names.contains(p))
 }
 
 fn is_content_name(e: &scraper::node::Element) -> bool {
@@ -303,16 +305,7 @@ fn is_content_name(e: &scraper::node::Element) -> bool {
         "news_text",
         "wzcon",
     ];
-    let mut names = String::new();
-    if let Some(c) = e.attr("class") {
-        names.push_str(c);
-    }
-    names.push(' ');
-    if let Some(i) = e.attr("id") {
-        names.push_str(i);
-    }
-    let names = names.to_ascii_lowercase();
-    PATTERNS.iter().any(|p| names.contains(p)) && !is_furniture_name(e)
+    names_match(e, PATTERNS) && !is_furniture_name(e)
 }
 
 fn elem_name<'a>(n: &NodeRef<'a, Node>) -> Option<&'a str> {
