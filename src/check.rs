@@ -7,6 +7,7 @@ use rust_decimal::Decimal;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::report::{checked_sum, Cell, Report, Table};
+use crate::schema;
 
 /// One term of an identity.
 struct Term<'a> {
@@ -98,23 +99,15 @@ fn short(key: &str) -> &str {
     }
 }
 
-const APPLICANTS: [&str; 6] = [
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-];
-const COLUMNS: [&str; 7] = [
-    "natural_person",
-    "commercial",
-    "research",
-    "social_welfare",
-    "legal_service",
-    "other_org",
-    "total",
-];
+/// Table 三's columns: the six applicant columns, then `total`.
+fn columns() -> impl Iterator<Item = &'static str> {
+    schema::APPLICANT_COLUMNS.iter().map(|c| c.key)
+}
+
+/// The six applicant columns (every column but `total`).
+fn applicants() -> impl Iterator<Item = &'static str> {
+    columns().filter(|c| *c != "total")
+}
 const NOT_RESULTS: [&str; 4] = ["new_received", "carried_over", "total", "carried_forward"];
 
 /// Runs every check and appends the diagnostics to the report.
@@ -123,7 +116,7 @@ pub fn check(report: &mut Report) {
     let apps = &report.tables.applications;
     let t = "applications";
     // identity 1, per column
-    for c in COLUMNS {
+    for c in columns() {
         identity(
             &format!("table 三 column {c}: new_received + carried_over vs total + carried_forward"),
             &[
@@ -139,10 +132,7 @@ pub fn check(report: &mut Report) {
     }
     // identity 2, per row
     for row in &apps.rows {
-        let parts: Vec<Term> = APPLICANTS
-            .iter()
-            .map(|c| term(apps, t, row.key, c))
-            .collect();
+        let parts: Vec<Term> = applicants().map(|c| term(apps, t, row.key, c)).collect();
         identity(
             &format!(
                 "table 三 row {}: sum of applicant columns vs total",
@@ -154,7 +144,7 @@ pub fn check(report: &mut Report) {
         );
     }
     // identity 3, per column
-    for c in COLUMNS {
+    for c in columns() {
         let parts: Vec<Term> = apps
             .rows
             .iter()
