@@ -108,7 +108,6 @@ fn columns() -> impl Iterator<Item = &'static str> {
 fn applicants() -> impl Iterator<Item = &'static str> {
     columns().filter(|c| *c != "total")
 }
-const NOT_RESULTS: [&str; 4] = ["new_received", "carried_over", "total", "carried_forward"];
 
 /// Runs every check and appends the diagnostics to the report.
 pub fn check(report: &mut Report) {
@@ -148,7 +147,7 @@ pub fn check(report: &mut Report) {
         let parts: Vec<Term> = apps
             .rows
             .iter()
-            .filter(|r| !NOT_RESULTS.contains(&r.key))
+            .filter(|r| schema::is_result_row(r.key))
             .map(|r| term(apps, t, r.key, c))
             .collect();
         identity(

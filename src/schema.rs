@@ -345,6 +345,15 @@ pub const APPLICATIONS: &[RowSpec] = &[
     app("carried_forward", "结转下年度继续办理", &[], Versions::Both),
 ];
 
+/// Whether a table 三 row is a handling result (三、本年度办理结果), i.e. one of the rows
+/// whose sum is the `total` row (identity 3).
+pub fn is_result_row(key: &str) -> bool {
+    !matches!(
+        key,
+        "new_received" | "carried_over" | "total" | "carried_forward"
+    )
+}
+
 /// The five columns of each group of table 四.
 pub const REVIEW_COLUMNS: &[ColumnSpec] = &[
     col("upheld", "结果维持", Count),

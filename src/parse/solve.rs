@@ -9,32 +9,6 @@ use crate::report::Number;
 /// Most combinations of ambiguous rows tried jointly.
 const MAX_COMBINATIONS: usize = 200_000;
 
-/// Row keys of table 三 whose sum is the `total` row (identity 3).
-const RESULT_ROWS: &[&str] = &[
-    "granted",
-    "partially_granted",
-    "denied_state_secret",
-    "denied_law_prohibited",
-    "denied_security_stability",
-    "denied_third_party",
-    "denied_internal_affairs",
-    "denied_process_info",
-    "denied_enforcement_file",
-    "denied_inquiry",
-    "unable_not_held",
-    "unable_needs_creation",
-    "unable_unclear",
-    "rejected_petition",
-    "rejected_repeated",
-    "rejected_publication",
-    "rejected_excessive",
-    "rejected_reconfirm",
-    "other_no_correction",
-    "other_unpaid_fee",
-    "other_misc",
-    "other_handling",
-];
-
 fn values(r: &[Piece]) -> Vec<Option<Number>> {
     r.iter().map(|p| p.value).collect()
 }
@@ -71,7 +45,9 @@ pub fn applications(reads: &mut [RowRead]) {
     ) else {
         return;
     };
-    let results: Vec<usize> = RESULT_ROWS.iter().filter_map(|k| idx(k)).collect();
+    let results: Vec<usize> = (0..reads.len())
+        .filter(|&i| crate::schema::is_result_row(reads[i].spec.key))
+        .collect();
     let complete = |i: usize| !reads[i].readings.is_empty();
     let id1 = [nr, co, tot, cf].iter().all(|&i| complete(i));
     let id3 = complete(tot) && results.iter().all(|&i| complete(i));
