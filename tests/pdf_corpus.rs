@@ -32,6 +32,20 @@ fn numeric_tail(row: &str) -> usize {
         .count()
 }
 
+/// Table 三's rows: the table rows from 一、本年新收… on while they end in 7 numeric cells.
+fn table3_rows(ls: &[(String, bool)]) -> Vec<&String> {
+    let start = ls
+        .iter()
+        .position(|(l, _)| l.contains("本年新收政府信息公开申请数量"))
+        .expect("table 三");
+    ls[start..]
+        .iter()
+        .filter(|(_, r)| *r)
+        .map(|(l, _)| l)
+        .take_while(|l| numeric_tail(l) == 7)
+        .collect()
+}
+
 #[test]
 fn hongze_source() {
     let Some(t) = load("2024-huaian-hongze-district/source.pdf") else {
@@ -45,16 +59,7 @@ fn hongze_source() {
         "行政许可 9487"
     );
     // Table 三: 23 rows (single （六）其他处理 row) ending in 7 numeric cells.
-    let start = ls
-        .iter()
-        .position(|(l, _)| l.contains("本年新收政府信息公开申请数量"))
-        .expect("table 三");
-    let rows: Vec<&String> = ls[start..]
-        .iter()
-        .filter(|(_, r)| *r)
-        .map(|(l, _)| l)
-        .take_while(|l| numeric_tail(l) == 7)
-        .collect();
+    let rows = table3_rows(&ls);
     assert_eq!(rows.len(), 23, "{rows:#?}");
     assert!(
         rows[0].starts_with("| 一、本年新收政府信息公开申请数量 | 95 | 0 | 0 | 0 | 0 | 0 | 95 |")
@@ -69,16 +74,7 @@ fn chanhe_cid() {
     };
     let ls = lines(&t);
     assert!(ls.iter().any(|(l, _)| l.contains("行政规范性文件")));
-    let start = ls
-        .iter()
-        .position(|(l, _)| l.contains("本年新收政府信息公开申请数量"))
-        .expect("table 三");
-    let rows: Vec<&String> = ls[start..]
-        .iter()
-        .filter(|(_, r)| *r)
-        .map(|(l, _)| l)
-        .take_while(|l| numeric_tail(l) == 7)
-        .collect();
+    let rows = table3_rows(&ls);
     assert_eq!(rows.len(), 25, "{rows:#?}");
 }
 
