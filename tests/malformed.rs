@@ -32,7 +32,7 @@ const CASE_LIMIT: Duration = Duration::from_secs(2);
 const HANG_LIMIT: Duration = Duration::from_secs(20);
 
 mod common;
-use common::{pdf, zlib_fill, LIVE, MAX_ONE, PEAK_LIVE};
+use common::{pdf, zlib_fill};
 
 thread_local! {
     static PANICS: Cell<usize> = const { Cell::new(0) };
@@ -92,9 +92,7 @@ fn run_case(bytes: Vec<u8>, opts: Options) -> Run {
     std::thread::Builder::new()
         .stack_size(16 << 20)
         .spawn(move || {
-            LIVE.with(|l| l.set(0));
-            PEAK_LIVE.with(|p| p.set(0));
-            MAX_ONE.with(|m| m.set(0));
+            common::reset_counters();
             PANICS.with(|p| p.set(0));
             let t0 = Instant::now();
             let r = std::panic::catch_unwind(|| ogi_report::parse_bytes_with(&bytes, &opts));
@@ -115,8 +113,8 @@ fn run_case(bytes: Vec<u8>, opts: Options) -> Run {
                 outcome,
                 time,
                 caught_panics: panics - escaped,
-                max_one_alloc: MAX_ONE.with(Cell::get),
-                peak_live: PEAK_LIVE.with(Cell::get),
+                max_one_alloc: common::counters().0,
+                peak_live: common::counters().1,
             });
         })
         .expect("spawn");

@@ -5,7 +5,6 @@
 //! fails after `DEADLINE` instead of blocking the suite) and a counting global allocator
 //! records the largest single allocation and peak live bytes of that thread.
 
-use std::cell::Cell;
 use std::io::Write;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -16,7 +15,7 @@ use ogi_report::{Error, InputFormat, Options};
 // ---------------------------------------------------------------- harness
 
 mod common;
-use common::{pdf, zlib_fill, LIVE, MAX_ONE, PEAK_LIVE};
+use common::{pdf, zlib_fill};
 
 /// A case gets this long (debug build) before it counts as hung.
 const DEADLINE: Duration = Duration::from_secs(10);
@@ -49,9 +48,7 @@ fn run(bytes: Vec<u8>, opts: Options) -> Option<Run> {
     std::thread::Builder::new()
         .stack_size(16 << 20)
         .spawn(move || {
-            LIVE.with(|l| l.set(0));
-            PEAK_LIVE.with(|p| p.set(0));
-            MAX_ONE.with(|m| m.set(0));
+            common::reset_counters();
             let t = Instant::now();
             let r = std::panic::catch_unwind(|| ogi_report::parse_bytes_with(&bytes, &opts));
             let time = t.elapsed();
@@ -66,8 +63,8 @@ fn run(bytes: Vec<u8>, opts: Options) -> Option<Run> {
             let _ = tx.send(Run {
                 result,
                 time,
-                max_one_alloc: MAX_ONE.with(Cell::get),
-                peak_live: PEAK_LIVE.with(Cell::get),
+                max_one_alloc: common::counters().0,
+                peak_live: common::counters().1,
             });
         })
         .expect("spawn");

@@ -20,6 +20,18 @@ thread_local! {
     pub static MAX_ONE: Cell<usize> = const { Cell::new(0) };
 }
 
+/// Starts counting afresh for this thread.
+pub fn reset_counters() {
+    LIVE.with(|l| l.set(0));
+    PEAK_LIVE.with(|p| p.set(0));
+    MAX_ONE.with(|m| m.set(0));
+}
+
+/// This thread's largest single allocation and peak of live bytes since `reset_counters`.
+pub fn counters() -> (usize, isize) {
+    (MAX_ONE.with(Cell::get), PEAK_LIVE.with(Cell::get))
+}
+
 fn note_alloc(size: usize) {
     let _ = MAX_ONE.try_with(|m| {
         if size > m.get() {
