@@ -46,6 +46,7 @@ pub mod options;
 pub mod parse;
 pub mod report;
 pub mod schema;
+mod script;
 pub mod source;
 pub mod years;
 

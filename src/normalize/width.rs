@@ -1,13 +1,14 @@
 //! Full-width and space folding.
 
 /// Folds one character: full-width ASCII forms (`１２３（）：`) to ASCII, every kind of
-/// space (ideographic, no-break, zero-width) to a plain space.
+/// space (ideographic, no-break, zero-width) to a plain space, a radical code point printed
+/// for an ideograph (`⾏`, `⻅`: Chromium, Skia, macOS producers) to the ideograph.
 pub fn fold_char(c: char) -> char {
     match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' | '\u{00A0}' | '\u{2000}'..='\u{200B}' | '\u{FEFF}' | '\t' => ' ',
         '\u{2212}' => '-',
-        _ => c,
+        _ => crate::script::fold_radical(c),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Wrap repair for prose: joins lines that an extractor broke inside a paragraph.
 
+use crate::script::is_cjk_or_cjk_punct as is_cjk;
+
 /// Characters that end a paragraph line when they end it.
 fn ends_paragraph(line: &str) -> bool {
     let t = line.trim_end();
@@ -7,10 +9,6 @@ fn ends_paragraph(line: &str) -> bool {
         t.chars().last(),
         Some('。' | '：' | ':' | '！' | '？' | '；' | '!' | '?' | ';' | '|' | ')' | '）')
     )
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x9FFF | 0xF900..=0xFAFF | 0x3000..=0x303F | 0xFF00..=0xFFEF | 0x2018..=0x201F)
 }
 
 /// Joins wrapped lines into paragraphs: a line not ending in sentence punctuation runs on

@@ -92,10 +92,13 @@ pub fn parse(doc: &NormDoc) -> Parsed {
                     .unwrap_or(text.len());
                 // section text as printed (full-width punctuation kept)
                 let printed = doc.printed(h.end, end);
-                let heading = doc
-                    .printed(h.start, h.end)
-                    .split_whitespace()
-                    .collect::<String>();
+                // radicals printed for ideographs (`⾏`) are a producer's artefact
+                let printed = crate::script::fold_radicals(&printed);
+                let heading = crate::script::fold_radicals(
+                    &doc.printed(h.start, h.end)
+                        .split_whitespace()
+                        .collect::<String>(),
+                );
                 // an extractor may print the heading twice (page header and body)
                 let body = printed.trim_start();
                 let body = body.strip_prefix(heading.as_str()).unwrap_or(body);

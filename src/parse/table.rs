@@ -629,5 +629,26 @@ pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
         return lines.concat();
     }
     let from = header_end.unwrap_or(area.start);
-    free_tokens(&text[from..area.end], from, MAX_LEAD).0
+    let toks = free_tokens(&text[from..area.end], from, MAX_LEAD).0;
+    if !toks.is_empty() {
+        return toks;
+    }
+    // A header whose words are wrapped apart (`结果维` / `持`) is not found as words: the
+    // values start on the first line that holds nothing but numbers.
+    let numeric_line = doc
+        .lines
+        .iter()
+        .filter(|l| l.start >= from && l.end <= area.end)
+        .find(|l| {
+            let words: Vec<&str> = text[l.start..l.end].split_whitespace().collect();
+            words.len() >= 5
+                && words.iter().all(|w| {
+                    w.chars()
+                        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+                })
+        });
+    match numeric_line {
+        Some(l) => free_tokens(&text[l.start..area.end], l.start, MAX_LEAD).0,
+        None => Vec::new(),
+    }
 }

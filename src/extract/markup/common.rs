@@ -51,23 +51,7 @@ pub(crate) const MAX_SPAN: usize = 256;
 /// Nesting depth beyond which structure is ignored and text is taken flat.
 pub(crate) const MAX_DEPTH: usize = 256;
 
-/// CJK ideographs, CJK punctuation, kana, fullwidth forms: characters between which
-/// whitespace is a line-wrap artefact and is dropped.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FFF      // radicals, Kangxi
-        | 0x3000..=0x303F    // CJK symbols and punctuation
-        | 0x3040..=0x30FF    // kana
-        | 0x3100..=0x312F    // bopomofo
-        | 0x3190..=0x31FF
-        | 0x3200..=0x4DBF    // enclosed, compat, ext A
-        | 0x4E00..=0x9FFF    // unified ideographs
-        | 0xF900..=0xFAFF    // compat ideographs
-        | 0xFE30..=0xFE4F    // compat forms
-        | 0xFF00..=0xFFEF    // fullwidth / halfwidth forms
-        | 0x20000..=0x3FFFF) // ext B..
-        || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')
-}
+use crate::script::is_cjk_or_cjk_punct as is_cjk;
 
 /// Whitespace as HTML/Word text sees it, plus NBSP and ideographic space.
 pub(crate) fn is_ws(c: char) -> bool {

@@ -3,10 +3,11 @@
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::interp::{Interp, Matrix, IDENTITY};
-use super::layout::{is_cjk, layout_page};
+use super::layout::layout_page;
 use super::load;
 use super::objects::{as_dict, deref, deref_id, num};
 use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
+use crate::script::is_cjk;
 
 /// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
 pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {

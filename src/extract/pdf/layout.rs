@@ -10,18 +10,13 @@ type Band = (f32, f32, Vec<(f32, f32)>);
 
 use super::interp::{Seg, TextGlyph};
 use super::types::PdfLine;
+use crate::script::{is_cjk, is_decorated_page_number, is_page_number};
 
 /// Most cells of one ruled table laid out as rows.
 const MAX_TABLE_CELLS: usize = 100_000;
 
 /// Tolerance (pt) for merging ruling positions.
 const POS_TOL: f32 = 2.0;
-
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x2E80..=0x2FFF | 0x3000..=0x303F | 0x3040..=0x30FF | 0x3100..=0x31FF | 0x3400..=0x4DBF
-        | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFE30..=0xFE4F | 0xFF00..=0xFFEF | 0x20000..=0x3FFFF)
-}
 
 /// Removes text drawn twice at the same spot (fake bold). Glyphs are hashed by 1 pt grid
 /// cell and text; two glyphs of one cell and text are always duplicates, so each key holds
@@ -447,43 +442,6 @@ fn cell_text(glyphs: Vec<TextGlyph>) -> String {
     out
 }
 
-/// `- 4 -`, `-4-`, `第4页`, `第 4 页 共 5 页`, `4/5`, `4`.
-pub fn is_page_number(s: &str) -> bool {
-    let t: String = s.chars().filter(|c| !c.is_whitespace()).collect();
-    let dashes: &[char] = &['-', '－', '—', '–', '~', '·', '•', '‐', '―'];
-    let t = t.trim_matches(dashes);
-    if t.is_empty() {
-        return false;
-    }
-    let digits = |x: &str| !x.is_empty() && x.len() <= 5 && x.chars().all(|c| c.is_ascii_digit());
-    if digits(t) {
-        return true;
-    }
-    if let Some((a, b)) = t.split_once('/') {
-        return digits(a) && digits(b);
-    }
-    if let Some(r) = t.strip_prefix('第') {
-        if let Some((n, tail)) = r.split_once('页') {
-            if !digits(n) {
-                return false;
-            }
-            if tail.is_empty() {
-                return true;
-            }
-            let tail = tail.trim_start_matches(['，', ',']);
-            if let Some(m) = tail.strip_prefix('共') {
-                return m.strip_suffix('页').map(digits).unwrap_or(false);
-            }
-        }
-        return false;
-    }
-    if let Some(r) = t.strip_prefix("Page").or_else(|| t.strip_prefix("page")) {
-        let r = r.split("of").next().unwrap_or(r);
-        return digits(r);
-    }
-    false
-}
-
 /// Lays out one page.
 pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> Vec<PdfLine> {
     let mut glyphs = dedupe(glyphs);
@@ -495,7 +453,9 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
     }
     let h = page_box[3] - page_box[1];
     let margin = 0.12 * h.abs();
-    for line in group_lines(glyphs) {
+    let lines = group_lines(glyphs);
+    let last = lines.len().saturating_sub(1);
+    for (i, line) in lines.into_iter().enumerate() {
         let text = join_line(&line, false);
         if text.is_empty() {
             continue;
@@ -503,7 +463,10 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
         let bbox = bbox_of(&line);
         let cy = (bbox[1] + bbox[3]) * 0.5;
         let near_edge = cy < page_box[1] + margin || cy > page_box[3] - margin;
-        if near_edge && is_page_number(&text) {
+        // A bare number is a page number only as the page's first or last line: elsewhere
+        // near the edge it may be a table value of a row broken by the page.
+        let outermost = i == 0 || i == last;
+        if near_edge && (is_decorated_page_number(&text) || (outermost && is_page_number(&text))) {
             continue;
         }
         out.push(PdfLine {
@@ -526,27 +489,4 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
         kb.total_cmp(&ka).then(a.bbox[0].total_cmp(&b.bbox[0]))
     });
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn page_numbers() {
-        for s in [
-            "- 4 -",
-            "-4-",
-            "第4页",
-            "第 4 页 共 5 页",
-            "4/5",
-            "— 12 —",
-            "7",
-        ] {
-            assert!(is_page_number(s), "{s}");
-        }
-        for s in ["第四章", "2024年", "4/5 items", "行政许可 9487"] {
-            assert!(!is_page_number(s), "{s}");
-        }
-    }
 }
