@@ -37,10 +37,12 @@
 
 pub mod check;
 pub mod diagnostic;
+mod document;
 pub mod error;
 pub mod export;
 pub mod extract;
 pub mod inputs;
+mod layout;
 pub mod normalize;
 pub mod options;
 pub mod parse;

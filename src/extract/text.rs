@@ -7,6 +7,8 @@ use crate::report::InputFormat;
 use crate::source::{Location, Span};
 
 use super::{Extracted, Line};
+use crate::document::Origin;
+use crate::layout;
 
 /// Decodes bytes to text, saying when the encoding was a guess.
 pub fn decode(bytes: &[u8]) -> (String, Option<Diagnostic>) {
@@ -82,9 +84,73 @@ pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extr
     } else {
         format
     };
+    let mut lines = lines_of(&text);
+    if format == InputFormat::Text && layout::text::looks_like_layout(&lines) {
+        lines = layout_tables(lines);
+    }
     Ok(Extracted {
         format,
-        lines: lines_of(&text),
+        lines,
         diagnostics,
     })
+}
+
+/// Layout-mode text with its tables rebuilt from columns: each table's lines are replaced
+/// by its grid's rows. Pages (form feeds start them) are rebuilt one by one, then a table
+/// broken by a page is stitched.
+fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
+    let mut pages = Vec::new();
+    let mut start = 0;
+    for i in 1..=lines.len() {
+        if i == lines.len() || lines[i].text.contains('\u{c}') {
+            pages.push(start..i);
+            start = i;
+        }
+    }
+    // every table with the source lines it replaces
+    let mut tables = Vec::new();
+    let mut spans = Vec::new();
+    for p in &pages {
+        let page = &lines[p.clone()];
+        let kept: Vec<usize> = (0..page.len())
+            .filter(|i| !page[*i].text.trim().is_empty())
+            .collect();
+        let vlines: Vec<_> = kept
+            .iter()
+            .map(|&i| layout::text::vline(&page[i].text.replace('\u{c}', " "), p.start + i))
+            .collect();
+        for f in layout::borderless::find(&vlines, Origin::LayoutText) {
+            spans.push((
+                p.start + kept[f.lines.start],
+                p.start + kept[f.lines.end - 1],
+            ));
+            tables.push(f);
+        }
+    }
+    layout::borderless::stitch(&mut tables);
+    let mut out = Vec::with_capacity(lines.len());
+    let mut i = 0;
+    let mut next = tables.iter().zip(&spans).peekable();
+    while i < lines.len() {
+        match next.peek() {
+            Some((_, (first, last))) if *first == i => {
+                let last = *last;
+                if let Some((f, _)) = next.next() {
+                    for (text, bbox) in f.grid.pipe_rows() {
+                        let row = layout::text::row_of(bbox).min(lines.len() - 1);
+                        out.push(Line {
+                            text,
+                            origin: lines[row].origin.clone(),
+                        });
+                    }
+                }
+                i = last + 1;
+            }
+            _ => {
+                out.push(lines[i].clone());
+                i += 1;
+            }
+        }
+    }
+    out
 }

@@ -1,0 +1,107 @@
+//! The one intermediate model between readers and the parser: table grids with their cells'
+//! positions and where the grid came from.
+//!
+//! A reader that knows a table's grid (ruled PDF tables, HTML and DOCX cells, a borderless
+//! table rebuilt from positions) hands it over as a [`Grid`]; [`Grid::pipe_rows`] is the one
+//! place a grid becomes the markdown pipe rows the text parser reads today.
+
+/// How a grid was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[allow(dead_code)] // producers move to the grid one by one
+pub(crate) enum Origin {
+    /// Ruling lines drawn in a PDF.
+    Ruled,
+    /// Cells of HTML, DOCX or DOC markup.
+    Markup,
+    /// A markdown table.
+    Markdown,
+    /// A PDF table without rulings, rebuilt from the positions of its words.
+    Borderless,
+    /// A table in monospaced layout-mode text (`pdftotext -layout`), rebuilt from columns.
+    LayoutText,
+}
+
+/// One cell of a grid.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct GridCell {
+    /// 0-based row.
+    pub row: usize,
+    /// 0-based column.
+    pub col: usize,
+    /// Rows the cell covers (at least 1).
+    pub rowspan: usize,
+    /// Columns the cell covers (at least 1).
+    pub colspan: usize,
+    /// The cell's text (empty for a blank cell).
+    pub text: String,
+    /// x0, y0, x1, y1 of the cell's words (PDF space, y up; text: column and line), when known.
+    pub bbox: Option<[f32; 4]>,
+}
+
+/// A table grid: rows × columns of cells, each position covered by at most one cell.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Grid {
+    /// Where the grid came from.
+    pub origin: Origin,
+    /// Number of rows.
+    pub rows: usize,
+    /// Number of columns.
+    pub cols: usize,
+    /// The cells, row by row; positions covered by a span or left blank have no cell.
+    pub cells: Vec<GridCell>,
+    /// Box of each row (union of its cells' boxes).
+    pub row_boxes: Vec<[f32; 4]>,
+}
+
+impl Grid {
+    /// The rows as markdown pipe rows (`| a |  | 3 |`), one entry per column, blank and
+    /// covered positions empty, with each row's box. `|` inside a cell becomes `｜`.
+    pub fn pipe_rows(&self) -> Vec<(String, [f32; 4])> {
+        let mut texts = vec![vec![String::new(); self.cols]; self.rows];
+        for c in &self.cells {
+            if let Some(slot) = texts.get_mut(c.row).and_then(|r| r.get_mut(c.col)) {
+                *slot = c.text.replace('|', "｜");
+            }
+        }
+        texts
+            .into_iter()
+            .enumerate()
+            .filter(|(_, r)| r.iter().any(|t| !t.is_empty()))
+            .map(|(i, r)| {
+                let bbox = self.row_boxes.get(i).copied().unwrap_or_default();
+                (format!("| {} |", r.join(" | ")), bbox)
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pipe_rows_keep_blank_cells_in_place() {
+        let cell = |row, col, text: &str| GridCell {
+            row,
+            col,
+            rowspan: 1,
+            colspan: 1,
+            text: text.into(),
+            bbox: None,
+        };
+        let g = Grid {
+            origin: Origin::Borderless,
+            rows: 2,
+            cols: 4,
+            cells: vec![
+                cell(0, 0, "规章"),
+                cell(0, 1, "0"),
+                cell(0, 3, "2"),
+                cell(1, 0, "a|b"),
+            ],
+            row_boxes: vec![[0.0; 4]; 2],
+        };
+        let rows: Vec<String> = g.pipe_rows().into_iter().map(|r| r.0).collect();
+        assert_eq!(rows, vec!["| 规章 | 0 |  | 2 |", "| a｜b |  |  |  |"]);
+    }
+}

@@ -1,0 +1,463 @@
+//! Tables without ruling lines, rebuilt from where their words sit.
+//!
+//! A table row is a line that ends in values (numbers or dashes) set apart from its label;
+//! a table is a run of such lines, with the label lines wrapped above and below them, that no
+//! line crosses into the value columns. Value columns come from the x-alignment of the values
+//! of the fullest rows; a shorter row is placed by its values' x positions (a blank cell stays
+//! a blank cell). Label columns (group labels set in narrow cells, row labels) come from the
+//! gaps of lines holding several label words. A label wrapped over several lines is one unit:
+//! it starts at a numbering (`一、`, `（三）`, `1.`) or on a row's own line, and belongs to the
+//! row whose values lie within its lines. Where a row's values fit the columns in no single
+//! way, the whole table is left to the text reader (which warns about what it cannot place).
+
+use super::{bbox_of, VLine, Word};
+use crate::document::{Grid, GridCell, Origin};
+use crate::script::{is_cjk, numbering_len};
+use std::ops::Range;
+
+/// A table found: its grid and the lines it took.
+#[derive(Debug, Clone)]
+pub(crate) struct Found {
+    /// The rebuilt grid.
+    pub grid: Grid,
+    /// The lines of the input it replaces.
+    pub lines: Range<usize>,
+    /// Per label column, a label's tail the table starts with, before its first row: the
+    /// end of the last row of the page before ([`stitch`]).
+    pub carry: Vec<String>,
+    /// How many of the grid's columns (from the left) hold labels.
+    pub label_cols: usize,
+}
+
+/// Most lines looked back for a first row's label wrapped above its values.
+const MAX_LOOKBACK: usize = 3;
+
+/// A printed value: a number (`12`, `1,234`, `5949.088667`, `-3`) or a dash-like blank mark.
+fn is_value(w: &str) -> bool {
+    if matches!(w, "-" | "—" | "–" | "－" | "/" | "——" | "--") {
+        return true;
+    }
+    let t = w.strip_prefix(['-', '+']).unwrap_or(w);
+    t.starts_with(|c: char| c.is_ascii_digit())
+        && t.ends_with(|c: char| c.is_ascii_digit())
+        && t.chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+        && t.matches('.').count() <= 1
+}
+
+/// How many trailing words of a line are values set apart from its label (0 if none).
+fn trailing_values(line: &VLine) -> usize {
+    let w = &line.words;
+    let k = w.iter().rev().take_while(|w| is_value(&w.text)).count();
+    if k == 0 || k == w.len() {
+        return k;
+    }
+    let (last_label, first_value) = (&w[w.len() - k - 1], &w[w.len() - k]);
+    let em = last_label.size.max(first_value.size);
+    if first_value.x0 - last_label.x1 >= 0.8 * em {
+        k
+    } else {
+        0
+    }
+}
+
+/// A label item start: a numbering, or a bracket opening a Chinese numeral (`（三`).
+fn starts_item(s: &str) -> bool {
+    if numbering_len(s).is_some() {
+        return true;
+    }
+    let mut c = s.chars();
+    matches!(c.next(), Some('（' | '('))
+        && c.next().is_some_and(|n| "一二三四五六七八九十".contains(n))
+}
+
+fn join_text(a: &mut String, b: &str) {
+    if let (Some(x), Some(y)) = (a.chars().last(), b.chars().next()) {
+        if !(is_cjk(x) || is_cjk(y)) {
+            a.push(' ');
+        }
+    }
+    a.push_str(b);
+}
+
+struct Block {
+    lines: Range<usize>,
+    /// Values per line (0 for label-only lines), parallel to `lines`.
+    values: Vec<usize>,
+}
+
+/// Whether every word of `line` lies left of the value area.
+fn label_only(line: &VLine, value_left: f32) -> bool {
+    line.words
+        .iter()
+        .all(|w| w.x1 <= value_left - 0.3 * w.size && !is_value(&w.text))
+}
+
+/// Vertical distance between two lines, in ems of the larger.
+fn gap_ems(a: &VLine, b: &VLine) -> f32 {
+    (a.cy() - b.cy()).abs() / a.em().max(b.em())
+}
+
+/// Most ems between two consecutive lines of one table.
+const MAX_LINE_GAP: f32 = 3.2;
+
+fn blocks(lines: &[VLine]) -> Vec<Block> {
+    let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
+    let mut out: Vec<Block> = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        if ks[i] == 0 {
+            i += 1;
+            continue;
+        }
+        let first_values = &lines[i].words[lines[i].words.len() - ks[i]..];
+        let mut value_left = first_values.iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+        let mut end = i + 1;
+        let mut last_value = i;
+        while end < lines.len() && gap_ems(&lines[end - 1], &lines[end]) <= MAX_LINE_GAP {
+            let l = &lines[end];
+            let k = ks[end];
+            if k > 0 {
+                let n = l.words.len() - k;
+                let labels_fit = l.words[..n]
+                    .iter()
+                    .all(|w| w.x1 <= value_left - 0.3 * w.size);
+                let vl = l.words[n..].iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+                if !labels_fit || vl < value_left - 4.0 * l.em() {
+                    break;
+                }
+                value_left = value_left.min(vl);
+                last_value = end;
+            } else if !label_only(l, value_left) {
+                break;
+            }
+            end += 1;
+        }
+        // label lines after the last row are kept only while they are close to it
+        let mut stop = last_value + 1;
+        while stop < end && stop - last_value <= MAX_LOOKBACK {
+            stop += 1;
+        }
+        let end = stop.min(end);
+        let taken = out.last().map_or(0, |b| b.lines.end);
+        let mut start = i;
+        while start > taken
+            && i - (start - 1) <= MAX_LOOKBACK
+            && label_only(&lines[start - 1], value_left)
+            && gap_ems(&lines[start - 1], &lines[start]) <= MAX_LINE_GAP
+            && !lines[start - 1]
+                .words
+                .last()
+                .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
+        {
+            start -= 1;
+        }
+        let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
+        let rows = values.iter().filter(|k| **k > 0).count();
+        let kmax = values.iter().copied().max().unwrap_or(0);
+        if rows >= 2 || kmax >= 2 {
+            out.push(Block {
+                lines: start..end,
+                values,
+            });
+        }
+        i = end.max(i + 1);
+    }
+    out
+}
+
+/// Value columns (x centres) from the fullest rows; `None` when those rows disagree.
+fn anchors(lines: &[VLine], block: &Block) -> Option<Vec<f32>> {
+    let kmax = *block.values.iter().max()?;
+    let full: Vec<&[Word]> = block
+        .lines
+        .clone()
+        .zip(&block.values)
+        .filter(|(_, k)| **k == kmax)
+        .map(|(j, _)| &lines[j].words[lines[j].words.len() - kmax..])
+        .collect();
+    let mut xs = Vec::with_capacity(kmax);
+    for c in 0..kmax {
+        let mut v: Vec<f32> = full.iter().map(|ws| ws[c].cx()).collect();
+        v.sort_by(f32::total_cmp);
+        xs.push(v[v.len() / 2]);
+    }
+    Some(xs)
+}
+
+/// Places `words` (a row's values, left to right) in the columns `xs`: each word to the
+/// nearest column, in order, within half the narrowest spacing. `None` if they do not fit.
+fn place(words: &[Word], xs: &[f32]) -> Option<Vec<usize>> {
+    if words.len() == xs.len() {
+        return Some((0..xs.len()).collect());
+    }
+    let spacing = xs.windows(2).map(|p| p[1] - p[0]).fold(f32::MAX, f32::min);
+    let mut out = Vec::with_capacity(words.len());
+    for w in words {
+        let (col, d) = xs
+            .iter()
+            .enumerate()
+            .map(|(c, x)| (c, (w.cx() - x).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))?;
+        let tol = if xs.len() > 1 {
+            0.4 * spacing
+        } else {
+            f32::MAX
+        };
+        if d > tol || out.last().is_some_and(|p| *p >= col) {
+            return None;
+        }
+        out.push(col);
+    }
+    Some(out)
+}
+
+/// Boundaries between label columns: the gaps of lines with several label words.
+fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
+    let mut mids: Vec<(f32, f32)> = Vec::new(); // (gap middle, em)
+    for (j, k) in block.lines.clone().zip(&block.values) {
+        let w = &lines[j].words;
+        let labels = &w[..w.len() - k];
+        for p in labels.windows(2) {
+            if p[1].x0 - p[0].x1 >= 0.4 * p[0].size {
+                mids.push(((p[0].x1 + p[1].x0) * 0.5, p[0].size));
+            }
+        }
+    }
+    mids.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f32, usize)> = Vec::new();
+    for (m, em) in mids {
+        match out.last_mut() {
+            Some((c, n)) if m - *c / *n as f32 <= 1.5 * em => {
+                *c += m;
+                *n += 1;
+            }
+            _ => out.push((m, 1)),
+        }
+    }
+    out.into_iter().map(|(c, n)| c / n as f32).collect()
+}
+
+struct Unit {
+    first: usize,
+    last: usize,
+    text: String,
+    words: Vec<Word>,
+    numbered: bool,
+}
+
+/// Rebuilds the tables among `lines` (one page, top to bottom).
+pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
+    blocks(lines)
+        .into_iter()
+        .filter_map(|b| build(lines, &b, origin))
+        .collect()
+}
+
+fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
+    let xs = anchors(lines, block)?;
+    let kmax = xs.len();
+    // value cells of every row line, or give the table up
+    let mut placed: Vec<Option<Vec<(usize, Word)>>> = Vec::new();
+    for (j, k) in block.lines.clone().zip(&block.values) {
+        if *k == 0 {
+            placed.push(None);
+            continue;
+        }
+        let w = &lines[j].words;
+        let vals = &w[w.len() - k..];
+        let cols = place(vals, &xs)?;
+        placed.push(Some(cols.into_iter().zip(vals.iter().cloned()).collect()));
+    }
+    let bounds = label_boundaries(lines, block);
+    let ncols = if lines[block.lines.clone()]
+        .iter()
+        .zip(&block.values)
+        .any(|(l, k)| l.words.len() > *k)
+    {
+        bounds.len() + 1
+    } else {
+        0
+    };
+    let col_of = |w: &Word| bounds.iter().filter(|b| **b < w.x0 + 0.1 * w.size).count();
+    let value_lines: Vec<usize> = (0..block.values.len())
+        .filter(|i| block.values[*i] > 0)
+        .collect();
+    // distances between lines by their positions (text lines: blank lines count)
+    let cy = |i: usize| -lines[block.lines.start + i].cy();
+    // label units per column
+    let mut units: Vec<Vec<Unit>> = (0..ncols).map(|_| Vec::new()).collect();
+    for (i, (j, k)) in block.lines.clone().zip(&block.values).enumerate() {
+        let w = &lines[j].words;
+        let labels = &w[..w.len() - k];
+        for (c, col_units) in units.iter_mut().enumerate() {
+            let in_col: Vec<&Word> = labels.iter().filter(|w| col_of(w) == c).collect();
+            // a new item can start mid-line (`请 2.申请人…`): its words start a fragment
+            let mut frags: Vec<Vec<&Word>> = Vec::new();
+            for w in in_col {
+                match frags.last_mut() {
+                    Some(f) if !starts_item(&w.text) => f.push(w),
+                    _ => frags.push(vec![w]),
+                }
+            }
+            for ws in frags {
+                let mut text = String::new();
+                for w in &ws {
+                    join_text(&mut text, &w.text);
+                }
+                let on_value = *k > 0;
+                let new = match col_units.last() {
+                    None => true,
+                    Some(u) => {
+                        let had_value = value_lines.iter().any(|v| *v >= u.first && *v < i);
+                        // a line without values continues the label above it
+                        starts_item(&text) || (on_value && had_value)
+                    }
+                };
+                if new {
+                    col_units.push(Unit {
+                        first: i,
+                        last: i,
+                        numbered: starts_item(&text),
+                        text,
+                        words: ws.into_iter().cloned().collect(),
+                    });
+                } else if let Some(u) = col_units.last_mut() {
+                    u.last = i;
+                    join_text(&mut u.text, &text);
+                    u.words.extend(ws.into_iter().cloned());
+                }
+            }
+        }
+    }
+    // rows: every value line, and every numbered label unit with no values of its own
+    let mut row_at: Vec<usize> = value_lines.clone(); // block-relative line of each row
+    let mut carry = vec![String::new(); ncols];
+    let mut labels: Vec<Vec<(String, Vec<Word>)>> =
+        vec![vec![(String::new(), Vec::new()); ncols]; value_lines.len()];
+    let item_starts: Vec<(usize, usize)> = units
+        .iter()
+        .enumerate()
+        .flat_map(|(c, us)| us.iter().filter(|u| u.numbered).map(move |u| (c, u.first)))
+        .collect();
+    for (c, col_units) in units.into_iter().enumerate() {
+        for u in col_units {
+            let inside: Vec<usize> = (0..value_lines.len())
+                .filter(|r| (u.first..=u.last).contains(&value_lines[*r]))
+                .collect();
+            let centre = (cy(u.first) + cy(u.last)) * 0.5;
+            let dist = |r: &usize| (cy(value_lines[*r]) - centre).abs();
+            let row = if inside.is_empty() {
+                if !u.numbered && value_lines.first().is_some_and(|v| u.last < *v) {
+                    // the tail of a label broken by the page: it belongs to the row above
+                    carry[c].push_str(&u.text);
+                    continue;
+                }
+                // a label set wholly above its values: the next row, unless a label of its
+                // own starts before it
+                let next = (0..value_lines.len()).find(|r| value_lines[*r] > u.last);
+                let claimed = next.is_some_and(|r| {
+                    item_starts
+                        .iter()
+                        .any(|(sc, f)| *sc >= c && *f > u.last && *f <= value_lines[r])
+                });
+                if let (true, Some(r), false) = (u.numbered, next, claimed) {
+                    r
+                } else if u.numbered || value_lines.is_empty() {
+                    row_at.push(u.first);
+                    labels.push(vec![(String::new(), Vec::new()); ncols]);
+                    row_at.len() - 1
+                } else {
+                    (0..value_lines.len()).min_by(|a, b| dist(a).total_cmp(&dist(b)))?
+                }
+            } else {
+                *inside.iter().min_by(|a, b| dist(a).total_cmp(&dist(b)))?
+            };
+            let slot = &mut labels[row][c];
+            join_text(&mut slot.0, &u.text);
+            slot.1.extend(u.words);
+        }
+    }
+    let mut order: Vec<usize> = (0..row_at.len()).collect();
+    order.sort_by_key(|r| (row_at[*r], *r));
+    let mut cells = Vec::new();
+    let mut row_boxes = Vec::new();
+    for (gr, r) in order.iter().enumerate() {
+        let mut words: Vec<&Word> = Vec::new();
+        for (c, (text, ws)) in labels[*r].iter().enumerate() {
+            if text.is_empty() {
+                continue;
+            }
+            cells.push(GridCell {
+                row: gr,
+                col: c,
+                rowspan: 1,
+                colspan: 1,
+                text: text.clone(),
+                bbox: Some(bbox_of(ws.iter())),
+            });
+            words.extend(ws.iter());
+        }
+        if let Some(Some(vals)) = value_lines.get(*r).and_then(|l| placed.get(*l)) {
+            for (c, w) in vals {
+                cells.push(GridCell {
+                    row: gr,
+                    col: ncols + c,
+                    rowspan: 1,
+                    colspan: 1,
+                    text: w.text.clone(),
+                    bbox: Some(bbox_of(std::iter::once(w))),
+                });
+                words.push(w);
+            }
+        }
+        row_boxes.push(bbox_of(words.into_iter()));
+    }
+    Some(Found {
+        grid: Grid {
+            origin,
+            rows: order.len(),
+            cols: ncols + kmax,
+            cells,
+            row_boxes,
+        },
+        lines: block.lines.clone(),
+        carry,
+        label_cols: ncols,
+    })
+}
+
+/// Stitches tables broken by a page: the label tail a table starts with is appended to the
+/// last row of the table before it (same label column, or its last one).
+pub(crate) fn stitch(tables: &mut [Found]) {
+    for i in 1..tables.len() {
+        let carry = std::mem::take(&mut tables[i].carry);
+        if carry.iter().all(String::is_empty) {
+            continue;
+        }
+        let label_cols = tables[i - 1].label_cols;
+        let prev = &mut tables[i - 1].grid;
+        let Some(last) = prev.rows.checked_sub(1) else {
+            continue;
+        };
+        let tail: String = carry.concat();
+        // the tail continues the row's own label: its rightmost label cell
+        let cell = prev
+            .cells
+            .iter_mut()
+            .filter(|x| x.row == last && x.col < label_cols)
+            .max_by_key(|x| x.col);
+        match cell {
+            Some(cell) => join_text(&mut cell.text, &tail),
+            None if label_cols > 0 => prev.cells.push(GridCell {
+                row: last,
+                col: label_cols - 1,
+                rowspan: 1,
+                colspan: 1,
+                text: tail,
+                bbox: None,
+            }),
+            None => {}
+        }
+    }
+}
