@@ -166,23 +166,53 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
     out
 }
 
-/// Value columns (x centres) from the fullest rows; `None` when those rows disagree.
-fn anchors(lines: &[VLine], block: &Block) -> Option<Vec<f32>> {
-    let kmax = *block.values.iter().max()?;
-    let full: Vec<&[Word]> = block
+/// Value columns (x centres): the medians of the fullest rows' values, plus a column for
+/// values of other rows that sit far from all of those (a column left blank in every full
+/// row, as reports that print zeros as blanks do).
+fn anchors(lines: &[VLine], block: &Block, origin: Origin) -> Option<Vec<f32>> {
+    let rows: Vec<&[Word]> = block
         .lines
         .clone()
         .zip(&block.values)
-        .filter(|(_, k)| **k == kmax)
-        .map(|(j, _)| &lines[j].words[lines[j].words.len() - kmax..])
+        .map(|(j, k)| &lines[j].words[lines[j].words.len() - k..])
         .collect();
-    let mut xs = Vec::with_capacity(kmax);
-    for c in 0..kmax {
-        let mut v: Vec<f32> = full.iter().map(|ws| ws[c].cx()).collect();
-        v.sort_by(f32::total_cmp);
-        xs.push(v[v.len() / 2]);
+    let kmax = rows.iter().map(|r| r.len()).max()?;
+    let full: Vec<&&[Word]> = rows.iter().filter(|r| r.len() == kmax).collect();
+    let mut xs: Vec<f32> = (0..kmax)
+        .map(|c| {
+            let mut v: Vec<f32> = full.iter().map(|ws| ws[c].cx()).collect();
+            v.sort_by(f32::total_cmp);
+            v[v.len() / 2]
+        })
+        .collect();
+    // layout-mode text shifts columns by a few characters from line to line: only exact
+    // positions tell a blank column from such a shift
+    if kmax < 2 || origin == Origin::LayoutText {
+        return Some(xs);
     }
+    let spacing = min_spacing(&xs);
+    let mut extra: Vec<f32> = rows
+        .iter()
+        .flat_map(|r| r.iter().map(Word::cx))
+        .filter(|x| xs.iter().all(|a| (x - a).abs() > 0.45 * spacing))
+        .collect();
+    extra.sort_by(f32::total_cmp);
+    let mut groups: Vec<Vec<f32>> = Vec::new();
+    for x in extra {
+        match groups.last_mut() {
+            Some(g) if x - g[g.len() - 1] <= 0.3 * spacing => g.push(x),
+            _ => groups.push(vec![x]),
+        }
+    }
+    xs.extend(groups.iter().map(|g| g[g.len() / 2]));
+    xs.sort_by(f32::total_cmp);
     Some(xs)
+}
+
+fn min_spacing(xs: &[f32]) -> f32 {
+    xs.windows(2)
+        .map(|p| p[1] - p[0])
+        .fold(f32::MAX, f32::min)
 }
 
 /// Places `words` (a row's values, left to right) in the columns `xs`: each word to the
@@ -255,7 +285,7 @@ pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
 }
 
 fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
-    let xs = anchors(lines, block)?;
+    let xs = anchors(lines, block, origin)?;
     let kmax = xs.len();
     // value cells of every row line, or give the table up
     let mut placed: Vec<Option<Vec<(usize, Word)>>> = Vec::new();
@@ -384,13 +414,15 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     let mut row_boxes = Vec::new();
     for (gr, r) in order.iter().enumerate() {
         let mut words: Vec<&Word> = Vec::new();
-        for (c, (text, ws)) in labels[*r].iter().enumerate() {
-            if text.is_empty() {
-                continue;
-            }
+        // labels set right, next to the values: a row's label is the cell before its values
+        // (a row label spanning the group columns leaves those, not its own, empty)
+        let filled: Vec<&(String, Vec<Word>)> =
+            labels[*r].iter().filter(|(t, _)| !t.is_empty()).collect();
+        let first = ncols - filled.len();
+        for (i, (text, ws)) in filled.into_iter().enumerate() {
             cells.push(GridCell {
                 row: gr,
-                col: c,
+                col: first + i,
                 rowspan: 1,
                 colspan: 1,
                 text: text.clone(),
