@@ -54,7 +54,7 @@ fn trailing_values(line: &VLine) -> usize {
     }
     let (last_label, first_value) = (&w[w.len() - k - 1], &w[w.len() - k]);
     let em = last_label.size.max(first_value.size);
-    if first_value.x0 - last_label.x1 >= 0.8 * em {
+    if first_value.x0 - last_label.x1 >= 0.15 * em {
         k
     } else {
         0
@@ -90,7 +90,7 @@ struct Block {
 fn label_only(line: &VLine, value_left: f32) -> bool {
     line.words
         .iter()
-        .all(|w| w.x1 <= value_left - 0.3 * w.size && !is_value(&w.text))
+        .all(|w| w.x1 <= value_left - 0.05 * w.size && !is_value(&w.text))
 }
 
 /// Vertical distance between two lines, in ems of the larger.
@@ -121,7 +121,7 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
                 let n = l.words.len() - k;
                 let labels_fit = l.words[..n]
                     .iter()
-                    .all(|w| w.x1 <= value_left - 0.3 * w.size);
+                    .all(|w| w.x1 <= value_left - 0.05 * w.size);
                 let vl = l.words[n..].iter().map(|w| w.x0).fold(f32::MAX, f32::min);
                 if !labels_fit || vl < value_left - 4.0 * l.em() {
                     break;

@@ -10,6 +10,8 @@ type Band = (f32, f32, Vec<(f32, f32)>);
 
 use super::interp::{Seg, TextGlyph};
 use super::types::PdfLine;
+use crate::document::Origin;
+use crate::layout::{borderless, VLine, Word};
 use crate::script::{is_cjk, is_decorated_page_number, is_page_number};
 
 /// Most cells of one ruled table laid out as rows.
@@ -72,7 +74,14 @@ fn group_lines(mut glyphs: Vec<TextGlyph>) -> Vec<Vec<TextGlyph>> {
         let cy = g.cy();
         if let Some((lcy, lsize, list)) = lines.last_mut() {
             let tol = 0.45 * lsize.max(g.size);
-            if (cy - *lcy).abs() <= tol {
+            // two glyphs side by side on one line never cover the same x: a glyph over
+            // another is on the line below (wrapped cell text beside a row's values)
+            let stacked = !g.space
+                && list.len() < 512
+                && list.iter().any(|o| {
+                    !o.space && g.x0 < o.x1 - 0.2 * o.size && o.x0 < g.x1 - 0.2 * g.size
+                });
+            if (cy - *lcy).abs() <= tol && !stacked {
                 let n = list.len() as f32;
                 if !g.space {
                     *lcy = (*lcy * n + cy) / (n + 1.0);
@@ -93,6 +102,38 @@ fn group_lines(mut glyphs: Vec<TextGlyph>) -> Vec<Vec<TextGlyph>> {
         })
         .filter(|l| l.iter().any(|g| !g.space))
         .collect()
+}
+
+/// The words of a visual line: glyphs joined until a space glyph or a gap of an eighth of
+/// an em (table cells are often set as close as a fifth of an em).
+fn words_of(line: &[TextGlyph]) -> VLine {
+    let mut words: Vec<Word> = Vec::new();
+    let mut open = false;
+    for g in line {
+        if g.space {
+            open = false;
+            continue;
+        }
+        match words.last_mut() {
+            Some(w) if open && g.x0 - w.x1 <= 0.12 * w.size.max(g.size) => {
+                w.text.push_str(&g.text);
+                w.x1 = w.x1.max(g.x1);
+                w.y0 = w.y0.min(g.y0);
+                w.y1 = w.y1.max(g.y1);
+                w.size = w.size.max(g.size);
+            }
+            _ => words.push(Word {
+                text: g.text.clone(),
+                x0: g.x0,
+                y0: g.y0,
+                x1: g.x1,
+                y1: g.y1,
+                size: g.size,
+            }),
+        }
+        open = true;
+    }
+    VLine { words }
 }
 
 /// Joins one visual line. In cells, CJK glyphs are never separated.
@@ -455,7 +496,25 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
     let margin = 0.12 * h.abs();
     let lines = group_lines(glyphs);
     let last = lines.len().saturating_sub(1);
+    // tables without rulings, rebuilt from the positions of their words
+    let vlines: Vec<VLine> = lines.iter().map(|l| words_of(l)).collect();
+    let mut taken = vec![false; lines.len()];
+    for f in borderless::find(&vlines, Origin::Borderless) {
+        for t in &mut taken[f.lines.clone()] {
+            *t = true;
+        }
+        for (text, bbox) in f.grid.pipe_rows() {
+            out.push(PdfLine {
+                text,
+                bbox,
+                is_table_row: true,
+            });
+        }
+    }
     for (i, line) in lines.into_iter().enumerate() {
+        if taken[i] {
+            continue;
+        }
         let text = join_line(&line, false);
         if text.is_empty() {
             continue;
