@@ -54,6 +54,17 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
+    /// Row `r` as a markdown pipe row (see [`Grid::pipe_rows`]).
+    pub fn pipe_row(&self, r: usize) -> String {
+        let mut texts = vec![String::new(); self.cols];
+        for c in self.cells.iter().filter(|c| c.row == r) {
+            if let Some(slot) = texts.get_mut(c.col) {
+                *slot = c.text.replace('|', "｜");
+            }
+        }
+        format!("| {} |", texts.join(" | "))
+    }
+
     /// The rows as markdown pipe rows (`| a |  | 3 |`), one entry per column, blank and
     /// covered positions empty, with each row's box. `|` inside a cell becomes `｜`.
     pub fn pipe_rows(&self) -> Vec<(String, [f32; 4])> {

@@ -210,9 +210,7 @@ fn anchors(lines: &[VLine], block: &Block, origin: Origin) -> Option<Vec<f32>> {
 }
 
 fn min_spacing(xs: &[f32]) -> f32 {
-    xs.windows(2)
-        .map(|p| p[1] - p[0])
-        .fold(f32::MAX, f32::min)
+    xs.windows(2).map(|p| p[1] - p[0]).fold(f32::MAX, f32::min)
 }
 
 /// Places `words` (a row's values, left to right) in the columns `xs`: each word to the
@@ -394,6 +392,7 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 if let (true, Some(r), false) = (u.numbered, next, claimed) {
                     r
                 } else if u.numbered || value_lines.is_empty() {
+                    // a label with no values: a row printed blank
                     row_at.push(u.first);
                     labels.push(vec![(String::new(), Vec::new()); ncols]);
                     row_at.len() - 1
@@ -460,36 +459,40 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
 }
 
 /// Stitches tables broken by a page: the label tail a table starts with is appended to the
-/// last row of the table before it (same label column, or its last one).
+/// last row of the table before it.
 pub(crate) fn stitch(tables: &mut [Found]) {
     for i in 1..tables.len() {
-        let carry = std::mem::take(&mut tables[i].carry);
-        if carry.iter().all(String::is_empty) {
-            continue;
-        }
-        let label_cols = tables[i - 1].label_cols;
-        let prev = &mut tables[i - 1].grid;
-        let Some(last) = prev.rows.checked_sub(1) else {
-            continue;
-        };
-        let tail: String = carry.concat();
-        // the tail continues the row's own label: its rightmost label cell
-        let cell = prev
-            .cells
-            .iter_mut()
-            .filter(|x| x.row == last && x.col < label_cols)
-            .max_by_key(|x| x.col);
-        match cell {
-            Some(cell) => join_text(&mut cell.text, &tail),
-            None if label_cols > 0 => prev.cells.push(GridCell {
-                row: last,
-                col: label_cols - 1,
-                rowspan: 1,
-                colspan: 1,
-                text: tail,
-                bbox: None,
-            }),
-            None => {}
-        }
+        let (before, after) = tables.split_at_mut(i);
+        stitch_pair(&mut before[i - 1], &mut after[0]);
     }
+}
+
+/// Appends `cur`'s label tail to the last row of `prev` (its rightmost label cell); returns
+/// that row when something was appended.
+pub(crate) fn stitch_pair(prev: &mut Found, cur: &mut Found) -> Option<usize> {
+    let tail: String = std::mem::take(&mut cur.carry).concat();
+    if tail.is_empty() {
+        return None;
+    }
+    let label_cols = prev.label_cols;
+    let last = prev.grid.rows.checked_sub(1)?;
+    let cell = prev
+        .grid
+        .cells
+        .iter_mut()
+        .filter(|x| x.row == last && x.col < label_cols)
+        .max_by_key(|x| x.col);
+    match cell {
+        Some(cell) => join_text(&mut cell.text, &tail),
+        None if label_cols > 0 => prev.grid.cells.push(GridCell {
+            row: last,
+            col: label_cols - 1,
+            rowspan: 1,
+            colspan: 1,
+            text: tail,
+            bbox: None,
+        }),
+        None => return None,
+    }
+    Some(last)
 }

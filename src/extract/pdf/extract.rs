@@ -7,6 +7,7 @@ use super::layout::layout_page;
 use super::load;
 use super::objects::{as_dict, deref, deref_id, num};
 use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
+use crate::layout::borderless::{self, Found};
 use crate::script::is_cjk;
 
 /// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
@@ -91,6 +92,7 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     let mut interp = Interp::new(doc, limits);
     let mut out = PdfText::default();
     let mut visible = 0usize;
+    let mut borderless: Vec<Vec<Found>> = Vec::new();
     for (number, id) in pages {
         let Ok(page) = doc.get_dictionary(id) else {
             continue;
@@ -136,7 +138,8 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
         let pd = std::mem::take(&mut interp.out);
         out.undecodable_glyphs += pd.undecodable;
         visible += pd.glyphs.iter().filter(|g| !g.space).count();
-        let lines = layout_page(pd.glyphs, &pd.segs, page_box);
+        let (lines, tables) = layout_page(pd.glyphs, &pd.segs, page_box);
+        borderless.push(tables);
         out.pages.push(PdfPage {
             number,
             width: page_box[2] - page_box[0],
@@ -147,8 +150,49 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     if visible == 0 {
         return Err(PdfError::NoText);
     }
+    stitch_borderless(&mut out, &mut borderless);
     join_rows_split_by_page_break(&mut out);
     Ok(out)
+}
+
+/// A borderless table a page starts with may begin with the tail of the last row of the page
+/// before: it is added to that row's label, and the row printed again.
+fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
+    for i in 1..tables.len().min(text.pages.len()) {
+        let (before, after) = tables.split_at_mut(i);
+        let Some(last_prev) = before[i - 1].len().checked_sub(1) else {
+            continue;
+        };
+        let (Some(prev), Some(cur)) = (before[i - 1].last_mut(), after[0].first_mut()) else {
+            continue;
+        };
+        // only when nothing but the page break lies between the two tables
+        let page = &text.pages[i];
+        if !page
+            .lines
+            .first()
+            .is_some_and(|l| l.grid_row == Some((0, 0)))
+        {
+            continue;
+        }
+        if !text.pages[i - 1]
+            .lines
+            .last()
+            .is_some_and(|l| l.grid_row.is_some_and(|(t, _)| t == last_prev))
+        {
+            continue;
+        }
+        let Some(row) = borderless::stitch_pair(prev, cur) else {
+            continue;
+        };
+        let line = text.pages[i - 1]
+            .lines
+            .iter_mut()
+            .find(|l| l.grid_row == Some((last_prev, row)));
+        if let Some(l) = line {
+            l.text = prev.grid.pipe_row(row);
+        }
+    }
 }
 
 fn row_cells(text: &str) -> Vec<String> {

@@ -78,9 +78,9 @@ fn group_lines(mut glyphs: Vec<TextGlyph>) -> Vec<Vec<TextGlyph>> {
             // another is on the line below (wrapped cell text beside a row's values)
             let stacked = !g.space
                 && list.len() < 512
-                && list.iter().any(|o| {
-                    !o.space && g.x0 < o.x1 - 0.2 * o.size && o.x0 < g.x1 - 0.2 * g.size
-                });
+                && list
+                    .iter()
+                    .any(|o| !o.space && g.x0 < o.x1 - 0.2 * o.size && o.x0 < g.x1 - 0.2 * g.size);
             if (cy - *lcy).abs() <= tol && !stacked {
                 let n = list.len() as f32;
                 if !g.space {
@@ -461,6 +461,7 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
             text: format!("| {} |", texts.join(" | ")),
             bbox: [x0, *bot, x1, *top],
             is_table_row: true,
+            grid_row: None,
         });
     }
     (rows, rest)
@@ -483,8 +484,13 @@ fn cell_text(glyphs: Vec<TextGlyph>) -> String {
     out
 }
 
-/// Lays out one page.
-pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> Vec<PdfLine> {
+/// Lays out one page: its lines in reading order, and the tables rebuilt without rulings
+/// (their rows are among the lines, marked with `grid_row`).
+pub fn layout_page(
+    glyphs: Vec<TextGlyph>,
+    segs: &[Seg],
+    page_box: [f32; 4],
+) -> (Vec<PdfLine>, Vec<borderless::Found>) {
     let mut glyphs = dedupe(glyphs);
     let mut out: Vec<PdfLine> = Vec::new();
     for t in detect_tables(segs) {
@@ -499,15 +505,17 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
     // tables without rulings, rebuilt from the positions of their words
     let vlines: Vec<VLine> = lines.iter().map(|l| words_of(l)).collect();
     let mut taken = vec![false; lines.len()];
-    for f in borderless::find(&vlines, Origin::Borderless) {
-        for t in &mut taken[f.lines.clone()] {
-            *t = true;
+    let tables = borderless::find(&vlines, Origin::Borderless);
+    for (t, f) in tables.iter().enumerate() {
+        for x in &mut taken[f.lines.clone()] {
+            *x = true;
         }
-        for (text, bbox) in f.grid.pipe_rows() {
+        for r in 0..f.grid.rows {
             out.push(PdfLine {
-                text,
-                bbox,
+                text: f.grid.pipe_row(r),
+                bbox: f.grid.row_boxes.get(r).copied().unwrap_or_default(),
                 is_table_row: true,
+                grid_row: Some((t, r)),
             });
         }
     }
@@ -532,6 +540,7 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
             text,
             bbox,
             is_table_row: false,
+            grid_row: None,
         });
     }
     out.sort_by(|a, b| {
@@ -547,5 +556,5 @@ pub fn layout_page(glyphs: Vec<TextGlyph>, segs: &[Seg], page_box: [f32; 4]) -> 
         };
         kb.total_cmp(&ka).then(a.bbox[0].total_cmp(&b.bbox[0]))
     });
-    out
+    (out, tables)
 }

@@ -84,4 +84,6 @@ pub struct PdfLine {
     pub bbox: [f32; 4],
     /// Whether this line is a table row from the ruling-line grid.
     pub is_table_row: bool,
+    /// For a row of a table rebuilt without rulings: (table on its page, row in the grid).
+    pub grid_row: Option<(usize, usize)>,
 }
