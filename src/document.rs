@@ -54,7 +54,8 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
-    /// Row `r` as a markdown pipe row (see [`Grid::pipe_rows`]).
+    /// Row `r` as a markdown pipe row (`| a |  | 3 |`): one entry per column, blank and
+    /// covered positions empty; `|` inside a cell becomes `｜`.
     pub fn pipe_row(&self, r: usize) -> String {
         let mut texts = vec![String::new(); self.cols];
         for c in self.cells.iter().filter(|c| c.row == r) {
@@ -63,26 +64,6 @@ impl Grid {
             }
         }
         format!("| {} |", texts.join(" | "))
-    }
-
-    /// The rows as markdown pipe rows (`| a |  | 3 |`), one entry per column, blank and
-    /// covered positions empty, with each row's box. `|` inside a cell becomes `｜`.
-    pub fn pipe_rows(&self) -> Vec<(String, [f32; 4])> {
-        let mut texts = vec![vec![String::new(); self.cols]; self.rows];
-        for c in &self.cells {
-            if let Some(slot) = texts.get_mut(c.row).and_then(|r| r.get_mut(c.col)) {
-                *slot = c.text.replace('|', "｜");
-            }
-        }
-        texts
-            .into_iter()
-            .enumerate()
-            .filter(|(_, r)| r.iter().any(|t| !t.is_empty()))
-            .map(|(i, r)| {
-                let bbox = self.row_boxes.get(i).copied().unwrap_or_default();
-                (format!("| {} |", r.join(" | ")), bbox)
-            })
-            .collect()
     }
 }
 
@@ -112,7 +93,7 @@ mod tests {
             ],
             row_boxes: vec![[0.0; 4]; 2],
         };
-        let rows: Vec<String> = g.pipe_rows().into_iter().map(|r| r.0).collect();
+        let rows: Vec<String> = (0..g.rows).map(|r| g.pipe_row(r)).collect();
         assert_eq!(rows, vec!["| 规章 | 0 |  | 2 |", "| a｜b |  |  |  |"]);
     }
 }

@@ -1,9 +1,13 @@
 //! Corpus regression test: every source in `corpus/*/` against its hand-checked `expected.json`.
 //!
-//! A cell passes when it equals the expected value, or when it is null and a warning names
-//! it (the parser said it could not tell). A wrong number, or a null without a warning,
-//! fails. Every arithmetic break listed in `meta.json` must show up as a warning, and a
-//! report whose `meta.json` lists none must get no arithmetic warning.
+//! A cell passes when it equals the expected value. A cell left null with a warning naming it
+//! passes only when the input's entry in the folder's `allowed-misses.json` lists it, with
+//! the reason; any other miss fails, and so does a listed cell that is now right (shrink the
+//! list). A wrong number fails always. `OGI_BLESS=1 cargo test --test corpus --
+//! --test-threads=1` rewrites the lists from what the parser
+//! does now. Every arithmetic break listed in `meta.json` must show up as a warning, a report
+//! whose `meta.json` lists none must get no arithmetic warning, and the report's year and
+//! template must be `meta.json`'s. Cell accuracy is printed per input kind.
 
 use ogi_report::{Report, Severity};
 use serde_json::Value;
@@ -34,28 +38,55 @@ struct Outcome {
     right: usize,
     null_warned: usize,
     failures: Vec<String>,
+    /// Cells left null with a warning, with the first such warning's code and message.
+    misses: serde_json::Map<String, Value>,
 }
 
-fn compare(report: &Report, expected: &serde_json::Map<String, Value>) -> Outcome {
+fn compare(
+    report: &Report,
+    expected: &serde_json::Map<String, Value>,
+    allowed: &serde_json::Map<String, Value>,
+) -> Outcome {
     let mut o = Outcome {
         right: 0,
         null_warned: 0,
         failures: Vec::new(),
+        misses: serde_json::Map::new(),
     };
-    let warned = |key: &str| {
+    let warning = |key: &str| {
         report
             .diagnostics
             .iter()
-            .any(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
+            .find(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
     };
     for (key, want) in expected {
         let got = report.cell(key);
         let got_v = got.and_then(|c| c.value).map(|n| n.as_f64());
         let want_v = want.as_f64();
+        let right = match (got_v, want_v) {
+            (Some(g), Some(w)) => (g - w).abs() < 1e-9,
+            (None, None) => got.is_some(),
+            _ => false,
+        };
+        if right && allowed.contains_key(key) {
+            o.failures.push(format!(
+                "{key}: now right; remove it from allowed-misses.json"
+            ));
+        }
         match (got_v, want_v) {
-            (Some(g), Some(w)) if (g - w).abs() < 1e-9 => o.right += 1,
-            (None, None) if got.is_some() => o.right += 1,
-            (None, _) if warned(key) => o.null_warned += 1,
+            _ if right => o.right += 1,
+            (None, _) if warning(key).is_some() => {
+                let d = warning(key).map(|d| format!("{}: {}", d.code, d.message));
+                o.misses
+                    .insert(key.clone(), Value::from(d.unwrap_or_default()));
+                o.null_warned += 1;
+                if !allowed.contains_key(key) {
+                    o.failures.push(format!(
+                        "{key}: null with a warning, not in allowed-misses.json ({})",
+                        o.misses[key]
+                    ));
+                }
+            }
             _ => o.failures.push(format!(
                 "{key}: expected {want}, got {} (raw {:?}){}",
                 got_v.map_or("null".to_string(), |g| g.to_string()),
@@ -71,7 +102,13 @@ fn compare(report: &Report, expected: &serde_json::Map<String, Value>) -> Outcom
     o
 }
 
-fn check_arith(report: &Report, meta: &Value) -> Vec<String> {
+/// `missed`: cells left null with a warning; a break on a row or column holding one of them
+/// cannot be computed from what was read, and is not asked for.
+fn check_arith(
+    report: &Report,
+    meta: &Value,
+    missed: &serde_json::Map<String, Value>,
+) -> Vec<String> {
     let mut fails = Vec::new();
     let breaks: Vec<String> = meta["arith_breaks"]
         .as_array()
@@ -112,11 +149,20 @@ fn check_arith(report: &Report, meta: &Value) -> Vec<String> {
                 _ => c.split('.').nth(2) == Some(name),
             })
         });
-        if !found {
+        let unreadable = missed.keys().any(|c| match kind {
+            "row" => c.split('.').nth(1) == Some(name),
+            _ => c.split('.').nth(2) == Some(name),
+        });
+        if !found && !unreadable {
             fails.push(format!("arithmetic break not reported: {b}"));
         }
     }
     fails
+}
+
+/// The kind of a corpus input, for the accuracy table: its name without the folder.
+fn kind(input: &Path) -> String {
+    input.file_name().unwrap().to_string_lossy().to_string()
 }
 
 fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
@@ -124,6 +170,8 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
     let mut total_null = 0;
     let mut files = 0;
     let mut failures = Vec::new();
+    let bless = std::env::var_os("OGI_BLESS").is_some();
+    let mut per_kind: std::collections::BTreeMap<String, (usize, usize)> = Default::default();
     let mut dirs: Vec<PathBuf> = std::fs::read_dir(corpus_dir())
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -137,6 +185,12 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
         let meta: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
         let expected = expected.as_object().unwrap();
+        let allowed_path = dir.join("allowed-misses.json");
+        let mut allowed: serde_json::Map<String, Value> = std::fs::read_to_string(&allowed_path)
+            .ok()
+            .map(|t| serde_json::from_str(&t).expect("allowed-misses.json is JSON"))
+            .unwrap_or_default();
+        let mut blessed = false;
         for input in inputs(&dir, exts) {
             files += 1;
             let name = format!(
@@ -151,7 +205,38 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
                     continue;
                 }
             };
-            let o = compare(&report, expected);
+            let empty = serde_json::Map::new();
+            let allowed_here = allowed
+                .get(&kind(&input))
+                .and_then(Value::as_object)
+                .unwrap_or(&empty);
+            let mut o = compare(&report, expected, if bless { &empty } else { allowed_here });
+            if bless {
+                o.failures.retain(|f| !f.contains("allowed-misses.json"));
+                if o.misses.is_empty() {
+                    allowed.remove(&kind(&input));
+                } else {
+                    allowed.insert(kind(&input), Value::Object(o.misses.clone()));
+                }
+                blessed = true;
+            }
+            let k = per_kind.entry(kind(&input)).or_default();
+            k.0 += o.right;
+            k.1 += expected.len();
+            if meta["year"].as_i64() != report.metadata.year.map(i64::from) {
+                failures.push(format!(
+                    "{name}: year {:?}, meta.json says {}",
+                    report.metadata.year, meta["year"]
+                ));
+            }
+            let template = report.metadata.template.to_string();
+            let meta_template = meta["template"].as_str().unwrap_or_default();
+            // a v2021 report printing the v2019 single (六) row is `mixed`, with an info
+            if template != meta_template && !(template == "mixed" && meta_template == "v2021") {
+                failures.push(format!(
+                    "{name}: template {template}, meta.json says {meta_template}"
+                ));
+            }
             total_right += o.right;
             total_null += o.null_warned;
             eprintln!(
@@ -163,10 +248,25 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
             for f in o.failures {
                 failures.push(format!("{name}: {f}"));
             }
-            for f in check_arith(&report, &meta) {
+            for f in check_arith(&report, &meta, &o.misses) {
                 failures.push(format!("{name}: {f}"));
             }
         }
+        if blessed {
+            if allowed.is_empty() {
+                let _ = std::fs::remove_file(&allowed_path);
+            } else {
+                let text = serde_json::to_string_pretty(&Value::Object(allowed)).unwrap();
+                std::fs::write(&allowed_path, text + "\n").unwrap();
+            }
+        }
+    }
+    eprintln!("cell accuracy per input kind:");
+    for (k, (right, all)) in &per_kind {
+        eprintln!(
+            "  {k:40} {right:5}/{all:5} = {:.4}",
+            *right as f64 / (*all).max(1) as f64
+        );
     }
     (files, total_right, total_null, failures)
 }

@@ -136,7 +136,9 @@ fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
             Some((_, (first, last))) if *first == i => {
                 let last = *last;
                 if let Some((f, _)) = next.next() {
-                    for (text, bbox) in f.grid.pipe_rows() {
+                    for r in 0..f.grid.rows {
+                        let text = f.row_text(r).0;
+                        let bbox = f.grid.row_boxes.get(r).copied().unwrap_or_default();
                         let row = layout::text::row_of(bbox).min(lines.len() - 1);
                         out.push(Line {
                             text,

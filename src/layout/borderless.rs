@@ -458,6 +458,26 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     })
 }
 
+impl Found {
+    /// Row `r` as the parser reads it: a pipe row, or — for a row with a label but no values,
+    /// which positions cannot tell from a row whose values were lost — the label as plain
+    /// text, so that its cells are reported missing rather than printed blank.
+    pub fn row_text(&self, r: usize) -> (String, bool) {
+        let has_values = self
+            .grid
+            .cells
+            .iter()
+            .any(|c| c.row == r && c.col >= self.label_cols);
+        if has_values {
+            return (self.grid.pipe_row(r), true);
+        }
+        let mut cells: Vec<&GridCell> = self.grid.cells.iter().filter(|c| c.row == r).collect();
+        cells.sort_by_key(|c| c.col);
+        let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+        (text.join(" "), false)
+    }
+}
+
 /// Stitches tables broken by a page: the label tail a table starts with is appended to the
 /// last row of the table before it.
 pub(crate) fn stitch(tables: &mut [Found]) {

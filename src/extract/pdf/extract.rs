@@ -190,7 +190,7 @@ fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
             .iter_mut()
             .find(|l| l.grid_row == Some((last_prev, row)));
         if let Some(l) = line {
-            l.text = prev.grid.pipe_row(row);
+            l.text = prev.row_text(row).0;
         }
     }
 }

@@ -511,10 +511,11 @@ pub fn layout_page(
             *x = true;
         }
         for r in 0..f.grid.rows {
+            let (text, is_table_row) = f.row_text(r);
             out.push(PdfLine {
-                text: f.grid.pipe_row(r),
+                text,
                 bbox: f.grid.row_boxes.get(r).copied().unwrap_or_default(),
-                is_table_row: true,
+                is_table_row,
                 grid_row: Some((t, r)),
             });
         }
