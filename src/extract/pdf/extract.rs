@@ -167,19 +167,9 @@ fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
             continue;
         };
         // only when nothing but the page break lies between the two tables
-        let page = &text.pages[i];
-        if !page
-            .lines
-            .first()
-            .is_some_and(|l| l.grid_row == Some((0, 0)))
-        {
-            continue;
-        }
-        if !text.pages[i - 1]
-            .lines
-            .last()
-            .is_some_and(|l| l.grid_row.is_some_and(|(t, _)| t == last_prev))
-        {
+        let starts = text.pages[i].lines.first().map(|l| l.grid_row);
+        let ends = text.pages[i - 1].lines.last().and_then(|l| l.grid_row);
+        if starts != Some(Some((0, 0))) || ends.map(|(t, _)| t) != Some(last_prev) {
             continue;
         }
         let Some(row) = borderless::stitch_pair(prev, cur) else {
