@@ -45,9 +45,18 @@ fn is_value(w: &str) -> bool {
         && t.matches('.').count() <= 1
 }
 
+/// A page number spread over three words: `- 3 -`.
+fn is_spread_page_number(words: &[Word]) -> bool {
+    let dash = |w: &Word| matches!(w.text.as_str(), "-" | "—" | "–" | "－");
+    matches!(words, [a, n, b] if dash(a) && dash(b) && n.text.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// How many trailing words of a line are values set apart from its label (0 if none).
 fn trailing_values(line: &VLine) -> usize {
     let w = &line.words;
+    if is_spread_page_number(w) {
+        return 0;
+    }
     let k = w.iter().rev().take_while(|w| is_value(&w.text)).count();
     if k == 0 || k == w.len() {
         return k;
@@ -515,4 +524,59 @@ pub(crate) fn stitch_pair(prev: &mut Found, cur: &mut Found) -> Option<usize> {
         None => return None,
     }
     Some(last)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::text::vline;
+
+    fn rows(text: &str) -> Vec<String> {
+        let lines: Vec<VLine> = text.lines().enumerate().map(|(i, l)| vline(l, i)).collect();
+        let found = find(&lines, Origin::Borderless);
+        found
+            .iter()
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .collect()
+    }
+
+    #[test]
+    fn wrapped_labels_join_their_row_and_blank_cells_stay_in_place() {
+        let t = "\
+一、本年新收政府信息公
+                  821   35      7      2      1    866
+开申请数量
+二、上年结转政府信息公
+                  18                                18
+开申请数量";
+        assert_eq!(
+            rows(t),
+            vec![
+                "| 一、本年新收政府信息公开申请数量 | 821 | 35 | 7 | 2 | 1 | 866 |",
+                "| 二、上年结转政府信息公开申请数量 | 18 |  |  |  |  | 18 |",
+            ]
+        );
+    }
+
+    #[test]
+    fn group_labels_keep_their_own_column_and_a_row_without_values_is_text() {
+        let t = "\
+（三） 1.属于国家秘密     0     0
+不予   2.其他法律行政法规禁止公开  1     1
+公开   3.危及“三安全一稳定”
+       4.保护第三方合法权益   2     2";
+        let r = rows(t);
+        // a group label set over several rows is shared out over them; row labels and
+        // values stay together
+        assert_eq!(r[0], "| （三） | 1.属于国家秘密 | 0 | 0 |");
+        assert_eq!(r[1], "| 不予公开 | 2.其他法律行政法规禁止公开 | 1 | 1 |");
+        // no values: positions cannot tell blank from lost, the parser reports it missing
+        assert_eq!(r[2], "3.危及“三安全一稳定”");
+        assert_eq!(r[3], "|  | 4.保护第三方合法权益 | 2 | 2 |");
+    }
+
+    #[test]
+    fn page_numbers_and_prose_are_no_table() {
+        assert!(rows("- 3 -\n本机关共收到申请 12 件，办结 12 件。").is_empty());
+    }
 }
