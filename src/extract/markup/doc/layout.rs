@@ -1,0 +1,197 @@
+//! Characters + paragraph properties → prose lines and table grids, rendered through the
+//! same [`Grid`] code as DOCX and HTML.
+
+use super::super::common::{normalize_ws, Grid, LineSink, MarkupLine, COVERED, MAX_COLS};
+use super::pieces::Ch;
+use super::props::{PropMap, RowDef};
+
+/// One paragraph: its text (line and page breaks kept) and how it ended.
+struct Para {
+    text: String,
+    /// Ended by 0x07 (a cell or row mark) rather than 0x0D.
+    cell_mark: bool,
+    /// Stream offset of the mark, for the property lookup.
+    fc: u32,
+}
+
+fn paragraphs(chars: &[Ch]) -> Vec<Para> {
+    let mut out = Vec::new();
+    let mut text = String::new();
+    for ch in chars {
+        match ch.c {
+            '\r' | '\u{7}' => out.push(Para {
+                text: std::mem::take(&mut text),
+                cell_mark: ch.c == '\u{7}',
+                fc: ch.fc,
+            }),
+            c => text.push(c),
+        }
+    }
+    if !text.is_empty() {
+        out.push(Para {
+            text,
+            cell_mark: false,
+            fc: u32::MAX,
+        });
+    }
+    out
+}
+
+/// A table row as read: cell paragraphs and the layout from its row-end mark.
+struct Row {
+    cells: Vec<Vec<String>>,
+    def: Option<RowDef>,
+}
+
+#[derive(Default)]
+struct Builder {
+    sink: LineSink,
+    tables: usize,
+    rows: Vec<Row>,
+    cells: Vec<Vec<String>>,
+    cell: Vec<String>,
+}
+
+/// Lays the document out as lines.
+pub(crate) fn lines(chars: &[Ch], props: &PropMap) -> Vec<MarkupLine> {
+    let mut b = Builder::default();
+    // Without readable property pages, a row ends at an empty mark right after a cell mark.
+    let mut prev_cell_mark = false;
+    for p in paragraphs(chars) {
+        let pp = props.at(p.fc);
+        let in_table = p.cell_mark || pp.is_some_and(|x| x.in_table);
+        if !in_table {
+            b.end_table();
+            b.prose(&p.text);
+            prev_cell_mark = false;
+            continue;
+        }
+        if !p.cell_mark {
+            b.cell.push(p.text);
+            prev_cell_mark = false;
+            continue;
+        }
+        let row_end = match pp {
+            Some(x) if !props.is_empty() => x.row_end,
+            _ => prev_cell_mark && p.text.is_empty() && b.cell.is_empty(),
+        };
+        if row_end {
+            let cells = std::mem::take(&mut b.cells);
+            b.cell.clear();
+            b.rows.push(Row {
+                cells,
+                def: pp.and_then(|x| x.row.clone()),
+            });
+            prev_cell_mark = false;
+        } else {
+            b.cell.push(p.text);
+            let cell = std::mem::take(&mut b.cell);
+            if b.cells.len() < MAX_COLS {
+                b.cells.push(cell);
+            }
+            prev_cell_mark = true;
+        }
+    }
+    b.end_table();
+    b.sink.flush();
+    b.sink.lines
+}
+
+impl Builder {
+    fn prose(&mut self, text: &str) {
+        // Line breaks (0x0B) and page/section breaks (0x0C) end a line, as `w:br` does in DOCX.
+        for part in text.split(['\u{b}', '\u{c}']) {
+            self.sink.push_text(part);
+            self.sink.flush();
+        }
+    }
+
+    fn end_table(&mut self) {
+        // A row left open (cells without a row-end mark) still counts.
+        if !self.cell.is_empty() {
+            let cell = std::mem::take(&mut self.cell);
+            self.cells.push(cell);
+        }
+        if !self.cells.is_empty() {
+            let cells = std::mem::take(&mut self.cells);
+            self.rows.push(Row { cells, def: None });
+        }
+        if self.rows.is_empty() {
+            return;
+        }
+        self.sink.flush();
+        let rows = std::mem::take(&mut self.rows);
+        let mut grid = grid(&rows);
+        grid.square();
+        if grid.is_data() {
+            grid.emit(self.tables, &mut self.sink.lines);
+            self.tables += 1;
+            return;
+        }
+        // a layout table: its paragraphs become prose
+        for row in rows {
+            for cell in row.cells {
+                for p in cell {
+                    self.prose(&p);
+                }
+            }
+        }
+    }
+}
+
+fn cell_text(paras: &[String]) -> String {
+    normalize_ws(&paras.join(" "))
+}
+
+/// The table as a grid over every cell boundary of its rows: a cell wider than one grid
+/// column is followed by [`COVERED`] positions (like `w:gridSpan`), a row starting right of
+/// the table's left edge gets empty leading positions (like `w:gridBefore`), and a cell that
+/// continues a vertical merge is empty (like `w:vMerge`).
+fn grid(rows: &[Row]) -> Grid {
+    let mut edges: Vec<i16> = rows
+        .iter()
+        .filter_map(|r| usable(r))
+        .flat_map(|d| d.edges.iter().copied())
+        .collect();
+    edges.sort_unstable();
+    edges.dedup();
+    let col = |x: i16| edges.partition_point(|&e| e < x);
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let mut row: Vec<String> = Vec::new();
+        let Some(def) = usable(r) else {
+            row.extend(r.cells.iter().map(|c| cell_text(c)));
+            out.push(row);
+            continue;
+        };
+        row.resize(col(def.edges[0]).min(MAX_COLS), String::new());
+        for (k, c) in r.cells.iter().enumerate() {
+            if row.len() >= MAX_COLS {
+                break;
+            }
+            let span = col(def.edges[k + 1])
+                .saturating_sub(col(def.edges[k]))
+                .max(1);
+            let span = span.min(MAX_COLS - row.len());
+            if def.h_covered[k] {
+                row.extend(std::iter::repeat_n(COVERED.to_string(), span));
+                continue;
+            }
+            row.push(if def.v_continued[k] {
+                String::new()
+            } else {
+                cell_text(c)
+            });
+            row.extend(std::iter::repeat_n(COVERED.to_string(), span - 1));
+        }
+        out.push(row);
+    }
+    Grid { rows: out }
+}
+
+/// The row's layout, when it describes exactly the cells read.
+fn usable(r: &Row) -> Option<&RowDef> {
+    r.def
+        .as_ref()
+        .filter(|d| d.edges.len() == r.cells.len() + 1)
+}

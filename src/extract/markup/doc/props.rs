@@ -1,0 +1,206 @@
+//! Paragraph properties from the PAPX pages ([MS-DOC] 2.9.175 PapxFkp): which paragraphs
+//! are in a table, which mark ends a row, and the row's cell layout (sprmTDefTable).
+
+use super::fib::{u16_at, u32_at};
+use super::DocError;
+
+/// The table-related properties of one paragraph.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ParaProps {
+    /// sprmPFInTable
+    pub in_table: bool,
+    /// sprmPFTtp: this paragraph is a row-end mark.
+    pub row_end: bool,
+    /// The row's cells, from sprmTDefTable (on the row-end mark).
+    pub row: Option<RowDef>,
+}
+
+/// Cell boundaries and merge flags of one table row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RowDef {
+    /// `cells + 1` boundaries in twips, left to right.
+    pub edges: Vec<i16>,
+    /// Per cell: merged into the cell to its left (old-style horizontal merge).
+    pub h_covered: Vec<bool>,
+    /// Per cell: continues the vertically merged cell above.
+    pub v_continued: Vec<bool>,
+}
+
+/// Properties by stream offset: sorted, non-overlapping `[start, end)` runs.
+#[derive(Debug, Default)]
+pub(crate) struct PropMap {
+    runs: Vec<(u32, u32, ParaProps)>,
+}
+
+impl PropMap {
+    /// Properties of the paragraph whose mark is at stream offset `fc`, if any page covers it.
+    pub fn at(&self, fc: u32) -> Option<&ParaProps> {
+        let i = self.runs.partition_point(|r| r.0 <= fc);
+        let r = self.runs.get(i.checked_sub(1)?)?;
+        (fc < r.1).then_some(&r.2)
+    }
+
+    /// True when no page was readable (the caller then falls back to the marks alone).
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
+}
+
+const FKP: usize = 512;
+
+/// Reads every PAPX page listed in PlcBtePapx (`plc`, from the table stream); `data` is the
+/// `Data` stream (empty when absent).
+pub(crate) fn read(word: &[u8], plc: &[u8], data: &[u8]) -> Result<PropMap, DocError> {
+    if plc.len() < 4 {
+        return Ok(PropMap::default());
+    }
+    if (plc.len() - 4) % 8 != 0 {
+        return Err(DocError::Damaged(format!(
+            "PlcBtePapx of {} bytes",
+            plc.len()
+        )));
+    }
+    let n = (plc.len() - 4) / 8;
+    let mut runs = Vec::new();
+    for k in 0..n {
+        let pn = (u32_at(plc, (n + 1) * 4 + k * 4)? & 0x3F_FFFF) as usize;
+        let page = pn
+            .checked_mul(FKP)
+            .and_then(|o| word.get(o..o.checked_add(FKP)?))
+            .ok_or_else(|| DocError::Damaged(format!("PAPX page {pn} outside the stream")))?;
+        read_page(page, data, &mut runs)?;
+    }
+    runs.sort_by_key(|r| r.0);
+    Ok(PropMap { runs })
+}
+
+fn read_page(
+    page: &[u8],
+    data: &[u8],
+    runs: &mut Vec<(u32, u32, ParaProps)>,
+) -> Result<(), DocError> {
+    let crun = usize::from(page[FKP - 1]);
+    // rgfc (crun+1 offsets) then crun 13-byte BxPap entries must fit before the count byte.
+    if (crun + 1) * 4 + crun * 13 > FKP - 1 {
+        return Err(DocError::Damaged(format!("PAPX page with {crun} runs")));
+    }
+    for i in 0..crun {
+        let start = u32_at(page, i * 4)?;
+        let end = u32_at(page, (i + 1) * 4)?;
+        let b_offset = usize::from(page[(crun + 1) * 4 + i * 13]) * 2;
+        let props = if b_offset == 0 {
+            ParaProps::default()
+        } else {
+            papx(page, b_offset, data)?
+        };
+        if start < end {
+            runs.push((start, end, props));
+        }
+    }
+    Ok(())
+}
+
+/// PapxInFkp at `off`: a size byte (or 0 and a second size byte), istd, then sprms.
+fn papx(page: &[u8], off: usize, data: &[u8]) -> Result<ParaProps, DocError> {
+    let cb = usize::from(*page.get(off).unwrap_or(&0));
+    let (start, len) = if cb == 0 {
+        (off + 2, usize::from(*page.get(off + 1).unwrap_or(&0)) * 2)
+    } else {
+        (off + 1, cb * 2 - 1)
+    };
+    let grp = page
+        .get(start..start + len)
+        .ok_or_else(|| DocError::Damaged("PAPX runs past its page".into()))?;
+    let grp = grp.get(2..).unwrap_or(&[]);
+    // A PAPX too big for its page is in the Data stream, named by sprmPHugePapx.
+    if let (Some(&[0x46, 0x66]), Ok(at)) = (grp.get(..2), u32_at(grp, 2)) {
+        let at = at as usize;
+        let huge = u16_at(data, at)
+            .ok()
+            .and_then(|cb| data.get(at + 2..at + 2 + usize::from(cb)))
+            .ok_or_else(|| {
+                DocError::Damaged(format!("huge PAPX at {at} outside the Data stream"))
+            })?;
+        return Ok(sprms(huge));
+    }
+    Ok(sprms(grp))
+}
+
+const SPRM_P_F_IN_TABLE: u16 = 0x2416;
+const SPRM_P_F_TTP: u16 = 0x2417;
+const SPRM_P_ITAP: u16 = 0x6649;
+const SPRM_T_DEF_TABLE: u16 = 0xD608;
+const SPRM_P_CHG_TABS: u16 = 0xC615;
+
+/// The table properties in a grpprl; stops quietly at a malformed sprm.
+fn sprms(grp: &[u8]) -> ParaProps {
+    let mut p = ParaProps::default();
+    let mut i = 0usize;
+    while i + 2 <= grp.len() {
+        let Ok(sprm) = u16_at(grp, i) else { break };
+        let op = i + 2;
+        let len = match sprm >> 13 {
+            0 | 1 => 1,
+            2 | 4 | 5 => 2,
+            3 => 4,
+            7 => 3,
+            _ => match sprm {
+                // TDefTableOperand: a 16-bit size counting itself as 1 byte.
+                SPRM_T_DEF_TABLE => match u16_at(grp, op) {
+                    Ok(cb) => usize::from(cb) + 1,
+                    Err(_) => break,
+                },
+                // an escaped size (255) needs the tab lists decoded: give up on this grpprl
+                SPRM_P_CHG_TABS if grp.get(op) == Some(&255) => break,
+                _ => match grp.get(op) {
+                    Some(&cb) => usize::from(cb) + 1,
+                    None => break,
+                },
+            },
+        };
+        let Some(arg) = grp.get(op..op + len) else {
+            break;
+        };
+        match sprm {
+            SPRM_P_F_IN_TABLE => p.in_table = arg[0] != 0,
+            SPRM_P_F_TTP => p.row_end = arg[0] != 0,
+            SPRM_P_ITAP => p.in_table |= u32_at(arg, 0).is_ok_and(|v| v > 0),
+            SPRM_T_DEF_TABLE => p.row = row_def(&arg[2..]),
+            _ => {}
+        }
+        i = op + len;
+    }
+    p
+}
+
+/// TDefTableOperand after its size: itcMac, itcMac+1 boundaries, up to itcMac TC80s.
+fn row_def(b: &[u8]) -> Option<RowDef> {
+    let n = usize::from(*b.first()?);
+    if n == 0 || n > super::super::common::MAX_COLS {
+        return None;
+    }
+    let mut edges = Vec::with_capacity(n + 1);
+    for k in 0..=n {
+        let v = u16_at(b, 1 + k * 2).ok()?;
+        edges.push(v as i16);
+    }
+    if edges.windows(2).any(|w| w[1] < w[0]) {
+        return None;
+    }
+    let tcs = 1 + (n + 1) * 2;
+    let mut h_covered = vec![false; n];
+    let mut v_continued = vec![false; n];
+    for k in 0..n {
+        // TC80s may be left out at the end; those cells are plain.
+        let Ok(grf) = u16_at(b, tcs + k * 20) else {
+            break;
+        };
+        h_covered[k] = grf & 0x0002 != 0;
+        v_continued[k] = grf & 0x0020 != 0 && grf & 0x0040 == 0;
+    }
+    Some(RowDef {
+        edges,
+        h_covered,
+        v_continued,
+    })
+}
