@@ -195,3 +195,92 @@ fn usable(r: &Row) -> Option<&RowDef> {
         .as_ref()
         .filter(|d| d.edges.len() == r.cells.len() + 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::props::ParaProps;
+    use super::*;
+
+    fn chars(s: &str) -> Vec<Ch> {
+        s.chars()
+            .enumerate()
+            .map(|(i, c)| Ch { c, fc: i as u32 })
+            .collect()
+    }
+
+    fn texts(s: &str) -> Vec<String> {
+        lines(&chars(s), &PropMap::default())
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
+    }
+
+    #[test]
+    fn without_property_pages_rows_end_at_a_second_mark() {
+        let doc = "标题\r名称\u{7}数量\u{7}\u{7}规章\u{7}3\u{7}\u{7}结尾\u{b}下一行\r";
+        assert_eq!(
+            texts(doc),
+            vec!["标题", "| 名称 | 数量 |", "| 规章 | 3 |", "结尾", "下一行"]
+        );
+    }
+
+    #[test]
+    fn cell_paragraphs_join_and_layout_tables_become_prose() {
+        // a one-row table of long prose is a layout table
+        let long = "很长的说明文字".repeat(30);
+        let doc = format!("{long}\r第二段\u{7}\u{7}后文\r");
+        let t = texts(&doc);
+        assert_eq!(t, vec![long, "第二段".into(), "后文".into()]);
+        // with property pages: a cell's first paragraph is known to be in the table, and a
+        // row-end mark is told from an empty last cell
+        let doc = "信息\r内容\u{7}1\u{7}\u{7}\u{7}规章\u{7}2\u{7}\u{7}\u{7}";
+        let cell = ParaProps {
+            in_table: true,
+            ..ParaProps::default()
+        };
+        let end = ParaProps {
+            in_table: true,
+            row_end: true,
+            row: None,
+        };
+        let mut runs = Vec::new();
+        for (i, _) in doc.chars().enumerate() {
+            let i = i as u32;
+            let row_end = matches!(i, 9 | 16);
+            runs.push((i, i + 1, if row_end { end.clone() } else { cell.clone() }));
+        }
+        let got: Vec<String> = lines(&chars(doc), &PropMap::from_runs(runs))
+            .into_iter()
+            .map(|l| l.text)
+            .collect();
+        assert_eq!(got, vec!["| 信息内容 | 1 |  |", "| 规章 | 2 |  |"]);
+    }
+
+    fn row(cells: &[&str], edges: &[i16], v_continued: &[bool]) -> Row {
+        Row {
+            cells: cells.iter().map(|c| vec![c.to_string()]).collect(),
+            def: Some(RowDef {
+                edges: edges.to_vec(),
+                h_covered: vec![false; cells.len()],
+                v_continued: v_continued.to_vec(),
+            }),
+        }
+    }
+
+    #[test]
+    fn wide_cells_cover_grid_columns_and_merges_are_empty() {
+        let rows = [
+            row(&["a", "b", "c"], &[0, 100, 200, 300], &[false; 3]),
+            // one cell over two grid columns, like gridSpan=2
+            row(&["wide", "3"], &[0, 200, 300], &[false; 2]),
+            // starts one column in (gridBefore) and continues a vertical merge
+            row(&["x", "4"], &[100, 200, 300], &[true, false]),
+        ];
+        let mut g = grid(&rows);
+        g.square();
+        let mut out = Vec::new();
+        g.emit(0, &mut out);
+        let got: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        assert_eq!(got, vec!["| a | b | c |", "| wide | 3 |", "|  |  | 4 |"]);
+    }
+}

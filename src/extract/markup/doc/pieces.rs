@@ -144,35 +144,32 @@ pub(crate) fn main_text(
                 "document text longer than {max_chars} characters"
             )));
         }
-        let units: Vec<(u16, u32)> = if p.compressed {
-            bytes
-                .iter()
-                .enumerate()
-                .map(|(i, &b)| (compressed_char(b) as u16, p.fc + i as u32))
-                .collect()
-        } else {
-            bytes
-                .chunks_exact(2)
-                .enumerate()
-                .map(|(i, c)| (u16::from_le_bytes([c[0], c[1]]), p.fc + 2 * i as u32))
-                .collect()
-        };
-        let decoded = char::decode_utf16(units.iter().map(|u| u.0));
-        // decode_utf16 yields one item per surrogate pair: walk the offsets alongside.
-        let mut k = 0usize;
-        for r in decoded {
-            let fc = units[k].1;
-            let c = match r {
-                Ok(c) => {
-                    k += c.len_utf16();
-                    c
-                }
-                Err(_) => {
-                    k += 1;
-                    '\u{FFFD}'
-                }
+        if p.compressed {
+            for (i, &b) in bytes.iter().enumerate() {
+                let fc = p.fc + i as u32;
+                push_char(
+                    &mut out,
+                    &mut fields,
+                    Ch {
+                        c: compressed_char(b),
+                        fc,
+                    },
+                );
+            }
+            continue;
+        }
+        let units = bytes
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]));
+        // one item per character (a surrogate pair is two units): keep the offset alongside
+        let mut fc = p.fc;
+        for r in char::decode_utf16(units) {
+            let (c, n) = match r {
+                Ok(c) => (c, c.len_utf16() as u32),
+                Err(_) => ('\u{FFFD}', 1),
             };
             push_char(&mut out, &mut fields, Ch { c, fc });
+            fc += 2 * n;
         }
     }
     Ok(out)
@@ -203,5 +200,60 @@ fn push_char(out: &mut Vec<Ch>, fields: &mut Vec<bool>, ch: Ch) {
         '\u{1e}' => out.push(Ch { c: '-', fc: ch.fc }),
         '\u{9}' | '\u{a0}' => out.push(Ch { c: ' ', fc: ch.fc }),
         _ => out.push(ch),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(chars: &[Ch]) -> String {
+        chars.iter().map(|c| c.c).collect()
+    }
+
+    #[test]
+    fn fields_keep_their_result_and_8bit_text_maps_specials() {
+        // compressed piece: "a" FIELD{ code \x14 "r" } 0x93 "x" 0x94, optional hyphen dropped
+        let word = b"a\x13PAGE \x13inner\x14no\x15\x14r\x15\x93x\x94\x1f\x1e\r".to_vec();
+        let p = Piece {
+            cp: 0,
+            cp_end: word.len() as u32,
+            fc: 0,
+            compressed: true,
+        };
+        let chars = main_text(&word, &[p], p.cp_end, 1000).unwrap();
+        assert_eq!(text(&chars), "ar\u{201c}x\u{201d}-\r");
+        // offsets follow the bytes, for the property lookup
+        assert_eq!(chars.last().map(|c| c.fc), Some(word.len() as u32 - 1));
+    }
+
+    #[test]
+    fn utf16_pieces_and_bounds() {
+        let s = "表格\u{7}";
+        let word: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let p = Piece {
+            cp: 0,
+            cp_end: 3,
+            fc: 0,
+            compressed: false,
+        };
+        assert_eq!(text(&main_text(&word, &[p], 3, 1000).unwrap()), s);
+        // only the main text (ccp) is read
+        assert_eq!(text(&main_text(&word, &[p], 2, 1000).unwrap()), "表格");
+        // a piece running past the stream, and one over the character limit
+        let long = Piece { cp_end: 4, ..p };
+        assert!(matches!(
+            main_text(&word, &[long], 4, 1000),
+            Err(DocError::Damaged(_))
+        ));
+        assert!(matches!(
+            main_text(&word, &[p], 3, 2),
+            Err(DocError::Limit(_))
+        ));
+        // overlapping pieces
+        assert!(matches!(
+            main_text(&word, &[p, p], 3, 1000),
+            Err(DocError::Damaged(_))
+        ));
     }
 }

@@ -40,6 +40,13 @@ impl PropMap {
         (fc < r.1).then_some(&r.2)
     }
 
+    /// A map of the given runs (for tests).
+    #[cfg(test)]
+    pub fn from_runs(mut runs: Vec<(u32, u32, ParaProps)>) -> Self {
+        runs.sort_by_key(|r| r.0);
+        PropMap { runs }
+    }
+
     /// True when no page was readable (the caller then falls back to the marks alone).
     pub fn is_empty(&self) -> bool {
         self.runs.is_empty()
