@@ -28,6 +28,8 @@ pub(crate) struct Fib {
     pub clx: (u32, u32),
     /// PlcBtePapx (paragraph property pages) in the table stream.
     pub bte_papx: (u32, u32),
+    /// PlcBteChpx (character property pages) in the table stream.
+    pub bte_chpx: (u32, u32),
 }
 
 const W_IDENT: u16 = 0xA5EC;
@@ -35,6 +37,7 @@ const F_ENCRYPTED: u16 = 0x0100;
 const F_WHICH_TBL_STM: u16 = 0x0200;
 const F_OBFUSCATED: u16 = 0x8000;
 /// Indexes of (fc, lcb) pairs in FibRgFcLcb97.
+const IDX_BTE_CHPX: usize = 12;
 const IDX_BTE_PAPX: usize = 13;
 const IDX_CLX: usize = 33;
 
@@ -75,6 +78,7 @@ pub(crate) fn read(word: &[u8]) -> Result<Fib, DocError> {
         ccp_text,
         clx: pair(IDX_CLX)?,
         bte_papx: pair(IDX_BTE_PAPX)?,
+        bte_chpx: pair(IDX_BTE_CHPX)?,
     })
 }
 

@@ -58,7 +58,11 @@ pub fn doc_to_text(bytes: &[u8], max_text_bytes: usize) -> Result<MarkupText, Do
     let table = read_stream(&mut cf, table_name, bytes.len())?;
     let clx = fib::slice(&table, fib.clx, "piece table")?;
     let pieces = pieces::read_clx(clx)?;
-    let chars = pieces::main_text(&word, &pieces, fib.ccp_text, max_text_bytes)?;
+    // Character properties only remove deleted/hidden text: unreadable pages remove nothing.
+    let unprinted = fib::slice(&table, fib.bte_chpx, "PlcBteChpx")
+        .and_then(|plc| props::unprinted(&word, plc))
+        .unwrap_or_default();
+    let chars = pieces::main_text(&word, &pieces, fib.ccp_text, max_text_bytes, &unprinted)?;
     let data = if cf.is_stream("/Data") {
         read_stream(&mut cf, "/Data", bytes.len())?
     } else {

@@ -4,6 +4,7 @@
 //! either 8-bit "compressed" text or UTF-16LE. Fields are reduced to their shown result here.
 
 use super::fib::{u16_at, u32_at};
+use super::props::Unprinted;
 use super::DocError;
 
 /// One run of text: characters `[cp, cp_end)` stored at byte `fc` (8-bit when `compressed`).
@@ -103,13 +104,15 @@ fn compressed_char(b: u8) -> char {
     char::from_u32(u).unwrap_or('\u{FFFD}')
 }
 
-/// The characters `[0, ccp)` of the document, fields reduced to their results, objects and
-/// optional hyphens dropped. `max_chars` bounds the work on a hostile piece table.
+/// The characters `[0, ccp)` of the document, fields reduced to their results, objects,
+/// optional hyphens and `unprinted` (deleted, hidden) text dropped. `max_chars` bounds the
+/// work on a hostile piece table.
 pub(crate) fn main_text(
     word: &[u8],
     pieces: &[Piece],
     ccp: u32,
     max_chars: usize,
+    unprinted: &Unprinted,
 ) -> Result<Vec<Ch>, DocError> {
     let mut out = Vec::new();
     // One entry per open field: false while in its code, true once in its result.
@@ -168,11 +171,19 @@ pub(crate) fn main_text(
                 Ok(c) => (c, c.len_utf16() as u32),
                 Err(_) => ('\u{FFFD}', 1),
             };
-            push_char(&mut out, &mut fields, Ch { c, fc });
+            if !unprinted.contains(fc) || is_mark(c) {
+                push_char(&mut out, &mut fields, Ch { c, fc });
+            }
             fc += 2 * n;
         }
     }
     Ok(out)
+}
+
+/// Paragraph, cell and field marks: kept even when deleted or hidden, so that tables and
+/// fields hold together.
+fn is_mark(c: char) -> bool {
+    matches!(c, '\r' | '\u{7}' | '\u{13}' | '\u{14}' | '\u{15}')
 }
 
 /// Field marks, special characters and hidden field codes.
@@ -221,7 +232,7 @@ mod tests {
             fc: 0,
             compressed: true,
         };
-        let chars = main_text(&word, &[p], p.cp_end, 1000).unwrap();
+        let chars = main_text(&word, &[p], p.cp_end, 1000, &Unprinted::default()).unwrap();
         assert_eq!(text(&chars), "ar\u{201c}x\u{201d}-\r");
         // offsets follow the bytes, for the property lookup
         assert_eq!(chars.last().map(|c| c.fc), Some(word.len() as u32 - 1));
@@ -229,6 +240,7 @@ mod tests {
 
     #[test]
     fn utf16_pieces_and_bounds() {
+        let none = Unprinted::default();
         let s = "表格\u{7}";
         let word: Vec<u8> = s.encode_utf16().flat_map(u16::to_le_bytes).collect();
         let p = Piece {
@@ -237,22 +249,25 @@ mod tests {
             fc: 0,
             compressed: false,
         };
-        assert_eq!(text(&main_text(&word, &[p], 3, 1000).unwrap()), s);
+        assert_eq!(text(&main_text(&word, &[p], 3, 1000, &none).unwrap()), s);
         // only the main text (ccp) is read
-        assert_eq!(text(&main_text(&word, &[p], 2, 1000).unwrap()), "表格");
+        assert_eq!(
+            text(&main_text(&word, &[p], 2, 1000, &none).unwrap()),
+            "表格"
+        );
         // a piece running past the stream, and one over the character limit
         let long = Piece { cp_end: 4, ..p };
         assert!(matches!(
-            main_text(&word, &[long], 4, 1000),
+            main_text(&word, &[long], 4, 1000, &none),
             Err(DocError::Damaged(_))
         ));
         assert!(matches!(
-            main_text(&word, &[p], 3, 2),
+            main_text(&word, &[p], 3, 2, &none),
             Err(DocError::Limit(_))
         ));
         // overlapping pieces
         assert!(matches!(
-            main_text(&word, &[p, p], 3, 1000),
+            main_text(&word, &[p, p], 3, 1000, &none),
             Err(DocError::Damaged(_))
         ));
     }

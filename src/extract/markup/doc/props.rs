@@ -139,9 +139,21 @@ const SPRM_P_ITAP: u16 = 0x6649;
 const SPRM_T_DEF_TABLE: u16 = 0xD608;
 const SPRM_P_CHG_TABS: u16 = 0xC615;
 
-/// The table properties in a grpprl; stops quietly at a malformed sprm.
+/// The table properties in a grpprl.
 fn sprms(grp: &[u8]) -> ParaProps {
     let mut p = ParaProps::default();
+    each_sprm(grp, |sprm, arg| match sprm {
+        SPRM_P_F_IN_TABLE => p.in_table = arg[0] != 0,
+        SPRM_P_F_TTP => p.row_end = arg[0] != 0,
+        SPRM_P_ITAP => p.in_table |= u32_at(arg, 0).is_ok_and(|v| v > 0),
+        SPRM_T_DEF_TABLE => p.row = arg.get(2..).and_then(row_def),
+        _ => {}
+    });
+    p
+}
+
+/// Calls `f` with each sprm and its operand (never empty); stops quietly at a malformed one.
+fn each_sprm(grp: &[u8], mut f: impl FnMut(u16, &[u8])) {
     let mut i = 0usize;
     while i + 2 <= grp.len() {
         let Ok(sprm) = u16_at(grp, i) else { break };
@@ -154,7 +166,7 @@ fn sprms(grp: &[u8]) -> ParaProps {
             _ => match sprm {
                 // TDefTableOperand: a 16-bit size counting itself as 1 byte.
                 SPRM_T_DEF_TABLE => match u16_at(grp, op) {
-                    Ok(cb) => usize::from(cb) + 1,
+                    Ok(cb) => (usize::from(cb) + 1).max(2),
                     Err(_) => break,
                 },
                 // an escaped size (255) needs the tab lists decoded: give up on this grpprl
@@ -168,16 +180,76 @@ fn sprms(grp: &[u8]) -> ParaProps {
         let Some(arg) = grp.get(op..op + len) else {
             break;
         };
-        match sprm {
-            SPRM_P_F_IN_TABLE => p.in_table = arg[0] != 0,
-            SPRM_P_F_TTP => p.row_end = arg[0] != 0,
-            SPRM_P_ITAP => p.in_table |= u32_at(arg, 0).is_ok_and(|v| v > 0),
-            SPRM_T_DEF_TABLE => p.row = row_def(&arg[2..]),
-            _ => {}
-        }
+        f(sprm, arg);
         i = op + len;
     }
-    p
+}
+
+/// Stream offsets of characters not printed: deleted revisions (sprmCFRMarkDel) and hidden
+/// text (sprmCFVanish), from the CHPX pages listed in PlcBteChpx ([MS-DOC] 2.9.44 ChpxFkp).
+#[derive(Debug, Default)]
+pub(crate) struct Unprinted {
+    runs: Vec<(u32, u32)>,
+}
+
+impl Unprinted {
+    /// Is the character at stream offset `fc` left out of the printed text?
+    pub fn contains(&self, fc: u32) -> bool {
+        let i = self.runs.partition_point(|r| r.0 <= fc);
+        i.checked_sub(1)
+            .and_then(|k| self.runs.get(k))
+            .is_some_and(|r| fc < r.1)
+    }
+}
+
+const SPRM_C_F_R_MARK_DEL: u16 = 0x0800;
+const SPRM_C_F_VANISH: u16 = 0x083C;
+
+/// Reads the character-property pages listed in `plc` for deleted and hidden runs.
+pub(crate) fn unprinted(word: &[u8], plc: &[u8]) -> Result<Unprinted, DocError> {
+    if plc.len() < 4 {
+        return Ok(Unprinted::default());
+    }
+    if (plc.len() - 4) % 8 != 0 {
+        return Err(DocError::Damaged(format!(
+            "PlcBteChpx of {} bytes",
+            plc.len()
+        )));
+    }
+    let n = (plc.len() - 4) / 8;
+    let mut runs = Vec::new();
+    for k in 0..n {
+        let pn = (u32_at(plc, (n + 1) * 4 + k * 4)? & 0x3F_FFFF) as usize;
+        let page = pn
+            .checked_mul(FKP)
+            .and_then(|o| word.get(o..o.checked_add(FKP)?))
+            .ok_or_else(|| DocError::Damaged(format!("CHPX page {pn} outside the stream")))?;
+        let crun = usize::from(page[FKP - 1]);
+        if (crun + 1) * 4 + crun > FKP - 1 {
+            return Err(DocError::Damaged(format!("CHPX page with {crun} runs")));
+        }
+        for i in 0..crun {
+            let (start, end) = (u32_at(page, i * 4)?, u32_at(page, (i + 1) * 4)?);
+            let off = usize::from(page[(crun + 1) * 4 + i]) * 2;
+            if off == 0 || start >= end {
+                continue;
+            }
+            let cb = usize::from(page[off]);
+            let grp = page.get(off + 1..off + 1 + cb).unwrap_or(&[]);
+            let mut gone = false;
+            each_sprm(grp, |sprm, arg| {
+                if matches!(sprm, SPRM_C_F_R_MARK_DEL | SPRM_C_F_VANISH) {
+                    // 1 = on; 0x81 = the opposite of the style's value (off in any style we meet)
+                    gone |= matches!(arg[0], 1 | 0x81);
+                }
+            });
+            if gone {
+                runs.push((start, end));
+            }
+        }
+    }
+    runs.sort_unstable();
+    Ok(Unprinted { runs })
 }
 
 /// TDefTableOperand after its size: itcMac, itcMac+1 boundaries, up to itcMac TC80s.
@@ -210,4 +282,47 @@ fn row_def(b: &[u8]) -> Option<RowDef> {
         h_covered,
         v_continued,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A CHPX page with runs `[0,10)` plain, `[10,20)` deleted, `[20,30)` hidden off.
+    fn chpx_page() -> Vec<u8> {
+        let mut page = vec![0u8; FKP];
+        for (i, fc) in [0u32, 10, 20, 30].iter().enumerate() {
+            page[i * 4..i * 4 + 4].copy_from_slice(&fc.to_le_bytes());
+        }
+        page[FKP - 1] = 3;
+        // rgb: run 0 has no CHPX; runs 1 and 2 point at words 100 and 110
+        page[16..19].copy_from_slice(&[0, 100, 110]);
+        page[200..204].copy_from_slice(&[3, 0x00, 0x08, 1]); // sprmCFRMarkDel on
+        page[220..224].copy_from_slice(&[3, 0x3C, 0x08, 0]); // sprmCFVanish off
+        page
+    }
+
+    #[test]
+    fn deleted_runs_are_unprinted() {
+        let word = chpx_page();
+        let mut plc = Vec::new();
+        for v in [0u32, 30, 0] {
+            plc.extend_from_slice(&v.to_le_bytes());
+        }
+        let u = unprinted(&word, &plc).unwrap();
+        assert!(!u.contains(9));
+        assert!(u.contains(10) && u.contains(19));
+        assert!(!u.contains(20) && !u.contains(29));
+        // a page number beyond the stream is damage, not a panic
+        plc[8] = 9;
+        assert!(matches!(unprinted(&word, &plc), Err(DocError::Damaged(_))));
+    }
+
+    #[test]
+    fn short_tdef_operands_do_not_panic() {
+        // sprmTDefTable with cb = 0 (a 1-byte operand), then sprmPFInTable
+        let p = sprms(&[0x08, 0xD6, 0x00, 0x00, 0x16, 0x24, 0x01]);
+        assert_eq!(p.row, None);
+        assert!(p.in_table);
+    }
 }
