@@ -4,6 +4,7 @@
 use super::super::common::{normalize_ws, Grid, LineSink, MarkupLine, COVERED, MAX_COLS};
 use super::pieces::Ch;
 use super::props::{PropMap, RowDef};
+use super::DocError;
 
 /// One paragraph: its text (line and page breaks kept) and how it ended.
 struct Para {
@@ -52,49 +53,46 @@ struct Builder {
     cell: Vec<String>,
 }
 
-/// Lays the document out as lines.
-pub(crate) fn lines(chars: &[Ch], props: &PropMap) -> Vec<MarkupLine> {
+/// Lays the document out as lines. A cell mark whose paragraph properties are unknown is an
+/// error: an empty last cell and a row end look alike, and guessing could shift values.
+pub(crate) fn lines(chars: &[Ch], props: &PropMap) -> Result<Vec<MarkupLine>, DocError> {
     let mut b = Builder::default();
-    // Without readable property pages, a row ends at an empty mark right after a cell mark.
-    let mut prev_cell_mark = false;
     for p in paragraphs(chars) {
         let pp = props.at(p.fc);
         let in_table = p.cell_mark || pp.is_some_and(|x| x.in_table);
         if !in_table {
             b.end_table();
             b.prose(&p.text);
-            prev_cell_mark = false;
             continue;
         }
         if !p.cell_mark {
             b.cell.push(p.text);
-            prev_cell_mark = false;
             continue;
         }
-        let row_end = match pp {
-            Some(x) if !props.is_empty() => x.row_end,
-            _ => prev_cell_mark && p.text.is_empty() && b.cell.is_empty(),
+        let Some(pp) = pp else {
+            return Err(DocError::Damaged(format!(
+                "no paragraph properties for the table mark at byte {}: rows cannot be told from cells",
+                p.fc
+            )));
         };
-        if row_end {
+        if pp.row_end {
             let cells = std::mem::take(&mut b.cells);
             b.cell.clear();
             b.rows.push(Row {
                 cells,
-                def: pp.and_then(|x| x.row.clone()),
+                def: pp.row.clone(),
             });
-            prev_cell_mark = false;
         } else {
             b.cell.push(p.text);
             let cell = std::mem::take(&mut b.cell);
             if b.cells.len() < MAX_COLS {
                 b.cells.push(cell);
             }
-            prev_cell_mark = true;
         }
     }
     b.end_table();
     b.sink.flush();
-    b.sink.lines
+    Ok(b.sink.lines)
 }
 
 impl Builder {
@@ -210,50 +208,57 @@ mod tests {
 
     fn texts(s: &str) -> Vec<String> {
         lines(&chars(s), &PropMap::default())
+            .unwrap()
             .into_iter()
             .map(|l| l.text)
             .collect()
     }
 
     #[test]
-    fn without_property_pages_rows_end_at_a_second_mark() {
-        let doc = "标题\r名称\u{7}数量\u{7}\u{7}规章\u{7}3\u{7}\u{7}结尾\u{b}下一行\r";
+    fn without_property_pages_tables_are_refused_and_prose_is_read() {
+        let doc = "标题\r名称\u{7}数量\u{7}\u{7}";
+        assert!(matches!(
+            lines(&chars(doc), &PropMap::default()),
+            Err(DocError::Damaged(_))
+        ));
         assert_eq!(
-            texts(doc),
-            vec!["标题", "| 名称 | 数量 |", "| 规章 | 3 |", "结尾", "下一行"]
+            texts("结尾\u{b}下一行\r后文"),
+            vec!["结尾", "下一行", "后文"]
         );
+    }
+
+    /// Lines of `doc` where every character is in a table and those at `row_ends` end rows.
+    fn table_texts(doc: &str, row_ends: &[u32]) -> Vec<String> {
+        let runs = (0..doc.chars().count() as u32)
+            .map(|i| {
+                let p = ParaProps {
+                    in_table: true,
+                    row_end: row_ends.contains(&i),
+                    row: None,
+                };
+                (i, i + 1, p)
+            })
+            .collect();
+        lines(&chars(doc), &PropMap::from_runs(runs))
+            .unwrap()
+            .into_iter()
+            .map(|l| l.text)
+            .collect()
     }
 
     #[test]
     fn cell_paragraphs_join_and_layout_tables_become_prose() {
         // a one-row table of long prose is a layout table
         let long = "很长的说明文字".repeat(30);
-        let doc = format!("{long}\r第二段\u{7}\u{7}后文\r");
-        let t = texts(&doc);
-        assert_eq!(t, vec![long, "第二段".into(), "后文".into()]);
-        // with property pages: a cell's first paragraph is known to be in the table, and a
-        // row-end mark is told from an empty last cell
+        let doc = format!("{long}\r第二段\u{7}\u{7}");
+        let n = doc.chars().count() as u32;
+        assert_eq!(table_texts(&doc, &[n - 1]), vec![long, "第二段".into()]);
+        // a cell's paragraphs join; a row-end mark is told from an empty last cell
         let doc = "信息\r内容\u{7}1\u{7}\u{7}\u{7}规章\u{7}2\u{7}\u{7}\u{7}";
-        let cell = ParaProps {
-            in_table: true,
-            ..ParaProps::default()
-        };
-        let end = ParaProps {
-            in_table: true,
-            row_end: true,
-            row: None,
-        };
-        let mut runs = Vec::new();
-        for (i, _) in doc.chars().enumerate() {
-            let i = i as u32;
-            let row_end = matches!(i, 9 | 16);
-            runs.push((i, i + 1, if row_end { end.clone() } else { cell.clone() }));
-        }
-        let got: Vec<String> = lines(&chars(doc), &PropMap::from_runs(runs))
-            .into_iter()
-            .map(|l| l.text)
-            .collect();
-        assert_eq!(got, vec!["| 信息内容 | 1 |  |", "| 规章 | 2 |  |"]);
+        assert_eq!(
+            table_texts(doc, &[9, 16]),
+            vec!["| 信息内容 | 1 |  |", "| 规章 | 2 |  |"]
+        );
     }
 
     fn row(cells: &[&str], edges: &[i16], v_continued: &[bool]) -> Row {

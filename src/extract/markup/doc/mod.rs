@@ -63,16 +63,17 @@ pub fn doc_to_text(bytes: &[u8], max_text_bytes: usize) -> Result<MarkupText, Do
         .and_then(|plc| props::unprinted(&word, plc))
         .unwrap_or_default();
     let chars = pieces::main_text(&word, &pieces, fib.ccp_text, max_text_bytes, &unprinted)?;
+    // The Data stream matters only for paragraph properties too big for their page.
     let data = if cf.is_stream("/Data") {
-        read_stream(&mut cf, "/Data", bytes.len())?
+        read_stream(&mut cf, "/Data", bytes.len()).unwrap_or_default()
     } else {
         Vec::new()
     };
-    // Paragraph properties only sharpen table detection: unreadable pages fall back to marks.
+    // Unreadable paragraph properties leave prose readable; table marks then fail in layout.
     let props = fib::slice(&table, fib.bte_papx, "PlcBtePapx")
         .and_then(|plc| props::read(&word, plc, &data))
         .unwrap_or_default();
-    let lines = layout::lines(&chars, &props);
+    let lines = layout::lines(&chars, &props)?;
     Ok(MarkupText {
         lines,
         notes: Vec::new(),

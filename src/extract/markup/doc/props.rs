@@ -46,11 +46,6 @@ impl PropMap {
         runs.sort_by_key(|r| r.0);
         PropMap { runs }
     }
-
-    /// True when no page was readable (the caller then falls back to the marks alone).
-    pub fn is_empty(&self) -> bool {
-        self.runs.is_empty()
-    }
 }
 
 const FKP: usize = 512;
