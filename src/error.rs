@@ -18,19 +18,19 @@ pub enum Error {
     /// The input holds no bytes (or only white space).
     #[error("empty input")]
     Empty,
-    /// A format this crate does not read, e.g. legacy `.doc`/`.wps` binaries.
+    /// A format this crate does not read, e.g. an OLE2 file that is not a Word document.
     #[error("unsupported format: {0}")]
     Unsupported(String),
-    /// A PDF (or DOCX) damaged beyond what can be read.
+    /// A PDF, DOCX or DOC damaged beyond what can be read.
     #[error("damaged {format} file: {reason}")]
     Damaged {
-        /// `pdf` or `docx`.
+        /// `pdf`, `docx` or `doc`.
         format: &'static str,
         /// What went wrong.
         reason: String,
     },
-    /// An encrypted PDF whose user password is not empty.
-    #[error("encrypted PDF: a password is needed to read it")]
+    /// An encrypted PDF whose user password is not empty, or an encrypted Word document.
+    #[error("encrypted document: a password is needed to read it")]
     Encrypted,
     /// A PDF with pages but no text layer (a scan); OCR it first.
     #[error("PDF has no text layer (scanned images only); run OCR first")]

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 /// File name endings of the formats this crate reads.
 pub const EXTENSIONS: &[&str] = &[
-    "pdf", "txt", "md", "markdown", "html", "htm", "shtml", "docx",
+    "pdf", "txt", "md", "markdown", "html", "htm", "shtml", "docx", "doc", "wps",
 ];
 
 /// Every input under `paths`: files as given, folders walked recursively for files whose

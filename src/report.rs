@@ -22,6 +22,8 @@ pub enum InputFormat {
     Html,
     /// A Word 2007+ document.
     Docx,
+    /// A Word 97–2003 `.doc` or WPS Office `.wps` document (OLE2 compound file).
+    Doc,
     /// A PDF file.
     Pdf,
 }
@@ -33,6 +35,7 @@ impl fmt::Display for InputFormat {
             InputFormat::Markdown => "markdown",
             InputFormat::Html => "html",
             InputFormat::Docx => "docx",
+            InputFormat::Doc => "doc",
             InputFormat::Pdf => "pdf",
         })
     }

@@ -79,7 +79,7 @@ fn parse_out_writes_three_files_and_counts_failures() {
                     count(&p, n);
                 } else if matches!(
                     p.extension().and_then(|e| e.to_str()),
-                    Some("pdf" | "txt" | "md" | "html")
+                    Some("pdf" | "txt" | "md" | "html" | "docx" | "doc" | "wps")
                 ) {
                     *n += 1;
                 }

@@ -51,10 +51,11 @@ fn utf16_with_bom_reads_like_utf8() {
 
 #[test]
 fn legacy_word_and_empty_inputs_are_typed_errors() {
+    // an OLE2 signature with nothing behind it: a damaged Word file
     let doc = [0xD0u8, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1, 0, 0, 0, 0];
     assert!(matches!(
         ogi_report::parse_bytes(&doc),
-        Err(ogi_report::Error::Unsupported(_))
+        Err(ogi_report::Error::Damaged { format: "doc", .. })
     ));
     assert!(matches!(
         ogi_report::parse_bytes(b""),

@@ -40,6 +40,9 @@ pub fn sniff(bytes: &[u8]) -> InputFormat {
     if find(head, b"%PDF-").is_some() {
         return InputFormat::Pdf;
     }
+    if markup::is_ole2(head) {
+        return InputFormat::Doc;
+    }
     if head.starts_with(b"PK\x03\x04") {
         return InputFormat::Docx;
     }
@@ -83,13 +86,13 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
+    // An OLE2 file is read as Word whatever format was asked for: its content says what it is.
     if markup::is_legacy_office(bytes) {
-        return Err(Error::Unsupported(
-            "legacy binary Word/WPS document (.doc/.wps): save it as DOCX or PDF".into(),
-        ));
+        return from_doc(bytes, opts);
     }
     let format = opts.format.unwrap_or_else(|| sniff(bytes));
     match format {
+        InputFormat::Doc => from_doc(bytes, opts),
         InputFormat::Pdf => from_pdf(bytes, opts),
         InputFormat::Html => Ok(from_markup(markup::html_to_text(bytes), InputFormat::Html)),
         InputFormat::Docx => markup::docx_to_text(bytes)
@@ -106,7 +109,22 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     }
 }
 
-/// Lines of an HTML or DOCX document; a table row's origin is its (table, row) in the grid.
+/// Lines of a `.doc`/`.wps` (OLE2 Word binary) document.
+fn from_doc(bytes: &[u8], opts: &Options) -> Result<Extracted> {
+    markup::doc_to_text(bytes, opts.max_text_bytes)
+        .map(|m| from_markup(m, InputFormat::Doc))
+        .map_err(|e| match e {
+            markup::DocError::NotWord => Error::Unsupported(e.to_string()),
+            markup::DocError::Encrypted => Error::Encrypted,
+            markup::DocError::Limit(m) => Error::Limit(m),
+            markup::DocError::Damaged(m) => Error::Damaged {
+                format: "doc",
+                reason: m,
+            },
+        })
+}
+
+/// Lines of an HTML, DOCX or DOC document; a table row's origin is its (table, row) in the grid.
 fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
     let lines = m
         .lines

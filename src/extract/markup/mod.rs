@@ -1,11 +1,13 @@
-//! HTML and DOCX → text lines. Tables come out as pipe rows (`| a | b |`), one entry per
+//! HTML, DOCX and legacy DOC/WPS → text lines. Tables come out as pipe rows (`| a | b |`), one entry per
 //! cell as drawn (positions covered by a colspan are left out, so values never shift;
 //! positions covered by a rowspan are empty), prose as one line per paragraph.
 
 pub mod common;
+pub mod doc;
 pub mod docx;
 pub mod html;
 
 pub use common::{MarkupError, MarkupLine, MarkupText};
+pub use doc::{doc_to_text, is_ole2, DocError};
 pub use docx::{docx_to_text, is_legacy_office};
 pub use html::html_to_text;
