@@ -1,0 +1,362 @@
+//! Hostile inputs, round two (issue 16): what mutation fuzzing found. Each test builds the
+//! minimised input, runs it on a fresh thread with the *default* spawned-thread stack
+//! (2 MiB: a library user's worker thread, not a big test stack) under a watchdog and the
+//! counting allocator, and asserts a result or a typed error within `DEADLINE` and under
+//! `PEAK_LIMIT` bytes live.
+
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ogi_report::{Error, InputFormat, Options};
+
+mod common;
+
+/// Each case must end within this (debug test profile, 2 shared cores).
+const DEADLINE: Duration = Duration::from_secs(5);
+/// Peak of live bytes allowed for one case.
+const PEAK_LIMIT: isize = 256 << 20;
+
+#[derive(Debug)]
+struct Run {
+    result: std::result::Result<String, String>,
+    time: Duration,
+    peak_live: isize,
+}
+
+fn describe(r: &ogi_report::Result<ogi_report::Report>) -> String {
+    match r {
+        Ok(rep) => format!("Ok({} diagnostics)", rep.diagnostics.len()),
+        Err(Error::Limit(m)) => format!("Limit({m})"),
+        Err(e) => format!("Err({e:?})"),
+    }
+}
+
+/// Parses `bytes` on a fresh default-stack thread; panics on a hang, a panic, over time or
+/// over memory; returns the outcome.
+fn bounded(
+    what: &str,
+    bytes: Vec<u8>,
+    opts: Options,
+) -> (ogi_report::Result<ogi_report::Report>, Run) {
+    let (tx, rx) = mpsc::channel();
+    let len = bytes.len();
+    std::thread::Builder::new()
+        .spawn(move || {
+            common::reset_counters();
+            let t = Instant::now();
+            let r = std::panic::catch_unwind(|| ogi_report::parse_bytes_with(&bytes, &opts));
+            let time = t.elapsed();
+            let peak_live = common::counters().1;
+            let _ = tx.send((r, time, peak_live));
+        })
+        .expect("spawn");
+    let Ok((r, time, peak_live)) = rx.recv_timeout(DEADLINE * 3) else {
+        panic!(
+            "{what} ({len} bytes): still running after {:?}",
+            DEADLINE * 3
+        );
+    };
+    let r = match r {
+        Ok(r) => r,
+        Err(p) => panic!(
+            "{what}: panicked: {}",
+            p.downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default()
+        ),
+    };
+    let run = Run {
+        result: Ok(describe(&r)),
+        time,
+        peak_live,
+    };
+    eprintln!(
+        "{what} ({len} bytes): {:?} in {:.2?}, peak live {} MiB",
+        run.result,
+        run.time,
+        run.peak_live >> 20
+    );
+    assert!(time < DEADLINE, "{what}: took {time:?}");
+    assert!(
+        peak_live < PEAK_LIMIT,
+        "{what}: peak live {} MiB",
+        peak_live >> 20
+    );
+    (r, run)
+}
+
+// ---------------------------------------------------------------- raw PDF building
+
+const HELLO: &[u8] = b"BT /F1 12 Tf 72 720 Td (Hello 123) Tj ET\n";
+
+fn stream_body(dict: &str, data: &[u8]) -> Vec<u8> {
+    let mut v = format!("<< {dict} >>\nstream\n").into_bytes();
+    v.extend_from_slice(data);
+    v.extend_from_slice(b"\nendstream");
+    v
+}
+
+/// One object of a hand-written PDF.
+enum Obj {
+    /// A top-level object with this body.
+    Body(Vec<u8>),
+    /// An object stored in the object stream that is object `container`.
+    InStream { container: u32, index: u16 },
+}
+
+/// A PDF whose objects are `objs[i]` = object `i + 1`, with a cross-reference *stream*
+/// (so objects can live in object streams); `prev` adds a `/Prev` to the trailer.
+fn xref_stream_pdf(objs: &[Obj], prev: Option<&str>) -> Vec<u8> {
+    let mut out = b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n".to_vec();
+    let mut rows = vec![[0u8, 0, 0, 0, 0, 0xff, 0xff].to_vec()];
+    for (i, o) in objs.iter().enumerate() {
+        match o {
+            Obj::Body(b) => {
+                let off = out.len() as u32;
+                out.extend_from_slice(format!("{} 0 obj\n", i + 1).as_bytes());
+                out.extend_from_slice(b);
+                out.extend_from_slice(b"\nendobj\n");
+                let mut r = vec![1u8];
+                r.extend_from_slice(&off.to_be_bytes());
+                r.extend_from_slice(&[0, 0]);
+                rows.push(r);
+            }
+            Obj::InStream { container, index } => {
+                let mut r = vec![2u8];
+                r.extend_from_slice(&container.to_be_bytes());
+                r.extend_from_slice(&index.to_be_bytes());
+                rows.push(r);
+            }
+        }
+    }
+    let id = objs.len() + 1;
+    let xref_at = out.len();
+    let mut own = vec![1u8];
+    own.extend_from_slice(&(xref_at as u32).to_be_bytes());
+    own.extend_from_slice(&[0, 0]);
+    rows.push(own);
+    let data: Vec<u8> = rows.concat();
+    out.extend_from_slice(
+        format!(
+            "{id} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Length {}{} >>\nstream\n",
+            id + 1,
+            data.len(),
+            prev.map(|p| format!(" /Prev {p}")).unwrap_or_default()
+        )
+        .as_bytes(),
+    );
+    out.extend_from_slice(&data);
+    out.extend_from_slice(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").as_bytes());
+    out
+}
+
+fn catalog_pages_page(contents: &str) -> Vec<Obj> {
+    vec![
+        Obj::Body(b"<< /Type /Catalog /Pages 2 0 R >>".to_vec()),
+        Obj::Body(b"<< /Type /Pages /Kids [3 0 R] /Count 1 /MediaBox [0 0 595 842] >>".to_vec()),
+        Obj::Body(
+            format!(
+                "<< /Type /Page /Parent 2 0 R /Contents {contents} \
+                 /Resources << /Font << /F1 << /Type /Font /Subtype /Type1 \
+                 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> >> >> >>"
+            )
+            .into_bytes(),
+        ),
+    ]
+}
+
+/// An object stream's data holding `objects` (bodies) as objects `first_id..`.
+fn objstm_data(first_id: u32, objects: &[&str]) -> (String, Vec<u8>) {
+    let mut header = String::new();
+    let mut body = String::new();
+    for (i, o) in objects.iter().enumerate() {
+        header.push_str(&format!("{} {} ", first_id + i as u32, body.len()));
+        body.push_str(o);
+        body.push(' ');
+    }
+    let first = header.len();
+    (
+        format!("/Type /ObjStm /N {} /First {first}", objects.len()),
+        format!("{header}{body}").into_bytes(),
+    )
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn startxref(pdf: &[u8]) -> usize {
+    let p = pdf
+        .windows(10)
+        .rposition(|w| w == b"startxref\n")
+        .expect("startxref");
+    let digits: String = pdf[p + 10..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .map(|&c| c as char)
+        .collect();
+    digits.parse().expect("offset")
+}
+
+fn pdf_outcome_is_typed(r: &ogi_report::Result<ogi_report::Report>) {
+    assert!(
+        matches!(
+            r,
+            Ok(_)
+                | Err(Error::Damaged { .. }
+                    | Error::Limit(_)
+                    | Error::NotAReport
+                    | Error::NoTextLayer)
+        ),
+        "{r:?}"
+    );
+}
+
+/// The lines a PDF's text extraction gives.
+fn pdf_text(bytes: &[u8]) -> Vec<String> {
+    match ogi_report::extract::extract(bytes, &pdf_opts()) {
+        Ok(x) => x.lines.into_iter().map(|l| l.text).collect(),
+        Err(e) => vec![format!("{e:?}")],
+    }
+}
+
+fn pdf_opts() -> Options {
+    Options::default().with_format(InputFormat::Pdf)
+}
+
+// ---------------------------------------------------------------- 1. reference cycles in lopdf
+
+/// Object stream 4 whose `/Length` is object 5, stored inside object stream 4 itself:
+/// lopdf resolves the length by loading the container, whose length is object 5 … until
+/// the stack overflows (the process aborts). The content stream 6 uses the same length.
+#[test]
+fn object_stream_whose_length_lives_inside_itself() {
+    let (dict, data) = objstm_data(5, &["42"]);
+    let mut objs = catalog_pages_page("6 0 R");
+    objs.push(Obj::Body(stream_body(
+        &format!("{dict} /Length 5 0 R"),
+        &data,
+    )));
+    objs.push(Obj::InStream {
+        container: 4,
+        index: 0,
+    });
+    objs.push(Obj::Body(stream_body("/Length 5 0 R", HELLO)));
+    let bytes = xref_stream_pdf(&objs, None);
+    let (r, _) = bounded("ObjStm /Length inside itself", bytes.clone(), pdf_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    // The content stream, whose length lives in the broken object stream, is still read.
+    assert_eq!(pdf_text(&bytes), ["Hello 123"]);
+}
+
+/// Two object streams whose lengths live in each other.
+#[test]
+fn object_streams_whose_lengths_live_in_each_other() {
+    let (d4, data4) = objstm_data(6, &["7"]);
+    let (d5, data5) = objstm_data(7, &["8"]);
+    let mut objs = catalog_pages_page("8 0 R");
+    // 4: ObjStm holding 6; its length is 7 (in 5). 5: ObjStm holding 7; its length is 6 (in 4).
+    objs.push(Obj::Body(stream_body(
+        &format!("{d4} /Length 7 0 R"),
+        &data4,
+    )));
+    objs.push(Obj::Body(stream_body(
+        &format!("{d5} /Length 6 0 R"),
+        &data5,
+    )));
+    objs.push(Obj::InStream {
+        container: 4,
+        index: 0,
+    });
+    objs.push(Obj::InStream {
+        container: 5,
+        index: 0,
+    });
+    objs.push(Obj::Body(stream_body(
+        &format!("/Length {}", HELLO.len()),
+        HELLO,
+    )));
+    let bytes = xref_stream_pdf(&objs, None);
+    let (r, _) = bounded("ObjStm lengths in each other", bytes.clone(), pdf_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(pdf_text(&bytes), ["Hello 123"]);
+}
+
+/// 20,000 streams, each one's `/Length` the next stream (not a cycle, a chain): lopdf
+/// recurses once per link.
+#[test]
+fn chain_of_stream_lengths_is_not_recursed() {
+    let n = 20_000u32;
+    let mut objs = catalog_pages_page("4 0 R");
+    for i in 0..n {
+        let next = 4 + i + 1;
+        objs.push(Obj::Body(stream_body(
+            &format!("/Length {next} 0 R"),
+            HELLO,
+        )));
+    }
+    objs.push(Obj::Body(format!("{}", HELLO.len()).into_bytes()));
+    let bytes = xref_stream_pdf(&objs, None);
+    let (r, _) = bounded("20,000-link /Length chain", bytes.clone(), pdf_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(pdf_text(&bytes), ["Hello 123"]);
+}
+
+/// An indirect `/Length` pointing at a plain integer object (what many producers write)
+/// still reads the stream: the text comes through.
+#[test]
+fn indirect_length_to_an_integer_still_reads() {
+    let mut objs = catalog_pages_page("4 0 R");
+    objs.push(Obj::Body(stream_body("/Length 5 0 R", HELLO)));
+    objs.push(Obj::Body(format!("{}", HELLO.len()).into_bytes()));
+    let bytes = xref_stream_pdf(&objs, None);
+    let lines = ogi_report::extract::extract(&bytes, &pdf_opts()).expect("extract");
+    let text: Vec<String> = lines.lines.iter().map(|l| l.text.clone()).collect();
+    assert_eq!(text, ["Hello 123"]);
+}
+
+/// The cross-reference stream's `/Prev` points at itself, and a second file's `/Prev`
+/// chain loops between two sections.
+#[test]
+fn prev_chains_that_loop() {
+    let mut objs = catalog_pages_page("4 0 R");
+    objs.push(Obj::Body(stream_body(
+        &format!("/Length {}", HELLO.len()),
+        HELLO,
+    )));
+    // The xref stream starts where it would without /Prev (it is the last object).
+    let probe = xref_stream_pdf(&objs, None);
+    let at = startxref(&probe);
+    let self_prev = xref_stream_pdf(&objs, Some(&at.to_string()));
+    assert_eq!(startxref(&self_prev), at);
+    let (r, _) = bounded("/Prev to itself", self_prev.clone(), pdf_opts());
+    pdf_outcome_is_typed(&r);
+    assert_eq!(pdf_text(&self_prev), ["Hello 123"]);
+    // A classic xref section whose trailer's /Prev is the xref stream, whose /Prev is the
+    // classic section: appended as an incremental update.
+    let mut two = xref_stream_pdf(&objs, Some("0000000000"));
+    let stm = startxref(&two);
+    let classic = two.len();
+    two.extend_from_slice(
+        format!("xref\n0 0\ntrailer\n<< /Size 7 /Root 1 0 R /Prev {stm} >>\nstartxref\n{classic}\n%%EOF\n")
+            .as_bytes(),
+    );
+    let text = format!("/Prev {classic:010}");
+    let p = find(&two, b"/Prev 0000000000").expect("placeholder");
+    two[p..p + text.len()].copy_from_slice(text.as_bytes());
+    let (r, _) = bounded("/Prev loop of two sections", two, pdf_opts());
+    pdf_outcome_is_typed(&r);
+}
+
+/// An indirect length too wide to write in place (`5 0 R` for a 120,000-byte stream):
+/// lopdf reads the stream empty and its data is set after loading.
+#[test]
+fn indirect_length_wider_than_its_reference_still_reads() {
+    let mut data = HELLO.to_vec();
+    data.resize(120_000, b' ');
+    let mut objs = catalog_pages_page("4 0 R");
+    objs.push(Obj::Body(stream_body("/Length 5 0 R", &data)));
+    objs.push(Obj::Body(format!("{}", data.len()).into_bytes()));
+    assert_eq!(pdf_text(&xref_stream_pdf(&objs, None)), ["Hello 123"]);
+}
