@@ -7,6 +7,7 @@
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use lopdf::dictionary;
 use ogi_report::{Error, InputFormat, Options};
 
 mod common;
@@ -359,4 +360,159 @@ fn indirect_length_wider_than_its_reference_still_reads() {
     objs.push(Obj::Body(stream_body("/Length 5 0 R", &data)));
     objs.push(Obj::Body(format!("{}", data.len()).into_bytes()));
     assert_eq!(pdf_text(&xref_stream_pdf(&objs, None)), ["Hello 123"]);
+}
+
+// ---------------------------------------------------------------- 2. page trees, budgets per document
+
+/// `/Kids` lists the page twice and the page tree itself: each page object is read once.
+#[test]
+fn page_tree_listing_itself_and_a_child_twice_reads_each_page_once() {
+    let mut objs = catalog_pages_page("4 0 R");
+    objs[1] = Obj::Body(
+        b"<< /Type /Pages /Kids [3 0 R 3 0 R 2 0 R 3 0 R] /Count 4 /MediaBox [0 0 595 842] >>"
+            .to_vec(),
+    );
+    // A page heavy enough that reading it many times shows: 200,000 operators.
+    let mut content = HELLO.to_vec();
+    for _ in 0..200_000 {
+        content.extend_from_slice(b"n\n");
+    }
+    objs.push(Obj::Body(stream_body(
+        &format!("/Length {}", content.len()),
+        &content,
+    )));
+    let bytes = xref_stream_pdf(&objs, None);
+    let (r, _) = bounded("/Kids listing itself", bytes.clone(), pdf_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(pdf_text(&bytes), ["Hello 123"]);
+}
+
+fn zlib(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    enc.write_all(data).unwrap();
+    enc.finish().unwrap()
+}
+
+fn ops_stream(ops: usize) -> lopdf::Stream {
+    let mut content = HELLO.to_vec();
+    for _ in 0..ops {
+        content.extend_from_slice(b"n\n");
+    }
+    lopdf::Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(&content))
+}
+
+/// One content stream of 1,000,000 operators shared by 8 pages: 8,000,000 operators if
+/// each page ran it, twice the document's default budget. The shared stream is
+/// interpreted once and its lines reused for the other pages (the 2,000,000-operator
+/// version is in `benches/pathological.rs`).
+#[test]
+fn million_operators_shared_by_eight_pages_run_once() {
+    let bytes = common::pdf(8, ops_stream(999_000), |_| dictionary! {});
+    let (r, _) = bounded("1M operators × 8 pages", bytes.clone(), pdf_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(pdf_text(&bytes), vec!["Hello 123"; 8]);
+}
+
+/// Eight pages, each with its own stream of 150,000 operators: the document budget
+/// (here 500,000) stops the fourth page, whatever the per-page limit.
+#[test]
+fn operators_are_budgeted_per_document() {
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids = Vec::new();
+    for _ in 0..8 {
+        let c = doc.add_object(ops_stream(150_000));
+        let p = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => c, "Resources" => res,
+        });
+        kids.push(lopdf::Object::Reference(p));
+    }
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => 8,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let cat = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", cat);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    let (r, _) = bounded(
+        "8 pages × 150k operators",
+        bytes,
+        pdf_opts().with_max_ops_per_document(500_000),
+    );
+    assert!(
+        matches!(&r, Err(Error::Limit(m)) if m.contains("operators in the document")),
+        "{r:?}"
+    );
+}
+
+/// Glyphs are budgeted per document too: 8 pages of 100,000 glyphs each, distinct
+/// streams, against a budget of 500,000.
+#[test]
+fn glyphs_are_budgeted_per_document() {
+    let mut content = b"BT /F1 1 Tf 0 Tz 72 720 Td (".to_vec();
+    content.resize(content.len() + 100_000, b'8');
+    content.extend_from_slice(b") Tj ET\n");
+    let mut doc = lopdf::Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    });
+    let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids = Vec::new();
+    for _ in 0..8 {
+        let c = doc.add_object(lopdf::Stream::new(
+            dictionary! { "Filter" => "FlateDecode" },
+            zlib(&content),
+        ));
+        let p = doc.add_object(dictionary! {
+            "Type" => "Page", "Parent" => pages_id, "Contents" => c, "Resources" => res,
+        });
+        kids.push(lopdf::Object::Reference(p));
+    }
+    doc.objects.insert(
+        pages_id,
+        lopdf::Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => 8,
+            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
+        }),
+    );
+    let cat = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", cat);
+    let mut bytes = Vec::new();
+    doc.save_to(&mut bytes).expect("save");
+    let (r, _) = bounded(
+        "8 pages × 100k glyphs",
+        bytes,
+        pdf_opts().with_max_glyphs_per_document(500_000),
+    );
+    assert!(
+        matches!(&r, Err(Error::Limit(m)) if m.contains("glyphs in the document")),
+        "{r:?}"
+    );
+}
+
+// ---------------------------------------------------------------- 3. glyph budget before allocating
+
+/// One `Tj` of 20,000,000 glyphs: refused before 20 million glyphs are decoded.
+#[test]
+fn one_tj_of_twenty_million_glyphs_is_refused_before_decoding() {
+    let mut content = b"BT /F1 12 Tf 72 720 Td (".to_vec();
+    content.resize(content.len() + 20_000_000, b'7');
+    content.extend_from_slice(b") Tj ET\n");
+    let stream = lopdf::Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(&content));
+    let bytes = common::pdf(1, stream, |_| dictionary! {});
+    let (r, _) = bounded("one Tj of 20M glyphs", bytes, pdf_opts());
+    assert!(
+        matches!(&r, Err(Error::Limit(m)) if m.contains("glyphs")),
+        "{r:?}"
+    );
 }
