@@ -516,3 +516,121 @@ fn one_tj_of_twenty_million_glyphs_is_refused_before_decoding() {
         "{r:?}"
     );
 }
+
+// ---------------------------------------------------------------- 4. HTML
+
+fn html_opts() -> Options {
+    Options::default().with_format(InputFormat::Html)
+}
+
+/// The text lines HTML extraction gives.
+fn html_text(html: &str) -> Vec<String> {
+    match ogi_report::extract::extract(html.as_bytes(), &html_opts()) {
+        Ok(x) => x.lines.into_iter().map(|l| l.text).collect(),
+        Err(e) => vec![format!("{e:?}")],
+    }
+}
+
+/// 100,000 nested `<div>`s around one paragraph, never closed: html5ever's tree builder
+/// must not see that depth. The text survives.
+#[test]
+fn html_nested_hundred_thousand_divs() {
+    let html = format!(
+        "<html><body>{}<p>深处的文字 42</p></body></html>",
+        "<div>".repeat(100_000)
+    );
+    let (r, _) = bounded("100k nested <div>", html.clone().into_bytes(), html_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(html_text(&html), ["深处的文字 42"]);
+}
+
+/// 30,000 nested `<ul><li>` pairs, closed properly at the end.
+#[test]
+fn html_nested_lists_thirty_thousand_deep() {
+    let html = format!(
+        "<html><body>{}项目 7{}</body></html>",
+        "<ul><li>".repeat(30_000),
+        "</li></ul>".repeat(30_000)
+    );
+    let (r, _) = bounded(
+        "30k nested <ul><li>",
+        html.clone().into_bytes(),
+        html_opts(),
+    );
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    assert_eq!(html_text(&html), ["项目 7"]);
+}
+
+/// A flat list of 5,000 `<li>` never closed (legal HTML) is not deep: every item stays its
+/// own line.
+#[test]
+fn html_unclosed_list_items_are_not_nesting() {
+    let items: String = (0..5000).map(|i| format!("<li>第{i}项")).collect();
+    let html = format!("<html><body><ul>{items}</ul></body></html>");
+    let lines = html_text(&html);
+    assert_eq!(lines.len(), 5000);
+    assert_eq!(lines[0], "第0项");
+    assert_eq!(lines[4999], "第4999项");
+}
+
+/// A 17 MB page on one line: 1,000,000 inline `<span>`s.
+#[test]
+fn html_seventeen_megabytes_on_one_line() {
+    let mut html = String::from("<html><body><p>");
+    while html.len() < 17_000_000 {
+        html.push_str("<span>公开</span> 1 ");
+    }
+    html.push_str("</p></body></html>");
+    let (r, _) = bounded("17 MB one-line HTML", html.into_bytes(), html_opts());
+    assert!(
+        matches!(r, Err(Error::NotAReport | Error::Limit(_))),
+        "{r:?}"
+    );
+}
+
+/// 20,000 table rows, each cell `rowspan=256 colspan=256`: the grid is budgeted per
+/// document (rows × columns after spans).
+#[test]
+fn html_table_span_bomb() {
+    let mut html = String::from("<html><body><table>");
+    for i in 0..20_000 {
+        html.push_str(&format!(
+            "<tr><td rowspan=256 colspan=256>{i}</td><td colspan=256>1</td></tr>"
+        ));
+    }
+    html.push_str("</table></body></html>");
+    let (r, _) = bounded("20k rows of 256×256 spans", html.into_bytes(), html_opts());
+    assert!(
+        matches!(r, Err(Error::NotAReport | Error::Limit(_))),
+        "{r:?}"
+    );
+}
+
+/// Ten tables of 1,000 rows × 200 columns (two cells of `colspan=100`): 2,000,000 grid
+/// positions in all, twice the page's budget; the tables past it are read as text.
+#[test]
+fn html_many_big_tables_share_one_cell_budget() {
+    let row = "<tr><td colspan=100>9</td><td colspan=100>8</td></tr>".repeat(1000);
+    let html = format!(
+        "<html><body>{}</body></html>",
+        format!("<table>{row}</table>").repeat(10)
+    );
+    let (r, _) = bounded(
+        "10 tables × 200,000 cells",
+        html.clone().into_bytes(),
+        html_opts(),
+    );
+    assert!(
+        matches!(r, Err(Error::NotAReport | Error::Limit(_))),
+        "{r:?}"
+    );
+    let m = ogi_report::extract::markup::html_to_text(html.as_bytes());
+    let grid_rows = m.lines.iter().filter(|l| l.table_pos.is_some()).count();
+    // Five tables fit in 1,000,000 positions; the other five come as prose lines.
+    assert_eq!(grid_rows, 5000);
+    assert!(
+        m.notes.iter().any(|n| n.contains("grid cells")),
+        "{:?}",
+        m.notes
+    );
+}
