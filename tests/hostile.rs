@@ -634,3 +634,49 @@ fn html_many_big_tables_share_one_cell_budget() {
         m.notes
     );
 }
+
+// ---------------------------------------------------------------- 5. parse linearity
+
+fn text_opts() -> Options {
+    Options::default().with_format(InputFormat::Text)
+}
+
+/// Report text with no line breaks (a crawler export), 4 MB: heading search is linear
+/// (it was quadratic: every candidate compared with every heading found).
+#[test]
+fn report_on_one_line_of_four_megabytes() {
+    let unit = "二、主动公开政府信息情况 规章 0 0 0 行政规范性文件 2 0 25 ";
+    let text = format!(
+        "某某局2024年政府信息公开工作年度报告 {}",
+        unit.repeat(4_000_000 / unit.len())
+    );
+    let (r, run) = bounded("4 MB report on one line", text.into_bytes(), text_opts());
+    let rep = r.expect("a report");
+    assert_eq!(rep.metadata.year, Some(2024));
+    assert!(run.time < Duration::from_secs(3), "{:?}", run.time);
+}
+
+/// Table 三's 22 rows, each followed by 64 run-together digits (a 2.4 KB file): digit
+/// cutting has one budget per document and says when it runs out.
+#[test]
+fn run_together_digits_have_a_document_budget() {
+    let digits: String = (0..64).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+    let rows: String = ogi_report::schema::APPLICATIONS
+        .iter()
+        .take(22)
+        .map(|s| format!("{} {digits}\n", s.label))
+        .collect();
+    let text =
+        format!("某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{rows}");
+    let (r, _) = bounded("22 rows of 64 digits", text.into_bytes(), text_opts());
+    let rep = r.expect("a report");
+    assert!(
+        rep.diagnostics
+            .iter()
+            .any(|d| d.message.contains("budget") && d.severity == ogi_report::Severity::Warning),
+        "{:?}",
+        rep.diagnostics
+    );
+    // Nothing was guessed: the rows are null.
+    assert_eq!(rep.value("applications.new_received.total"), None);
+}
