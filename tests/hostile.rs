@@ -680,3 +680,111 @@ fn run_together_digits_have_a_document_budget() {
     // Nothing was guessed: the rows are null.
     assert_eq!(rep.value("applications.new_received.total"), None);
 }
+
+// ---------------------------------------------------------------- seeds for tests/fuzz_replay.rs
+
+/// Writes small versions of the inputs above to `tests/fuzz_regressions/` (run with
+/// `cargo test --test hostile -- --ignored write_fuzz_regression_seeds`); the files are
+/// committed and replayed, mutated, by `tests/fuzz_replay.rs`.
+#[test]
+#[ignore]
+fn write_fuzz_regression_seeds() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz_regressions");
+    std::fs::create_dir_all(&dir).unwrap();
+    let put = |name: &str, bytes: &[u8]| std::fs::write(dir.join(name), bytes).unwrap();
+    // 1. reference cycles
+    let (dict, data) = objstm_data(5, &["42"]);
+    let mut objs = catalog_pages_page("6 0 R");
+    objs.push(Obj::Body(stream_body(
+        &format!("{dict} /Length 5 0 R"),
+        &data,
+    )));
+    objs.push(Obj::InStream {
+        container: 4,
+        index: 0,
+    });
+    objs.push(Obj::Body(stream_body("/Length 5 0 R", HELLO)));
+    put(
+        "objstm-length-inside-itself.pdf",
+        &xref_stream_pdf(&objs, None),
+    );
+    let mut objs = catalog_pages_page("4 0 R");
+    for i in 0..1200u32 {
+        objs.push(Obj::Body(stream_body(
+            &format!("/Length {} 0 R", 5 + i),
+            b"n",
+        )));
+    }
+    objs.push(Obj::Body(b"1".to_vec()));
+    put("length-chain-1200.pdf", &xref_stream_pdf(&objs, None));
+    let mut objs = catalog_pages_page("4 0 R");
+    objs.push(Obj::Body(stream_body(
+        &format!("/Length {}", HELLO.len()),
+        HELLO,
+    )));
+    let at = startxref(&xref_stream_pdf(&objs, None));
+    put(
+        "prev-to-itself.pdf",
+        &xref_stream_pdf(&objs, Some(&at.to_string())),
+    );
+    // 2. page tree
+    let mut objs = catalog_pages_page("4 0 R");
+    objs[1] = Obj::Body(
+        b"<< /Type /Pages /Kids [3 0 R 3 0 R 2 0 R 3 0 R] /Count 4 /MediaBox [0 0 595 842] >>"
+            .to_vec(),
+    );
+    objs.push(Obj::Body(stream_body(
+        &format!("/Length {}", HELLO.len()),
+        HELLO,
+    )));
+    put("kids-list-themselves.pdf", &xref_stream_pdf(&objs, None));
+    // 3. one long Tj (compressed: 2,000,000 glyphs in a few kB)
+    let mut content = b"BT /F1 12 Tf 72 720 Td (".to_vec();
+    content.resize(content.len() + 2_000_000, b'7');
+    content.extend_from_slice(b") Tj ET\n");
+    let stream = lopdf::Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(&content));
+    put("long-tj.pdf", &common::pdf(1, stream, |_| dictionary! {}));
+    // 4. HTML
+    put(
+        "nested-divs-6000.html",
+        format!(
+            "<html><body>{}<p>深处的文字 42</p></body></html>",
+            "<div>".repeat(6000)
+        )
+        .as_bytes(),
+    );
+    put(
+        "nested-lists-3000.html",
+        format!(
+            "<html><body>{}项目 7{}</body></html>",
+            "<ul><li>".repeat(3000),
+            "</li></ul>".repeat(3000)
+        )
+        .as_bytes(),
+    );
+    let mut html = String::from("<html><body><table>");
+    for i in 0..300 {
+        html.push_str(&format!(
+            "<tr><td rowspan=256 colspan=256>{i}</td><td colspan=256>1</td></tr>"
+        ));
+    }
+    html.push_str("</table></body></html>");
+    put("span-bomb-300-rows.html", html.as_bytes());
+    // 5. text
+    let digits: String = (0..64).map(|i| char::from(b'1' + (i % 9) as u8)).collect();
+    let rows: String = ogi_report::schema::APPLICATIONS
+        .iter()
+        .take(22)
+        .map(|s| format!("{} {digits}\n", s.label))
+        .collect();
+    put(
+        "digits-64-in-22-rows.txt",
+        format!("某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{rows}")
+            .as_bytes(),
+    );
+    let unit = "二、主动公开政府信息情况 规章 0 0 0 行政规范性文件 2 0 25 ";
+    put(
+        "report-on-one-line.txt",
+        format!("某某局2024年政府信息公开工作年度报告 {}", unit.repeat(500)).as_bytes(),
+    );
+}
