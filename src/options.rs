@@ -29,7 +29,7 @@ pub struct Options {
     /// `max_decoded_stream`): content streams and forms count each time they are drawn, so
     /// a huge stream shared by every page, or a form drawn over and over, hits it.
     pub max_decoded_per_document: usize,
-    /// Most content-stream operators run in a whole PDF (default 4,000,000): every page and
+    /// Most content-stream operators run in a whole PDF (default 3,000,000): every page and
     /// form counts, so a huge stream shared by many pages runs out of it.
     pub max_ops_per_document: usize,
     /// Most glyphs placed in a whole PDF (default 5,000,000), checked before a shown string
@@ -48,7 +48,7 @@ impl Default for Options {
             max_ops_per_page: 2_000_000,
             max_xobject_depth: 8,
             max_decoded_per_document: 256 << 20,
-            max_ops_per_document: 4_000_000,
+            max_ops_per_document: 3_000_000,
             max_glyphs_per_document: 5_000_000,
         }
     }

@@ -403,7 +403,7 @@ fn ops_stream(ops: usize) -> lopdf::Stream {
 }
 
 /// One content stream of 1,000,000 operators shared by 8 pages: 8,000,000 operators if
-/// each page ran it, twice the document's default budget. The shared stream is
+/// each page ran it, over the document's default budget. The shared stream is
 /// interpreted once and its lines reused for the other pages (the 2,000,000-operator
 /// version is in `benches/pathological.rs`).
 #[test]

@@ -36,7 +36,7 @@ impl Default for PdfLimits {
             max_decoded_per_document: 256 * 1024 * 1024,
             max_xobjects_per_page: 10_000,
             max_glyphs_per_page: 500_000,
-            max_ops_per_document: 4_000_000,
+            max_ops_per_document: 3_000_000,
             max_glyphs_per_document: 5_000_000,
         }
     }
