@@ -782,9 +782,51 @@ fn write_fuzz_regression_seeds() {
         format!("某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{rows}")
             .as_bytes(),
     );
+    put(
+        "label-chars-on-one-line.txt",
+        format!(
+            "某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{} 1 2 3\n",
+            "予以公开".repeat(2000)
+        )
+        .as_bytes(),
+    );
     let unit = "二、主动公开政府信息情况 规章 0 0 0 行政规范性文件 2 0 25 ";
     put(
         "report-on-one-line.txt",
         format!("某某局2024年政府信息公开工作年度报告 {}", unit.repeat(500)).as_bytes(),
     );
+}
+
+/// One line of 40,000 chars of a row label repeated (`予以公开予以公开…`): every occurrence
+/// is a candidate; reading what follows each must not rescan the line (it took 46 s).
+#[test]
+fn line_of_forty_thousand_label_chars() {
+    let text = format!(
+        "某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n{} 1 2 3\n",
+        "予以公开".repeat(10_000)
+    );
+    let (r, run) = bounded(
+        "40k chars of labels on a line",
+        text.into_bytes(),
+        text_opts(),
+    );
+    assert!(r.is_ok(), "{r:?}");
+    assert!(run.time < Duration::from_secs(2), "{:?}", run.time);
+}
+
+/// A pipe row of 40,000 chars: `| 予以公开 | 1 |` repeated; each label occurrence read the
+/// rest of the row.
+#[test]
+fn pipe_row_of_forty_thousand_chars() {
+    let text = format!(
+        "某某局2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n| {} |\n",
+        "予以公开 | 1 | ".repeat(40_000 / 12)
+    );
+    let (r, run) = bounded(
+        "40k-char pipe row",
+        text.into_bytes(),
+        Options::default().with_format(InputFormat::Markdown),
+    );
+    assert!(r.is_ok(), "{r:?}");
+    assert!(run.time < Duration::from_secs(2), "{:?}", run.time);
 }
