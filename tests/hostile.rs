@@ -830,3 +830,18 @@ fn pipe_row_of_forty_thousand_chars() {
     assert!(r.is_ok(), "{r:?}");
     assert!(run.time < Duration::from_secs(2), "{:?}", run.time);
 }
+
+/// 50,000 misnested `<a><b>x</a>` (150,000 tags, under the tag count that drops inline
+/// tags): each `</a>` leaves a `<b>` the tree builder reopens, so its open-element stack
+/// grows to 50,000 without a deep-looking tag stream.
+#[test]
+fn html_misnested_formatting_fifty_thousand() {
+    let html = format!("<html><body>{}</body></html>", "<a><b>x</a>".repeat(50_000));
+    let (r, _) = bounded("50k misnested <a><b>", html.into_bytes(), html_opts());
+    assert!(matches!(r, Err(Error::NotAReport)), "{r:?}");
+    let m = ogi_report::extract::markup::html_to_text(b"<p><a><b>x</a>y</p>");
+    assert_eq!(
+        m.lines.iter().map(|l| l.text.as_str()).collect::<Vec<_>>(),
+        ["xy"]
+    );
+}

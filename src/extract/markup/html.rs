@@ -19,8 +19,9 @@ pub fn html_to_text(bytes: &[u8]) -> MarkupText {
     let text = match flatten_deep(&text, MAX_NESTING, strip_inline) {
         Some(flat) => {
             notes.push(format!(
-                "HTML nested more than {MAX_NESTING} elements deep, or with more than {MAX_TAGS} tags: \
-                 deeper (or inline formatting) tags were dropped, their text kept"
+                "HTML nested more than {MAX_NESTING} elements deep, with more than {MAX_TAGS} tags or \
+                 {MAX_MISNESTED} misnested formatting tags: deeper (or inline formatting) tags \
+                 were dropped, their text kept"
             ));
             flat
         }
@@ -70,6 +71,11 @@ pub const MAX_NESTING: usize = 512;
 
 /// Tags in a page past which inline formatting tags are dropped before the tree builder.
 pub const MAX_TAGS: usize = 200_000;
+
+/// Misnested inline formatting (`<a><b>x</a>`, `<p><b>x</p>`) the tree builder reopens
+/// and re-adopts, at a cost growing with how much is open: past this many end tags that
+/// close formatting elements they did not open, inline formatting tags are dropped.
+pub const MAX_MISNESTED: usize = 2_000;
 
 /// Inline formatting: the reader walks through these without a line break.
 fn is_inline_format(name: &str) -> bool {
@@ -170,6 +176,7 @@ pub fn flatten_deep(text: &str, limit: usize, strip_inline: bool) -> Option<Stri
         }
         (n, false)
     };
+    let mut misnested = 0usize;
     let find_from = |from: usize, pat: &[u8]| -> usize {
         b.get(from..)
             .and_then(|r| {
@@ -209,6 +216,15 @@ pub fn flatten_deep(text: &str, limit: usize, strip_inline: bool) -> Option<Stri
                 drop = true;
             } else if let Some(k) = stack.iter().rev().take(64).position(|s| *s == name) {
                 let keep = stack.len() - 1 - k;
+                if stack
+                    .get(keep + 1..)
+                    .is_some_and(|above| above.iter().any(|s| is_inline_format(s)))
+                {
+                    misnested += 1;
+                    if !strip_inline && misnested > MAX_MISNESTED {
+                        return flatten_deep(text, limit, true);
+                    }
+                }
                 stack.truncate(keep);
             }
         } else if !is_void(&name) && !self_closing {
