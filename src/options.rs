@@ -29,6 +29,12 @@ pub struct Options {
     /// `max_decoded_stream`): content streams and forms count each time they are drawn, so
     /// a huge stream shared by every page, or a form drawn over and over, hits it.
     pub max_decoded_per_document: usize,
+    /// Most content-stream operators run in a whole PDF (default 3,000,000): every page and
+    /// form counts, so a huge stream shared by many pages runs out of it.
+    pub max_ops_per_document: usize,
+    /// Most glyphs placed in a whole PDF (default 5,000,000), checked before a shown string
+    /// is decoded.
+    pub max_glyphs_per_document: usize,
 }
 
 impl Default for Options {
@@ -42,6 +48,8 @@ impl Default for Options {
             max_ops_per_page: 2_000_000,
             max_xobject_depth: 8,
             max_decoded_per_document: 256 << 20,
+            max_ops_per_document: 3_000_000,
+            max_glyphs_per_document: 5_000_000,
         }
     }
 }
@@ -72,6 +80,20 @@ impl Options {
     #[must_use]
     pub fn with_max_pages(mut self, n: usize) -> Self {
         self.max_pages = n;
+        self
+    }
+
+    /// Sets the most content-stream operators run in a whole PDF.
+    #[must_use]
+    pub fn with_max_ops_per_document(mut self, n: usize) -> Self {
+        self.max_ops_per_document = n;
+        self
+    }
+
+    /// Sets the most glyphs placed in a whole PDF.
+    #[must_use]
+    pub fn with_max_glyphs_per_document(mut self, n: usize) -> Self {
+        self.max_glyphs_per_document = n;
         self
     }
 

@@ -159,6 +159,8 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         max_ops_per_page: opts.max_ops_per_page,
         max_xobject_depth: opts.max_xobject_depth,
         max_decoded_per_document: opts.max_decoded_per_document,
+        max_ops_per_document: opts.max_ops_per_document,
+        max_glyphs_per_document: opts.max_glyphs_per_document,
         ..pdf::PdfLimits::default()
     };
     let text = pdf::extract(bytes, &limits).map_err(|e| match e {

@@ -1,6 +1,7 @@
 //! Section headings (`二、主动公开政府信息情况` and its printed variants) and the title line.
 
 use regex::Regex;
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use crate::schema::SECTIONS;
@@ -65,11 +66,20 @@ pub fn candidates(text: &str) -> Vec<Heading> {
         line_start += line.len();
     }
     let mut out: Vec<Heading> = Vec::new();
+    // The headings found so far by start (the furthest end per start) and the longest one,
+    // so "does a heading found already cover `start`" looks only at the few starting
+    // within that length before it (linear in the text, not in text × headings).
+    let mut found: BTreeMap<usize, usize> = BTreeMap::new();
+    let mut longest = 0usize;
     for (start, after, numbered) in starts {
         // the next few dozen characters without white space, with a map back to bytes
         let mut compact = String::new();
         let mut ends = Vec::new();
         for (i, c) in text[after..].char_indices() {
+            // Bounded: a long run of white space never makes a title.
+            if i > 4096 {
+                break;
+            }
             if c == '\n' && (!numbered || compact.chars().count() >= 24) {
                 break;
             }
@@ -90,9 +100,15 @@ pub fn candidates(text: &str) -> Vec<Heading> {
             }
             let nchars = compact[..t.end()].chars().count();
             let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
-            if out.iter().any(|h| h.start <= start && start < h.end) {
+            if found
+                .range(start.saturating_sub(longest)..=start)
+                .any(|(_, &e)| start < e)
+            {
                 break;
             }
+            let e = found.entry(start).or_insert(end);
+            *e = (*e).max(end);
+            longest = longest.max(end.saturating_sub(start));
             out.push(Heading {
                 section: s,
                 start,

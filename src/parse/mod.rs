@@ -75,6 +75,7 @@ fn rows_with_values(reads: &[RowRead]) -> usize {
 pub fn parse(doc: &NormDoc) -> Parsed {
     let text = &doc.text;
     let mut diags = Vec::new();
+    split::reset_document_budget();
     let (title, organization, year) = heading::title(text);
 
     // sections
@@ -294,6 +295,17 @@ pub fn parse(doc: &NormDoc) -> Parsed {
             } else {
                 "could not tell the template version: no template table found".to_string()
             },
+        ));
+    }
+    if split::document_budget_ran_out() {
+        diags.push(Diagnostic::new(
+            Code::SplitAmbiguous,
+            Severity::Warning,
+            format!(
+                "cutting run-together digits used up its budget of {} steps for the document: \
+                 the rows still to cut were left null",
+                split::DOCUMENT_STEPS
+            ),
         ));
     }
     let looks_like_report = any_table

@@ -52,6 +52,30 @@ const MAX_PIECE: usize = 24;
 /// Most readings enumerated for one row.
 pub const MAX_READINGS: usize = 5000;
 
+/// Most enumeration steps for one row.
+const ROW_STEPS: usize = 200_000;
+
+/// Most enumeration steps for one document: a small file of many long digit runs must not
+/// take seconds. [`parse`](super::parse) resets it per document.
+pub const DOCUMENT_STEPS: usize = 250_000;
+
+thread_local! {
+    /// Steps left for the document being parsed on this thread, and whether it ran out.
+    static STEPS_LEFT: std::cell::Cell<usize> = const { std::cell::Cell::new(DOCUMENT_STEPS) };
+    static STEPS_OUT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Starts a document: the full [`DOCUMENT_STEPS`] budget for cutting digits.
+pub fn reset_document_budget() {
+    STEPS_LEFT.with(|s| s.set(DOCUMENT_STEPS));
+    STEPS_OUT.with(|s| s.set(false));
+}
+
+/// Whether the document's budget for cutting digits ran out (some row was left uncut).
+pub fn document_budget_ran_out() -> bool {
+    STEPS_OUT.with(std::cell::Cell::get)
+}
+
 fn piece_of(t: &Token) -> Piece {
     match &t.slot {
         Slot::Number { digits, unit, note } => Piece {
@@ -172,8 +196,15 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind], cut: Cut) -> Fit {
     }
     let mut out = Vec::new();
     let mut cur = Vec::with_capacity(n);
-    let mut budget = 200_000usize;
-    if !enumerate(toks, kinds, &mut cur, &mut out, &mut budget) {
+    let left = STEPS_LEFT.with(std::cell::Cell::get);
+    let start = ROW_STEPS.min(left);
+    let mut budget = start;
+    let done = enumerate(toks, kinds, &mut cur, &mut out, &mut budget);
+    STEPS_LEFT.with(|s| s.set(left - (start - budget)));
+    if !done {
+        if budget == 0 && start < ROW_STEPS {
+            STEPS_OUT.with(|s| s.set(true));
+        }
         return Fit::TooMany;
     }
     if out.is_empty() {
@@ -258,11 +289,10 @@ fn cut(
     };
     let rest = &run[from..];
     // a cell holds at most MAX_PIECE chars, so only the first few cut points can work
-    let ends: Vec<usize> = rest
+    let ends = rest
         .char_indices()
         .take(MAX_PIECE)
-        .map(|(i, c)| i + c.len_utf8())
-        .collect();
+        .map(|(i, c)| i + c.len_utf8());
     for end in ends {
         let piece = &rest[..end];
         let is_last = from + end == run.len();

@@ -117,6 +117,18 @@ fn has_numbers(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| matches!(t.slot, Slot::Number { .. }))
 }
 
+/// Bytes after a label occurrence read to tell whether values follow it.
+const CANDIDATE_LOOK: usize = 4096;
+
+/// The largest char boundary of `text` at or before `i`.
+fn char_floor(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 /// Finds each row's label in the area and reads the values after it.
 pub fn read_rows(
     doc: &NormDoc,
@@ -149,7 +161,11 @@ pub fn read_rows(
                 .map(|hit| {
                     let (from, to) = (compact.byte(hit.start), compact.byte_end(hit.end));
                     let mut tokens = values_inside(doc, from, to);
-                    tokens.extend(tokens_after(doc, to, area.end));
+                    // A candidate's values only decide whether it is followed by values:
+                    // a look of CANDIDATE_LOOK bytes keeps a long line of many label
+                    // occurrences linear (each one read the rest of the line).
+                    let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
+                    tokens.extend(tokens_after(doc, to, area.end.min(look)));
                     Candidate { hit, tokens }
                 })
                 .collect()

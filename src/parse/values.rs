@@ -241,10 +241,12 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             i += consumed;
             continue;
         }
-        // a lone mark between separators
+        // a lone mark between separators (marks are short: looking past 8 chars would make
+        // a long word quadratic, one scan per char)
         let word_len = rest
             .char_indices()
             .take_while(|(_, ch)| !ch.is_whitespace() && *ch != '|')
+            .take(8)
             .map(|(j, ch)| j + ch.len_utf8())
             .last()
             .unwrap_or(c.len_utf8());

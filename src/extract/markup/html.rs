@@ -13,6 +13,20 @@ use super::common::{
 pub fn html_to_text(bytes: &[u8]) -> MarkupText {
     let mut notes = Vec::new();
     let text = decode(bytes, &mut notes);
+    // A page of very many tags has its inline formatting tags (`<span>`, `<font>`, …)
+    // dropped before the tree builder: they carry no structure this reader uses.
+    let strip_inline = text.bytes().filter(|&c| c == b'<').count() > MAX_TAGS;
+    let text = match flatten_deep(&text, MAX_NESTING, strip_inline) {
+        Some(flat) => {
+            notes.push(format!(
+                "HTML nested more than {MAX_NESTING} elements deep, with more than {MAX_TAGS} tags or \
+                 {MAX_MISNESTED} misnested formatting tags: deeper (or inline formatting) tags \
+                 were dropped, their text kept"
+            ));
+            flat
+        }
+        None => text,
+    };
     let doc = Html::parse_document(&text);
     let mut lens = HashMap::new();
     let top = doc.tree.root();
@@ -23,6 +37,8 @@ pub fn html_to_text(bytes: &[u8]) -> MarkupText {
     let mut w = Walker {
         sink: LineSink::default(),
         tables: 0,
+        cells_left: MAX_GRID_CELLS,
+        grid_note: false,
         lens: &lens,
         root_len: len_of(&lens, root),
     };
@@ -34,12 +50,242 @@ pub fn html_to_text(bytes: &[u8]) -> MarkupText {
     }
     w.walk(root, 0);
     w.sink.flush();
+    if w.grid_note {
+        notes.push(format!(
+            "tables hold more than {MAX_GRID_CELLS} grid cells (after spans) in all: the rest were read as text"
+        ));
+    }
     let mut lines = w.sink.lines;
     // the title line recovered from outside the root may duplicate the root's first line
     if lines.len() >= 2 && lines[0].table_pos.is_none() && lines[0].text == lines[1].text {
         lines.remove(0);
     }
     MarkupText { lines, notes }
+}
+
+// ---------------------------------------------------------------- nesting bound
+
+/// Deepest element nesting handed to the HTML tree builder (whose work grows with the
+/// depth of the open-element stack: 100,000 nested `<div>`s take seconds).
+pub const MAX_NESTING: usize = 512;
+
+/// Tags in a page past which inline formatting tags are dropped before the tree builder.
+pub const MAX_TAGS: usize = 200_000;
+
+/// Misnested inline formatting (`<a><b>x</a>`, `<p><b>x</p>`) the tree builder reopens
+/// and re-adopts, at a cost growing with how much is open: past this many end tags that
+/// close formatting elements they did not open, inline formatting tags are dropped.
+pub const MAX_MISNESTED: usize = 2_000;
+
+/// Inline formatting: the reader walks through these without a line break.
+fn is_inline_format(name: &str) -> bool {
+    matches!(
+        name,
+        "span"
+            | "font"
+            | "b"
+            | "i"
+            | "u"
+            | "em"
+            | "strong"
+            | "a"
+            | "small"
+            | "big"
+            | "sub"
+            | "sup"
+            | "s"
+            | "strike"
+            | "ins"
+            | "del"
+            | "abbr"
+            | "label"
+            | "cite"
+            | "code"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "tt"
+            | "var"
+            | "nobr"
+    )
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "param"
+            | "source"
+            | "track"
+            | "wbr"
+            | "keygen"
+            | "basefont"
+            | "frame"
+    )
+}
+
+/// A cheap linear pass over the markup that tracks the open-element stack roughly as the
+/// tree builder would (void elements, `/>`, the end tags implied by `<li>`, `<dt>`/`<dd>`,
+/// `<tr>`/`<td>`/`<th>` and a block after `<p>`); start tags opened deeper than `limit`
+/// are dropped with their end tags, their text kept; with `strip_inline`, inline formatting
+/// tags are dropped too. `None` when nothing was dropped.
+pub fn flatten_deep(text: &str, limit: usize, strip_inline: bool) -> Option<String> {
+    let b = text.as_bytes();
+    let n = b.len();
+    let mut stack: Vec<String> = Vec::new();
+    let mut dropped: HashMap<String, usize> = HashMap::new();
+    let mut out: Option<String> = None;
+    // Bytes before `copied` are already in `out` (when it exists).
+    let mut copied = 0usize;
+    let mut i = 0usize;
+    let lower_name = |from: usize| -> (String, usize) {
+        let mut j = from;
+        while j < n
+            && (b[j].is_ascii_alphanumeric() || b[j] == b':' || b[j] == b'-' || b[j] == b'_')
+        {
+            j += 1;
+        }
+        (text.get(from..j).unwrap_or("").to_ascii_lowercase(), j)
+    };
+    // End of a tag starting at `from`: after its `>` (quotes respected), and whether it
+    // ends with `/>`.
+    let tag_end = |from: usize| -> (usize, bool) {
+        let mut j = from;
+        let mut quote = 0u8;
+        while j < n {
+            let c = b[j];
+            if quote != 0 {
+                if c == quote {
+                    quote = 0;
+                }
+            } else if c == b'"' || c == b'\'' {
+                quote = c;
+            } else if c == b'>' {
+                return (j + 1, j > from && b[j - 1] == b'/');
+            }
+            j += 1;
+        }
+        (n, false)
+    };
+    let mut misnested = 0usize;
+    let find_from = |from: usize, pat: &[u8]| -> usize {
+        b.get(from..)
+            .and_then(|r| {
+                r.windows(pat.len())
+                    .position(|w| w.eq_ignore_ascii_case(pat))
+            })
+            .map_or(n, |p| from + p)
+    };
+    while i < n {
+        let Some(p) = b[i..].iter().position(|&c| c == b'<') else {
+            break;
+        };
+        let lt = i + p;
+        let next = b.get(lt + 1).copied().unwrap_or(0);
+        if b.get(lt + 1..lt + 4) == Some(b"!--") {
+            i = find_from(lt + 4, b"-->").saturating_add(3).min(n);
+            continue;
+        }
+        if next == b'!' || next == b'?' {
+            i = tag_end(lt + 1).0;
+            continue;
+        }
+        let close = next == b'/';
+        let name_at = if close { lt + 2 } else { lt + 1 };
+        if !b.get(name_at).is_some_and(u8::is_ascii_alphabetic) {
+            i = lt + 1;
+            continue;
+        }
+        let (name, after_name) = lower_name(name_at);
+        let (end, self_closing) = tag_end(after_name);
+        let mut drop = false;
+        if strip_inline && is_inline_format(&name) {
+            drop = true;
+        } else if close {
+            if let Some(c) = dropped.get_mut(&name).filter(|c| **c > 0) {
+                *c -= 1;
+                drop = true;
+            } else if let Some(k) = stack.iter().rev().take(64).position(|s| *s == name) {
+                let keep = stack.len() - 1 - k;
+                if stack
+                    .get(keep + 1..)
+                    .is_some_and(|above| above.iter().any(|s| is_inline_format(s)))
+                {
+                    misnested += 1;
+                    if !strip_inline && misnested > MAX_MISNESTED {
+                        return flatten_deep(text, limit, true);
+                    }
+                }
+                stack.truncate(keep);
+            }
+        } else if !is_void(&name) && !self_closing {
+            // End tags the tree builder would imply.
+            let implied: &[&str] = match name.as_str() {
+                "li" => &["li"],
+                "dt" | "dd" => &["dt", "dd"],
+                "tr" => &["tr"],
+                "td" | "th" => &["td", "th"],
+                _ => &[],
+            };
+            let stops: &[&str] = match name.as_str() {
+                "li" => &["ul", "ol", "menu"],
+                "dt" | "dd" => &["dl"],
+                "tr" => &["table", "tbody", "thead", "tfoot"],
+                "td" | "th" => &["tr", "table"],
+                _ => &[],
+            };
+            if !implied.is_empty() {
+                for k in (stack.len().saturating_sub(16)..stack.len()).rev() {
+                    let s = stack[k].as_str();
+                    if implied.contains(&s) {
+                        stack.truncate(k);
+                        break;
+                    }
+                    if stops.contains(&s) {
+                        break;
+                    }
+                }
+            }
+            if is_block(&name) && stack.last().is_some_and(|s| s == "p") {
+                stack.pop();
+            }
+            if stack.len() >= limit {
+                drop = true;
+                *dropped.entry(name.clone()).or_insert(0) += 1;
+            } else {
+                stack.push(name.clone());
+            }
+        }
+        if drop {
+            let o = out.get_or_insert_with(|| String::with_capacity(text.len()));
+            o.push_str(text.get(copied..lt).unwrap_or(""));
+            copied = end;
+        }
+        i = end;
+        // Raw text: no tags inside.
+        if !close
+            && !self_closing
+            && matches!(
+                name.as_str(),
+                "script" | "style" | "textarea" | "title" | "xmp"
+            )
+        {
+            let pat = format!("</{name}");
+            i = find_from(end, pat.as_bytes());
+        }
+    }
+    let mut o = out?;
+    o.push_str(text.get(copied..).unwrap_or(""));
+    Some(o)
 }
 
 // ---------------------------------------------------------------- decoding
@@ -468,9 +714,16 @@ fn find_title(
 
 // ---------------------------------------------------------------- the walk
 
+/// Grid positions (rows × columns after rowspan/colspan) of all the tables of one page.
+pub const MAX_GRID_CELLS: usize = 1_000_000;
+
 struct Walker<'l> {
     sink: LineSink,
     tables: usize,
+    /// What is left of [`MAX_GRID_CELLS`].
+    cells_left: usize,
+    /// Whether a table was read as text for want of grid cells.
+    grid_note: bool,
     lens: &'l HashMap<NodeId, usize>,
     root_len: usize,
 }
@@ -529,8 +782,19 @@ impl Walker<'_> {
             .skip(1)
             .any(|d| elem_name(&d) == Some("table"));
         if !nested {
-            let (mut grid, caption) = build_grid(t, depth);
+            let Some((mut grid, caption)) = build_grid(t, depth, self.cells_left) else {
+                self.grid_note = true;
+                self.cells_left = 0;
+                for c in t.children() {
+                    self.walk(c, depth + 1);
+                }
+                self.sink.flush();
+                return;
+            };
             grid.square();
+            self.cells_left = self
+                .cells_left
+                .saturating_sub(grid.rows.len().saturating_mul(grid.width()));
             if grid.is_data() {
                 if let Some(c) = caption {
                     self.sink.push_text(&c);
@@ -575,8 +839,13 @@ fn span_attr(e: &scraper::node::Element, name: &str) -> Option<usize> {
 }
 
 /// Expand rowspan/colspan into a full grid. A spanned cell's text sits in its top-left
-/// position; the other covered positions are empty.
-fn build_grid(t: NodeRef<'_, Node>, depth: usize) -> (Grid, Option<String>) {
+/// position; the other covered positions are empty. `None` when the grid, squared, would
+/// hold more than `max_cells` positions.
+fn build_grid(
+    t: NodeRef<'_, Node>,
+    depth: usize,
+    max_cells: usize,
+) -> Option<(Grid, Option<String>)> {
     let caption = t
         .children()
         .find(|c| elem_name(c) == Some("caption"))
@@ -586,6 +855,7 @@ fn build_grid(t: NodeRef<'_, Node>, depth: usize) -> (Grid, Option<String>) {
     let nrows = rows.len();
     let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); nrows];
     let mut budget: usize = 4_000_000; // positions written, guards against span bombs
+    let mut width = 0usize;
     for (r, row) in rows.iter().enumerate() {
         let mut c = 0usize;
         for cell in row.children() {
@@ -615,6 +885,10 @@ fn build_grid(t: NodeRef<'_, Node>, depth: usize) -> (Grid, Option<String>) {
             .min(nrows - r);
             let (cs, rs) = if cs * rs > budget { (1, 1) } else { (cs, rs) };
             budget = budget.saturating_sub(cs * rs);
+            width = width.max(c + cs);
+            if nrows.saturating_mul(width) > max_cells {
+                return None;
+            }
             for dr in 0..rs {
                 let line = &mut grid[r + dr];
                 if line.len() < c + cs {
@@ -637,7 +911,7 @@ fn build_grid(t: NodeRef<'_, Node>, depth: usize) -> (Grid, Option<String>) {
         .into_iter()
         .map(|r| r.into_iter().map(|c| c.unwrap_or_default()).collect())
         .collect();
-    (Grid { rows }, caption)
+    Some((Grid { rows }, caption))
 }
 
 /// A cell's (or any element's) text on one line: `<br>`, blocks and whitespace collapse to

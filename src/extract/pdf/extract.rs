@@ -1,5 +1,7 @@
 //! Entry point: PDF bytes → positioned lines per page.
 
+use std::collections::{HashMap, HashSet};
+
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::interp::{Interp, Matrix, IDENTITY};
@@ -77,7 +79,16 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     if doc.is_encrypted() && doc.decrypt("").is_err() {
         return Err(PdfError::Encrypted);
     }
-    let pages: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
+    // A page tree whose /Kids list a page twice (or the tree itself) yields the same page
+    // object again: each page object is read once.
+    let mut seen_pages = HashSet::new();
+    let pages: Vec<(u32, ObjectId)> = doc
+        .page_iter()
+        .take(limits.max_pages.saturating_add(1).saturating_mul(4))
+        .filter(|id| seen_pages.insert(*id))
+        .zip(1u32..)
+        .map(|(id, n)| (n, id))
+        .collect();
     if pages.len() > limits.max_pages {
         return Err(PdfError::Limit(format!(
             "{} pages, more than {}",
@@ -93,6 +104,11 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     let mut out = PdfText::default();
     let mut visible = 0usize;
     let mut borderless: Vec<Vec<Found>> = Vec::new();
+    // Pages drawing the same content streams with the same resources, box and rotation give
+    // the same lines: such a page is interpreted once and its lines reused.
+    type PageKey = (Vec<ObjectId>, usize, [u32; 6], [u32; 4]);
+    type PageLines = (Vec<super::types::PdfLine>, Vec<Found>, usize, usize);
+    let mut done: HashMap<PageKey, PageLines> = HashMap::new();
     for (number, id) in pages {
         let Ok(page) = doc.get_dictionary(id) else {
             continue;
@@ -121,6 +137,30 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
             Some(so @ (_, Object::Stream(_))) => stream_objs.push(so),
             _ => {}
         }
+        let key: Option<PageKey> = stream_objs
+            .iter()
+            .map(|(id, _)| *id)
+            .collect::<Option<Vec<ObjectId>>>()
+            .map(|ids| {
+                (
+                    ids,
+                    resources.map_or(0, |r| r as *const Dictionary as usize),
+                    ctm.map(f32::to_bits),
+                    page_box.map(f32::to_bits),
+                )
+            });
+        if let Some((lines, tables, undecodable, seen)) = key.as_ref().and_then(|k| done.get(k)) {
+            out.undecodable_glyphs += undecodable;
+            visible += seen;
+            borderless.push(tables.clone());
+            out.pages.push(PdfPage {
+                number,
+                width: page_box[2] - page_box[0],
+                height: page_box[3] - page_box[1],
+                lines: lines.clone(),
+            });
+            continue;
+        }
         for (id, so) in stream_objs {
             if let Some(d) = interp.streams.content(id, so)? {
                 if data.len().saturating_add(d.len()) > limits.max_decoded_stream {
@@ -137,8 +177,12 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
         interp.run(&data, resources, ctm, 0)?;
         let pd = std::mem::take(&mut interp.out);
         out.undecodable_glyphs += pd.undecodable;
-        visible += pd.glyphs.iter().filter(|g| !g.space).count();
+        let seen = pd.glyphs.iter().filter(|g| !g.space).count();
+        visible += seen;
         let (lines, tables) = layout_page(pd.glyphs, &pd.segs, page_box);
+        if let Some(k) = key {
+            done.insert(k, (lines.clone(), tables.clone(), pd.undecodable, seen));
+        }
         borderless.push(tables);
         out.pages.push(PdfPage {
             number,

@@ -322,6 +322,24 @@ impl Font {
         }
     }
 
+    /// The most codes (so glyphs) `bytes` can decode to: cheap, no allocation.
+    pub fn max_codes(&self, bytes: &[u8]) -> usize {
+        match &self.kind {
+            Kind::Simple { .. } => bytes.len(),
+            Kind::Type0 { codespace, .. } => {
+                let min = codespace
+                    .iter()
+                    .map(|r| r.lo.len())
+                    .filter(|&l| l > 0)
+                    .min()
+                    .unwrap_or(2)
+                    .clamp(1, 4);
+                // A code is never shorter than the shortest range (a short tail is one code).
+                bytes.len().div_ceil(min)
+            }
+        }
+    }
+
     /// Decodes a shown string into glyphs.
     pub fn decode(&self, bytes: &[u8]) -> Vec<Glyph> {
         match &self.kind {

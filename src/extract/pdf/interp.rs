@@ -88,6 +88,9 @@ pub struct Interp<'a> {
     limits: &'a PdfLimits,
     fonts: HashMap<usize, Rc<Font>>,
     ops: usize,
+    /// Operators and glyphs in the whole document (never reset).
+    doc_ops: usize,
+    doc_glyphs: usize,
     /// Form XObjects drawn on the current page (nested ones included).
     forms: usize,
     /// Forms being drawn (the current nesting), to skip a form that draws itself.
@@ -250,6 +253,8 @@ impl<'a> Interp<'a> {
             limits,
             fonts: HashMap::new(),
             ops: 0,
+            doc_ops: 0,
+            doc_glyphs: 0,
             forms: 0,
             form_stack: Vec::new(),
             streams: Streams::new(limits),
@@ -325,6 +330,13 @@ impl<'a> Interp<'a> {
                     return Err(PdfError::Limit(format!(
                         "more than {} content operators on a page",
                         self.limits.max_ops_per_page
+                    )));
+                }
+                self.doc_ops += 1;
+                if self.doc_ops > self.limits.max_ops_per_document {
+                    return Err(PdfError::Limit(format!(
+                        "more than {} content operators in the document",
+                        self.limits.max_ops_per_document
                     )));
                 }
                 let o = &op.operands;
@@ -564,6 +576,21 @@ impl<'a> Interp<'a> {
         let Some(font) = gs.font.clone() else {
             return Ok(());
         };
+        // Counted before decoding: a string of millions of codes is refused, not allocated.
+        let codes = font.max_codes(bytes);
+        if self.out.glyphs.len().saturating_add(codes) > self.limits.max_glyphs_per_page {
+            return Err(PdfError::Limit(format!(
+                "more than {} glyphs on a page",
+                self.limits.max_glyphs_per_page
+            )));
+        }
+        if self.doc_glyphs.saturating_add(codes) > self.limits.max_glyphs_per_document {
+            return Err(PdfError::Limit(format!(
+                "more than {} glyphs in the document",
+                self.limits.max_glyphs_per_document
+            )));
+        }
+        self.doc_glyphs += codes;
         let fs = gs.fs;
         let th = gs.th;
         for g in font.decode(bytes) {

@@ -19,6 +19,11 @@ pub struct PdfLimits {
     pub max_xobjects_per_page: usize,
     /// Most glyphs placed per page.
     pub max_glyphs_per_page: usize,
+    /// Most content operators run in the whole document (forms and every page counted).
+    pub max_ops_per_document: usize,
+    /// Most glyphs placed in the whole document. A shown string is counted against what is
+    /// left *before* it is decoded.
+    pub max_glyphs_per_document: usize,
 }
 
 impl Default for PdfLimits {
@@ -31,6 +36,8 @@ impl Default for PdfLimits {
             max_decoded_per_document: 256 * 1024 * 1024,
             max_xobjects_per_page: 10_000,
             max_glyphs_per_page: 500_000,
+            max_ops_per_document: 3_000_000,
+            max_glyphs_per_document: 5_000_000,
         }
     }
 }
