@@ -419,3 +419,81 @@ pub fn report_from_long_rows(rows: &[LongRow], format: InputFormat) -> Report {
         diagnostics: Vec::new(),
     }
 }
+
+/// The columns of the panel before the value keys.
+pub const PANEL_FIXED_COLUMNS: &[&str] = &["organization", "year", "template", "file", "files"];
+
+/// The value columns of the panel: every v2019 key of [`schema::correspondence`] that is
+/// `same` or `sum` (the v2021 value of a `sum` is the sum of its cells).
+pub fn panel_keys() -> Vec<String> {
+    schema::correspondence()
+        .into_iter()
+        .filter(|c| c.relation != schema::Relation::Similar)
+        .map(|c| c.v2019)
+        .collect()
+}
+
+/// The header of the panel CSV.
+pub fn panel_header() -> Vec<String> {
+    PANEL_FIXED_COLUMNS
+        .iter()
+        .map(|s| s.to_string())
+        .chain(panel_keys())
+        .collect()
+}
+
+/// The panel: one row per body (by [`crate::years::normalize_org`]) and year, with the
+/// keys both template versions share ([`panel_keys`]), sorted by body and year. Several
+/// reports of one body and year (renderings of one report, copies) give one row: the
+/// first of those with the fewest warnings (`problems`), its file in `file`, all of them
+/// (`;`-joined) in `files`. Reports without a body or a year are left out.
+pub fn panel_rows(reports: &[(&str, &Report, usize)]) -> Vec<Vec<String>> {
+    use std::collections::BTreeMap;
+    let mut groups: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, (_, r, _)) in reports.iter().enumerate() {
+        if let (Some(org), Some(y)) = (&r.metadata.organization, r.metadata.year) {
+            groups
+                .entry((crate::years::normalize_org(org), y))
+                .or_default()
+                .push(i);
+        }
+    }
+    let pairs: Vec<schema::Correspondence> = schema::correspondence()
+        .into_iter()
+        .filter(|c| c.relation != schema::Relation::Similar)
+        .collect();
+    let mut out = Vec::new();
+    for ((_, year), members) in groups {
+        let Some(&best) = members.iter().min_by_key(|&&i| reports[i].2) else {
+            continue;
+        };
+        let (file, r, _) = reports[best];
+        let mut row = vec![
+            r.metadata.organization.clone().unwrap_or_default(),
+            year.to_string(),
+            r.metadata.template.to_string(),
+            file.to_string(),
+            members
+                .iter()
+                .map(|&i| reports[i].0)
+                .collect::<Vec<_>>()
+                .join(";"),
+        ];
+        for p in &pairs {
+            let v = match p.relation {
+                schema::Relation::Sum if r.cell(&p.v2019).is_none() => {
+                    let parts: Option<Vec<Number>> = p.v2021.iter().map(|k| r.value(k)).collect();
+                    parts
+                        .and_then(|ps| {
+                            crate::report::checked_sum(ps.into_iter().map(Number::as_decimal))
+                        })
+                        .map(|d| d.to_string())
+                }
+                _ => r.value(&p.v2019).map(|v| v.to_string()),
+            };
+            row.push(v.unwrap_or_default());
+        }
+        out.push(row);
+    }
+    out
+}

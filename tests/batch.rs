@@ -253,6 +253,27 @@ fn a_folder_of_everything_gives_one_row_per_input_everywhere() {
         diags.len() + 1
     );
 
+    // panel.csv: one row per body and year, the renderings of one report together
+    let (ph, panel) = read_csv(&out.join("panel.csv"));
+    assert_eq!(ph, ogi_report::export::panel_header());
+    let chanhe_rows: Vec<_> = panel
+        .iter()
+        .filter(|r| r["organization"] == "瀍河回族区司法局" && r["year"] == "2024")
+        .collect();
+    assert_eq!(chanhe_rows.len(), 1);
+    let members = chanhe_rows[0]["files"].split(';').count();
+    assert!(members >= 2, "{:?}", chanhe_rows[0]["files"]);
+    assert!(
+        !chanhe_rows[0]["files"].contains("chanhe-copy"),
+        "duplicates stay out"
+    );
+    assert_eq!(chanhe_rows[0]["applications.new_received.total"], "0");
+    let keys: BTreeSet<(&str, &str)> = panel
+        .iter()
+        .map(|r| (r["organization"].as_str(), r["year"].as_str()))
+        .collect();
+    assert_eq!(keys.len(), panel.len());
+
     // --resume: nothing left to do, no row added
     let again = Command::new(bin())
         .args(["parse", "--resume", "--out"])

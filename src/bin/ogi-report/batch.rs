@@ -425,6 +425,30 @@ pub fn year_over_year(entries: &[Entry]) -> Vec<(usize, Diagnostic)> {
         .collect()
 }
 
+/// The panel rows (see [`export::panel_rows`]) of the parsed, non-duplicate entries.
+pub fn panel(entries: &[Entry]) -> Vec<Vec<String>> {
+    let kept: Vec<(&str, ogi_report::Report, usize)> = entries
+        .iter()
+        .filter(|e| e.duplicate_of.is_none())
+        .filter_map(|e| {
+            let p = e.parsed()?;
+            let problems = p
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity >= Severity::Warning)
+                .count();
+            Some((
+                e.file.as_str(),
+                export::report_from_long_rows(&p.long, input_format(&p.format)),
+                problems,
+            ))
+        })
+        .collect();
+    let refs: Vec<(&str, &ogi_report::Report, usize)> =
+        kept.iter().map(|(f, r, n)| (*f, r, *n)).collect();
+    export::panel_rows(&refs)
+}
+
 fn input_format(s: &str) -> InputFormat {
     match s {
         "pdf" => InputFormat::Pdf,
@@ -660,6 +684,7 @@ pub fn parse(paths: &[PathBuf], args: &ParseArgs) -> Result<ExitCode, Box<dyn st
                 o.year_diagnostic(&entries[*i].file, d)?;
             }
             attach(&mut entries, findings);
+            o.panel(&panel(&entries))?;
             o.finish()?;
         }
         None => {

@@ -90,11 +90,16 @@ enum Command {
     /// Internal: parse the files named on stdin, one JSON answer per line.
     #[command(name = "__worker", hide = true)]
     Worker,
-    /// Print the canonical cell keys with their Chinese labels.
+    /// Print the canonical cell keys with their Chinese labels, or (--correspondence) the
+    /// v2019 ↔ v2021 key correspondence.
     Schema {
         /// Output format.
         #[arg(long, value_enum, default_value_t = SchemaFormat::Csv)]
         format: SchemaFormat,
+        /// List the v2019 ↔ v2021 correspondence (`v2019,v2021,relation`; `same`, `sum`
+        /// of the `;`-joined v2021 keys, or `similar`) instead of the keys.
+        #[arg(long)]
+        correspondence: bool,
     },
 }
 
@@ -170,7 +175,11 @@ fn main() -> ExitCode {
             batch::on_interrupt();
             render::check(&paths, all, jobs)
         }
-        Command::Schema { format } => schema(format),
+        Command::Schema {
+            format,
+            correspondence,
+        } if correspondence => schema_correspondence(format),
+        Command::Schema { format, .. } => schema(format),
         Command::Worker => return worker::run(),
     };
     match result {
@@ -187,10 +196,40 @@ fn main() -> ExitCode {
     }
 }
 
+fn schema_correspondence(format: SchemaFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let pairs = ogi_report::schema::correspondence();
+    match format {
+        SchemaFormat::Json => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &pairs)?;
+            writeln!(out)?;
+        }
+        SchemaFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record(["v2019", "v2021", "relation"])?;
+            for p in pairs {
+                let relation = serde_json::to_value(p.relation)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                w.write_record([p.v2019, p.v2021.join(";"), relation])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn schema(format: SchemaFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let cells = ogi_report::schema::all_cells();
     match format {
-        SchemaFormat::Json => println!("{}", serde_json::to_string_pretty(&cells)?),
+        SchemaFormat::Json => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &cells)?;
+            writeln!(out)?;
+        }
         SchemaFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record([

@@ -1,6 +1,7 @@
 //! The `--out` folder: `reports.csv`, `cells.csv`, `diagnostics.csv` and `reports.jsonl`
 //! written row by row as inputs finish (each CSV starts with a UTF-8 BOM), then
-//! `reports.xlsx` built from the three CSVs at the end.
+//! `reports.xlsx` built from the three CSVs and `panel.csv` (one row per body and year, the
+//! keys both template versions share) at the end.
 //!
 //! With `--resume`, the files are appended to, and inputs whose SHA-256 is already in
 //! `reports.csv` are skipped. Year-over-year findings (`years.*`) are appended to
@@ -159,6 +160,16 @@ impl OutDir {
         for r in export::diagnostic_rows(file, std::slice::from_ref(d)) {
             self.diags.write_record(r)?;
         }
+        Ok(())
+    }
+
+    /// Writes `panel.csv` afresh (one row per body and year of this run's reports).
+    pub fn panel(&mut self, rows: &[Vec<String>]) -> Result<(), Box<dyn std::error::Error>> {
+        let mut w = open_csv(&self.dir.join("panel.csv"), false, &export::panel_header())?;
+        for r in rows {
+            w.write_record(r)?;
+        }
+        w.flush()?;
         Ok(())
     }
 
