@@ -622,3 +622,33 @@ fn long_format_has_a_row_per_cell_with_status_and_place() {
     assert_eq!(granted["organization"], "瀍河回族区司法局");
     assert!(!granted["line"].is_empty());
 }
+
+/// The `--out` folder loaded by pandas and openpyxl (`tests/python/check_out.py`).
+#[test]
+#[ignore = "needs a Python with pandas and openpyxl: OGI_REPORT_PYTHON=/path/to/python cargo test --test batch -- --ignored"]
+fn pandas_and_openpyxl_load_the_out_folder() {
+    let python = std::env::var("OGI_REPORT_PYTHON").expect("set OGI_REPORT_PYTHON");
+    let root = scratch("pandas");
+    copy_dir(&corpus(), &root.join("corpus"));
+    std::fs::write(root.join("broken.pdf"), b"%PDF-1.7\n\x00 not a pdf").unwrap();
+    let out = scratch("pandas-out");
+    let run = Command::new(bin())
+        .args(["parse", "--out"])
+        .arg(&out)
+        .arg(&root)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let check = Command::new(python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/check_out.py"))
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    assert!(String::from_utf8_lossy(&check.stdout).starts_with("ok: "));
+}
