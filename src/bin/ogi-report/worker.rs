@@ -116,6 +116,18 @@ fn test_fault(path: &Path) {
 pub fn run() -> ExitCode {
     // Ctrl-C is the parent's to handle: it stops the batch and ends the workers.
     let _ = ctrlc::set_handler(|| {});
+    // a worker outside the terminal's process group must not outlive a killed parent
+    // (a file that hangs the parser would keep it running): exit once reparented
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(500));
+            if std::os::unix::process::parent_id() != parent {
+                std::process::exit(1);
+            }
+        });
+    }
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
     for line in stdin.lock().lines() {
