@@ -42,6 +42,18 @@ def main(out: Path) -> None:
     for row in ws.iter_rows(min_row=2, values_only=True):
         if row[year] is not None:
             assert isinstance(row[year], (int, float)), f"year {row[year]!r} is not a number"
+    # flagged cells are highlighted
+    flagged = diags[(diags["severity"] != "info") & (diags["cells"] != "")]
+    if len(flagged):
+        wb = openpyxl.load_workbook(out / "reports.xlsx")
+        ws = wb["reports"]
+        filled = sum(
+            1
+            for row in ws.iter_rows(min_row=2)
+            for c in row
+            if c.fill is not None and c.fill.fgColor is not None and c.fill.fgColor.rgb not in (None, "00000000")
+        )
+        assert filled > 0, "no highlighted cell though warnings name cells"
     print(f"ok: {len(files)} inputs ({len(failed)} failed), {len(cells)} cells, {len(diags)} diagnostics")
 
 
