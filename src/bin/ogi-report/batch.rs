@@ -233,6 +233,8 @@ pub struct Settings {
     pub budget: Option<Duration>,
     /// Hashes of the files to skip (already in a resumed `--out` folder).
     pub done: HashSet<String>,
+    /// Whether the outputs need each report's JSON.
+    pub json: bool,
 }
 
 /// Counts for the summary.
@@ -307,6 +309,7 @@ pub fn run(
                         request: Request {
                             path: input.path.clone(),
                             file: input.file.clone(),
+                            json: settings.json,
                         },
                     });
                 }
@@ -654,6 +657,7 @@ pub fn parse(paths: &[PathBuf], args: &ParseArgs) -> Result<ExitCode, Box<dyn st
         jobs: jobs(args.jobs),
         budget: args.budget,
         done: out.as_ref().map(|o| o.done.clone()).unwrap_or_default(),
+        json: out.is_some() || matches!(args.format, Format::Json | Format::Jsonl),
     };
     if found.inputs.is_empty() {
         summary(&[], &found.skipped, &Tally::default(), args.out);

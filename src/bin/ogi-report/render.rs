@@ -102,6 +102,7 @@ pub fn check(
         jobs: batch::jobs(jobs),
         budget: None,
         done: Default::default(),
+        json: false,
     };
     let mut entries = Vec::new();
     let tally = batch::run(&found.inputs, &settings, |e| {

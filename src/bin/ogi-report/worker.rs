@@ -33,12 +33,15 @@ pub struct Request {
     pub path: PathBuf,
     /// Its name in the outputs.
     pub file: String,
+    /// Whether the answer needs the report's JSON (JSON outputs, `reports.jsonl`).
+    #[serde(default)]
+    pub json: bool,
 }
 
 /// A parsed file, in the forms the outputs need.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Parsed {
-    /// The report's JSON (template key order).
+    /// The report's JSON (template key order); null unless the request asked for it.
     pub report: serde_json::Value,
     /// The wide CSV record (batch columns empty).
     pub wide: Vec<String>,
@@ -66,10 +69,14 @@ pub enum Response {
 }
 
 /// Parses one file into its [`Response`] (in this process).
-pub fn parse_file(path: &Path, file: &str) -> Response {
+pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
     match ogi_report::parse_path(path) {
         Ok(rep) => {
-            let report = match serde_json::to_value(&rep) {
+            let report = match if json {
+                serde_json::to_value(&rep)
+            } else {
+                Ok(serde_json::Value::Null)
+            } {
                 Ok(v) => v,
                 Err(e) => {
                     return Response::Err {
@@ -135,7 +142,7 @@ pub fn run() -> ExitCode {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
                 test_fault(&req.path);
-                parse_file(&req.path, &req.file)
+                parse_file(&req.path, &req.file, req.json)
             }
             Err(e) => Response::Err {
                 message: format!("bad worker request: {e}"),
@@ -299,7 +306,7 @@ fn one(
     stop: &AtomicBool,
 ) -> Option<Response> {
     let Ok(line) = serde_json::to_string(req) else {
-        return Some(parse_file(&req.path, &req.file));
+        return Some(parse_file(&req.path, &req.file, req.json));
     };
     // a worker that died between files is replaced once
     let mut sent = false;
@@ -308,7 +315,7 @@ fn one(
             match Worker::spawn() {
                 Ok(w) => *slot = Some(w),
                 // no worker can be started: parse here, without isolation
-                Err(_) => return Some(parse_file(&req.path, &req.file)),
+                Err(_) => return Some(parse_file(&req.path, &req.file, req.json)),
             }
         }
         let w = slot.as_mut()?;
