@@ -41,6 +41,7 @@ pub mod error;
 pub mod export;
 pub mod extract;
 pub mod inputs;
+mod multi;
 pub mod normalize;
 pub mod options;
 pub mod parse;
@@ -128,6 +129,7 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         diagnostics,
     };
     check::check(&mut report);
+    report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
 }
 
