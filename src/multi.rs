@@ -22,16 +22,24 @@ pub(crate) fn second_report(report: &Report) -> Option<Diagnostic> {
     for (numeral, sec) in sections {
         let Some(sec) = sec else { continue };
         let text = &sec.text;
+        // linear in the text: one search for the last table heading, one pass over titles
+        let Some(last_heading) = text.rfind(TABLE_HEADING) else {
+            continue;
+        };
         let mut from = 0;
         while let Some(at) = text[from..].find(TITLE_END).map(|i| i + from) {
             let end = at + TITLE_END.len();
             from = end;
-            if !text[end..].contains(TABLE_HEADING) {
+            if end > last_heading {
                 break;
             }
             // the title: back to the line or sentence start, at most 40 chars
+            let mut window = at.saturating_sub(160);
+            while !text.is_char_boundary(window) {
+                window += 1;
+            }
             let head: String = {
-                let before: Vec<char> = text[..at].chars().collect();
+                let before: Vec<char> = text[window..at].chars().collect();
                 let start = before
                     .iter()
                     .rposition(|c| {

@@ -43,3 +43,22 @@ fn no_corpus_report_is_taken_for_two() {
         );
     }
 }
+
+#[test]
+fn many_titles_stay_linear() {
+    let a = std::fs::read_to_string(corpus("2024-chanhe-justice-bureau/source.txt")).unwrap();
+    let noise = "某局政府信息公开工作年度报告。".repeat(100_000);
+    let text = format!("{a}\n{noise}\n三、收到和处理政府信息公开申请情况\n");
+    let t = std::time::Instant::now();
+    let r = ogi_report::parse_str(&text).unwrap();
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        t.elapsed()
+    );
+    // titles without a year are not taken for a second report
+    assert!(!r
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::MultipleReports));
+}
