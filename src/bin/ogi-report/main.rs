@@ -54,8 +54,8 @@ enum Command {
         /// input), jsonl, csv (one row per input), long (CSV, one row per cell).
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Write reports.csv, cells.csv, diagnostics.csv, reports.jsonl and reports.xlsx
-        /// into this folder, row by row as files finish.
+        /// Write reports.csv, cells.csv, diagnostics.csv and reports.jsonl into this folder,
+        /// row by row as files finish, then panel.csv and reports.xlsx.
         #[arg(long)]
         out: Option<PathBuf>,
         /// Skip inputs already in the --out folder (same SHA-256) and append the rest.
