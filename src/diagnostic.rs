@@ -51,6 +51,7 @@ impl fmt::Display for Severity {
 /// | `parse.value-note` | info | `note after the number ignored: '22（其中修订16件）'` |
 /// | `parse.value-invalid` | warning | `'12.5' is not a whole number in a count column` |
 /// | `parse.row-out-of-order` | info | `row active_disclosure.rules printed after a later row` |
+/// | `parse.multiple-reports` | warning | `section 六 goes on with another report ('平潭…2023年度政府信息公开工作年度报告') and its tables: only the first report is read` |
 /// | `check.sum-mismatch` | warning | `applications column total: new_received (70) + carried_over (0) = 70 but total (69) + carried_forward (1) = 70` |
 /// | `check.sum-missing-value` | warning | `applications row granted: total is blank while the applicant columns sum to 272` |
 /// | `years.carry-over-mismatch` | warning | `carried_over.total (3) differs from carried_forward.total (1) of the 2023 report (a.pdf)` |
@@ -110,6 +111,9 @@ pub enum Code {
     /// A row printed out of template order.
     #[serde(rename = "parse.row-out-of-order")]
     RowOutOfOrder,
+    /// The text after the first report holds another report's title and tables.
+    #[serde(rename = "parse.multiple-reports")]
+    MultipleReports,
     /// The printed numbers break an arithmetic identity.
     #[serde(rename = "check.sum-mismatch")]
     SumMismatch,
@@ -150,6 +154,7 @@ impl Code {
         Code::ValueNote,
         Code::ValueInvalid,
         Code::RowOutOfOrder,
+        Code::MultipleReports,
         Code::SumMismatch,
         Code::SumMissingValue,
         Code::CarryOverMismatch,
@@ -178,6 +183,7 @@ impl Code {
             Code::ValueNote => "parse.value-note",
             Code::ValueInvalid => "parse.value-invalid",
             Code::RowOutOfOrder => "parse.row-out-of-order",
+            Code::MultipleReports => "parse.multiple-reports",
             Code::SumMismatch => "check.sum-mismatch",
             Code::SumMissingValue => "check.sum-missing-value",
             Code::CarryOverMismatch => "years.carry-over-mismatch",

@@ -43,6 +43,7 @@ pub mod export;
 pub mod extract;
 pub mod inputs;
 mod layout;
+mod multi;
 pub mod normalize;
 pub mod options;
 pub mod parse;
@@ -131,6 +132,7 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         diagnostics,
     };
     check::check(&mut report);
+    report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
 }
 

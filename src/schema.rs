@@ -463,6 +463,78 @@ pub fn all_cells() -> Vec<CellSpec> {
     out
 }
 
+/// How a v2019 key relates to v2021 keys, see [`correspondence`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Relation {
+    /// The same key, printed with the same meaning in both versions.
+    Same,
+    /// The v2019 cell equals the sum of the v2021 cells.
+    Sum,
+    /// Close but not equal meanings (本年新制作数量 vs 本年制发件数): compare with care.
+    Similar,
+}
+
+/// One v2019 ↔ v2021 correspondence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Correspondence {
+    /// The v2019 key.
+    pub v2019: String,
+    /// The v2021 key(s): one for `same`/`similar`, the summed ones for `sum`.
+    pub v2021: Vec<String>,
+    /// How they relate.
+    pub relation: Relation,
+}
+
+/// The v2019 ↔ v2021 key correspondence: every key both versions print with the same
+/// meaning (tables 三 and 四, the 处理决定数量 of table 二), v2019 （六）其他处理 as the sum of
+/// the three v2021 sub-rows, and v2019 本年新制作数量 next to v2021 本年制发件数 (similar).
+pub fn correspondence() -> Vec<Correspondence> {
+    let mut in19: Vec<String> = Vec::new();
+    let mut in21: Vec<String> = Vec::new();
+    for t in TABLES {
+        for r in t.rows {
+            for c in r.columns {
+                let key = format!("{}.{}.{}", t.key, r.key, c.key);
+                if matches!(r.versions, Versions::Both | Versions::V2019) {
+                    in19.push(key.clone());
+                }
+                if matches!(r.versions, Versions::Both | Versions::V2021) {
+                    in21.push(key);
+                }
+            }
+        }
+    }
+    let mut out: Vec<Correspondence> = Vec::new();
+    for k in &in19 {
+        if in21.contains(k) && !out.iter().any(|c| &c.v2019 == k) {
+            out.push(Correspondence {
+                v2019: k.clone(),
+                v2021: vec![k.clone()],
+                relation: Relation::Same,
+            });
+        }
+    }
+    for c in APPLICANT_COLUMNS {
+        out.push(Correspondence {
+            v2019: format!("applications.other_handling.{}", c.key),
+            v2021: ["other_no_correction", "other_unpaid_fee", "other_misc"]
+                .iter()
+                .map(|r| format!("applications.{r}.{}", c.key))
+                .collect(),
+            relation: Relation::Sum,
+        });
+    }
+    for row in ["rules", "normative_documents"] {
+        out.push(Correspondence {
+            v2019: format!("active_disclosure.{row}.new_made"),
+            v2021: vec![format!("active_disclosure.{row}.issued")],
+            relation: Relation::Similar,
+        });
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,5 +566,29 @@ mod tests {
         assert!(cells
             .iter()
             .any(|c| c.key == "review_litigation.post_review_suit.pending"));
+    }
+
+    #[test]
+    fn correspondence_pairs_real_keys() {
+        let keys: Vec<String> = all_cells().into_iter().map(|c| c.key).collect();
+        let pairs = correspondence();
+        for p in &pairs {
+            assert!(keys.contains(&p.v2019), "{}", p.v2019);
+            assert!(p.v2021.iter().all(|k| keys.contains(k)), "{:?}", p.v2021);
+        }
+        let same = pairs
+            .iter()
+            .filter(|p| p.relation == Relation::Same)
+            .count();
+        // tables 三 (26 rows minus other_handling and the three v2021 sub-rows = 22) and 四,
+        // and the three 处理决定数量 of table 二
+        assert_eq!(same, 22 * 7 + 15 + 3);
+        assert!(pairs
+            .iter()
+            .any(|p| p.v2019 == "active_disclosure.licensing.decisions"
+                && p.relation == Relation::Same));
+        assert!(pairs
+            .iter()
+            .any(|p| p.v2019 == "applications.other_handling.total" && p.v2021.len() == 3));
     }
 }

@@ -214,3 +214,22 @@ fn schema_lists_every_key_with_labels() {
     );
     assert!(text.contains("applications.granted.natural_person,applications,granted,natural_person,予以公开,自然人,count,both"));
 }
+
+#[test]
+fn schema_lists_the_template_correspondence() {
+    let run = Command::new(bin())
+        .args(["schema", "--correspondence"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(text.lines().next(), Some("v2019,v2021,relation"));
+    assert!(text.contains("\napplications.granted.total,applications.granted.total,same\n"));
+    assert!(text.contains("\napplications.other_handling.total,applications.other_no_correction.total;applications.other_unpaid_fee.total;applications.other_misc.total,sum\n"));
+    assert!(text
+        .contains("\nactive_disclosure.rules.new_made,active_disclosure.rules.issued,similar\n"));
+    assert_eq!(
+        text.lines().count(),
+        1 + ogi_report::schema::correspondence().len()
+    );
+}

@@ -59,6 +59,10 @@ fn csv_columns_are_stable() {
         "diagnostics_columns.txt",
         &(ogi_report::export::DIAGNOSTIC_COLUMNS.join("\n") + "\n"),
     );
+    snapshot(
+        "long_columns.txt",
+        &(ogi_report::export::LONG_COLUMNS.join("\n") + "\n"),
+    );
 }
 
 #[test]

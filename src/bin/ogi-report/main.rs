@@ -2,17 +2,42 @@
 //! check them, and list the canonical cell keys.
 
 mod batch;
+mod out;
 mod render;
+mod worker;
+mod xlsx;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// The exit statuses, as documented in `--help` and the README.
+const EXIT_CODES: &str = "Exit status:
+  0    every input parsed (check: and no warning or error)
+  1    some inputs failed, or (check) some warning or error was found
+  2    usage error (bad option, --out is not a folder, --resume without --out)
+  3    nothing could be read (no input files, or every input failed)
+  130  interrupted by Ctrl-C (finished rows are kept)
+A closed stdout (`ogi-report check DIR | head -1`) ends the run quietly with status 0.";
+
+/// A mistake in the command line: exit status 2.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
 #[derive(Parser)]
 #[command(
     name = "ogi-report",
     version,
-    about = "Turn Chinese OGI annual reports (政府信息公开工作年度报告) into checked data"
+    about = "Turn Chinese OGI annual reports (政府信息公开工作年度报告) into checked data",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -21,38 +46,60 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Parse files and folders (recursively) into JSON, JSONL or CSV on stdout, or into a folder.
+    /// Parse files and folders (recursively; `-` is stdin) into JSON, JSONL or CSV on
+    /// stdout, or into a folder.
+    #[command(after_help = EXIT_CODES)]
     Parse {
-        /// Output format on stdout (ignored with --out).
+        /// Output format on stdout (ignored with --out): json (an array, one element per
+        /// input), jsonl, csv (one row per input), long (CSV, one row per cell).
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
-        /// Write reports.csv, reports.jsonl and diagnostics.csv into this folder.
+        /// Write reports.csv, cells.csv, diagnostics.csv and reports.jsonl into this folder,
+        /// row by row as files finish, then panel.csv and reports.xlsx.
         #[arg(long)]
         out: Option<PathBuf>,
-        /// Worker threads (default: all cores).
+        /// Skip inputs already in the --out folder (same SHA-256) and append the rest.
+        #[arg(long)]
+        resume: bool,
+        /// Start CSV on stdout with a UTF-8 byte order mark (for Excel).
+        #[arg(long)]
+        bom: bool,
+        /// Worker processes (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
-        /// Per-file time budget in seconds; a file over it fails alone.
+        /// Per-file time budget in seconds; a file over it is stopped and fails alone.
         #[arg(long)]
         timeout: Option<f64>,
-        /// Files or folders.
+        /// Files or folders, `-` for stdin.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
     /// Print diagnostics like a compiler; exit status 1 if any warning or error was found.
+    #[command(after_help = EXIT_CODES)]
     Check {
         /// Also print info diagnostics.
         #[arg(long)]
         all: bool,
-        /// Files or folders.
+        /// Worker processes (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Files or folders, `-` for stdin.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
-    /// Print the canonical cell keys with their Chinese labels.
+    /// Internal: parse the files named on stdin, one JSON answer per line.
+    #[command(name = "__worker", hide = true)]
+    Worker,
+    /// Print the canonical cell keys with their Chinese labels, or (--correspondence) the
+    /// v2019 ↔ v2021 key correspondence.
     Schema {
         /// Output format.
         #[arg(long, value_enum, default_value_t = SchemaFormat::Csv)]
         format: SchemaFormat,
+        /// List the v2019 ↔ v2021 correspondence (`v2019,v2021,relation`; `same`, `sum`
+        /// of the `;`-joined v2021 keys, or `similar`) instead of the keys.
+        #[arg(long)]
+        correspondence: bool,
     },
 }
 
@@ -61,6 +108,7 @@ enum Format {
     Json,
     Jsonl,
     Csv,
+    Long,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,37 +117,119 @@ enum SchemaFormat {
     Json,
 }
 
+/// Whether an error is a write to a closed pipe (`| head`): a normal end.
+fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    let mut cur = Some(e);
+    while let Some(e) = cur {
+        if let Some(io) = e.downcast_ref::<std::io::Error>() {
+            if io.kind() == std::io::ErrorKind::BrokenPipe {
+                return true;
+            }
+        }
+        if let Some(c) = e.downcast_ref::<csv::Error>() {
+            if let csv::ErrorKind::Io(io) = c.kind() {
+                if io.kind() == std::io::ErrorKind::BrokenPipe {
+                    return true;
+                }
+            }
+        }
+        if let Some(j) = e.downcast_ref::<serde_json::Error>() {
+            if j.io_error_kind() == Some(std::io::ErrorKind::BrokenPipe) {
+                return true;
+            }
+        }
+        cur = e.source();
+    }
+    false
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse {
             format,
             out,
+            resume,
+            bom,
             jobs,
             timeout,
             paths,
         } => {
+            batch::on_interrupt();
             let budget = timeout
                 .filter(|t| t.is_finite() && *t > 0.0)
                 .map(std::time::Duration::from_secs_f64);
-            batch::parse(&paths, format, out.as_deref(), jobs, budget)
+            batch::parse(
+                &paths,
+                &batch::ParseArgs {
+                    format,
+                    out: out.as_deref(),
+                    jobs,
+                    budget,
+                    bom,
+                    resume,
+                },
+            )
         }
-        Command::Check { all, paths } => render::check(&paths, all),
-        Command::Schema { format } => schema(format),
+        Command::Check { all, jobs, paths } => {
+            batch::on_interrupt();
+            render::check(&paths, all, jobs)
+        }
+        Command::Schema {
+            format,
+            correspondence,
+        } if correspondence => schema_correspondence(format),
+        Command::Schema { format, .. } => schema(format),
+        Command::Worker => return worker::run(),
     };
     match result {
         Ok(code) => code,
+        Err(e) if is_broken_pipe(e.as_ref()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            if e.downcast_ref::<UsageError>().is_some() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::from(1)
+            }
         }
     }
+}
+
+fn schema_correspondence(format: SchemaFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let pairs = ogi_report::schema::correspondence();
+    match format {
+        SchemaFormat::Json => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &pairs)?;
+            writeln!(out)?;
+        }
+        SchemaFormat::Csv => {
+            let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+            w.write_record(["v2019", "v2021", "relation"])?;
+            for p in pairs {
+                let relation = serde_json::to_value(p.relation)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string();
+                w.write_record([p.v2019, p.v2021.join(";"), relation])?;
+            }
+            w.flush()?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn schema(format: SchemaFormat) -> Result<ExitCode, Box<dyn std::error::Error>> {
     let cells = ogi_report::schema::all_cells();
     match format {
-        SchemaFormat::Json => println!("{}", serde_json::to_string_pretty(&cells)?),
+        SchemaFormat::Json => {
+            use std::io::Write;
+            let mut out = std::io::stdout().lock();
+            serde_json::to_writer_pretty(&mut out, &cells)?;
+            writeln!(out)?;
+        }
         SchemaFormat::Csv => {
             let mut w = csv::Writer::from_writer(std::io::stdout().lock());
             w.write_record([

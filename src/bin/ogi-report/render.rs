@@ -1,7 +1,8 @@
 //! `ogi-report check`: diagnostics rendered like a compiler's, with the source line and
 //! the span marked (display width aware for CJK text).
 
-use ogi_report::{Diagnostic, Report, Severity};
+use ogi_report::{Diagnostic, Severity};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -86,40 +87,81 @@ fn render(file: &str, d: &Diagnostic, lines: Option<&[String]>) -> String {
 }
 
 /// `ogi-report check`.
-pub fn check(paths: &[PathBuf], all: bool) -> Result<ExitCode, Box<dyn std::error::Error>> {
-    let files = batch::collect(paths);
-    if files.is_empty() {
-        return Err("no input files found".into());
+pub fn check(
+    paths: &[PathBuf],
+    all: bool,
+    jobs: Option<usize>,
+) -> Result<ExitCode, Box<dyn std::error::Error>> {
+    let found = batch::collect(paths)?;
+    if found.inputs.is_empty() {
+        batch::summary(&[], &found.skipped, &batch::Tally::default(), None);
+        eprintln!("error: no input files found");
+        return Ok(ExitCode::from(3));
     }
-    let results = batch::parse_all(&files, None, None);
+    let settings = batch::Settings {
+        jobs: batch::jobs(jobs),
+        budget: None,
+        done: Default::default(),
+        json: false,
+    };
+    let mut entries = Vec::new();
+    let tally = batch::run(&found.inputs, &settings, |e| {
+        entries.push(e.clone());
+        Ok(())
+    })?;
+    let findings = batch::year_over_year(&entries);
+    batch::attach(&mut entries, findings);
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut problems = 0usize;
-    for ((file, r), path) in results.iter().zip(&files) {
-        match r {
-            Ok(rep) => problems += print_report(file, rep, path, all),
-            Err(e) => {
+    let mut parsed = 0usize;
+    for e in &entries {
+        match &e.outcome {
+            batch::Outcome::Parsed(p) => {
+                parsed += 1;
+                problems += print_report(&mut out, &e.file, &p.diagnostics, &e.path, all)?;
+            }
+            batch::Outcome::Failed { message, code } => {
                 problems += 1;
-                println!("error: {file}: {e}\n");
+                writeln!(out, "error[{code}]: {}: {message}\n", e.file)?;
             }
         }
     }
-    Ok(if problems > 0 {
+    out.flush()?;
+    if !tally.unfinished.is_empty() {
+        eprintln!(
+            "interrupted: {} of {} files checked; stopped at {}",
+            tally.finished,
+            tally.finished + tally.unfinished.len(),
+            tally.unfinished[0]
+        );
+        return Ok(ExitCode::from(130));
+    }
+    Ok(if parsed == 0 {
+        ExitCode::from(3)
+    } else if problems > 0 {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
 }
 
-fn print_report(file: &str, rep: &Report, path: &std::path::Path, all: bool) -> usize {
+fn print_report(
+    out: &mut impl Write,
+    file: &str,
+    diagnostics: &[Diagnostic],
+    path: &std::path::Path,
+    all: bool,
+) -> std::io::Result<usize> {
     let lines = source_lines(path);
     let mut n = 0;
-    for d in &rep.diagnostics {
+    for d in diagnostics {
         if d.severity >= Severity::Warning {
             n += 1;
         } else if !all {
             continue;
         }
-        println!("{}", render(file, d, lines.as_deref()));
+        writeln!(out, "{}", render(file, d, lines.as_deref()))?;
     }
-    println!("{file}: {n} warning(s) or error(s)\n");
-    n
+    writeln!(out, "{file}: {n} warning(s) or error(s)\n")?;
+    Ok(n)
 }

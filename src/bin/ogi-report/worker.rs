@@ -1,0 +1,392 @@
+//! Worker processes: the binary re-invoked as `ogi-report __worker` parses the files named
+//! on its stdin, one JSON request per line, and answers one JSON line per file. A crash
+//! (abort, stack overflow) or an overrun kills only that worker; the pool replaces it and
+//! the file gets a row with `error` and the code `input.crash` or `input.timeout`.
+//!
+//! Test-only fault injection: in debug builds, with `OGI_REPORT_TEST_FAULTS=1` in the
+//! environment, a worker aborts on a file whose content starts with `OGI-REPORT-TEST-ABORT`
+//! and never answers for one that starts with `OGI-REPORT-TEST-HANG`. Release builds
+//! ignore both.
+
+use ogi_report::export::{self, LongRow};
+use ogi_report::Diagnostic;
+use serde::{Deserialize, Serialize};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Diagnostic-style code of a file the parser rejected.
+pub const FAILED: &str = "input.failed";
+/// Code of a file whose worker crashed.
+pub const CRASH: &str = "input.crash";
+/// Code of a file over its time budget.
+pub const TIMEOUT: &str = "input.timeout";
+
+/// One file to parse.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Request {
+    /// Where to read it.
+    pub path: PathBuf,
+    /// Its name in the outputs.
+    pub file: String,
+    /// Whether the answer needs the report's JSON (JSON outputs, `reports.jsonl`).
+    #[serde(default)]
+    pub json: bool,
+}
+
+/// A parsed file, in the forms the outputs need.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Parsed {
+    /// The report's JSON (template key order); null unless the request asked for it.
+    pub report: serde_json::Value,
+    /// The wide CSV record (batch columns empty).
+    pub wide: Vec<String>,
+    /// The long rows.
+    pub long: Vec<LongRow>,
+    /// The diagnostics.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The input format (`pdf`, `text`, …).
+    pub format: String,
+}
+
+/// A worker's answer for one file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Response {
+    /// Parsed.
+    Ok(Box<Parsed>),
+    /// Not parsed: why, and a stable code.
+    Err {
+        /// The message.
+        message: String,
+        /// `input.failed`, `input.crash`, `input.timeout`.
+        code: String,
+    },
+}
+
+/// Parses one file into its [`Response`] (in this process).
+pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
+    match ogi_report::parse_path(path) {
+        Ok(rep) => {
+            let report = match if json {
+                serde_json::to_value(&rep)
+            } else {
+                Ok(serde_json::Value::Null)
+            } {
+                Ok(v) => v,
+                Err(e) => {
+                    return Response::Err {
+                        message: e.to_string(),
+                        code: FAILED.into(),
+                    }
+                }
+            };
+            Response::Ok(Box::new(Parsed {
+                report,
+                wide: export::csv_record(file, Ok(&rep)),
+                long: export::long_rows(file, &rep),
+                diagnostics: rep.diagnostics.clone(),
+                format: rep.metadata.format.to_string(),
+            }))
+        }
+        Err(e) => Response::Err {
+            message: e.to_string(),
+            code: FAILED.into(),
+        },
+    }
+}
+
+fn test_fault(path: &Path) {
+    if !cfg!(debug_assertions) || std::env::var_os("OGI_REPORT_TEST_FAULTS").is_none() {
+        return;
+    }
+    let mut head = [0u8; 32];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut head))
+        .unwrap_or(0);
+    let head = &head[..n];
+    if head.starts_with(b"OGI-REPORT-TEST-ABORT") {
+        std::process::abort();
+    }
+    if head.starts_with(b"OGI-REPORT-TEST-HANG") {
+        loop {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+    }
+}
+
+/// `ogi-report __worker`: answer requests until stdin ends.
+pub fn run() -> ExitCode {
+    // Ctrl-C is the parent's to handle: it stops the batch and ends the workers.
+    let _ = ctrlc::set_handler(|| {});
+    // a worker outside the terminal's process group must not outlive a killed parent
+    // (a file that hangs the parser would keep it running): exit once reparented
+    #[cfg(unix)]
+    {
+        let parent = std::os::unix::process::parent_id();
+        std::thread::spawn(move || loop {
+            std::thread::sleep(Duration::from_millis(500));
+            if std::os::unix::process::parent_id() != parent {
+                std::process::exit(1);
+            }
+        });
+    }
+    let stdin = std::io::stdin();
+    let mut out = std::io::stdout().lock();
+    for line in stdin.lock().lines() {
+        let Ok(line) = line else { break };
+        let resp = match serde_json::from_str::<Request>(&line) {
+            Ok(req) => {
+                test_fault(&req.path);
+                parse_file(&req.path, &req.file, req.json)
+            }
+            Err(e) => Response::Err {
+                message: format!("bad worker request: {e}"),
+                code: FAILED.into(),
+            },
+        };
+        let Ok(text) = serde_json::to_string(&resp) else {
+            break;
+        };
+        if writeln!(out, "{text}").and_then(|()| out.flush()).is_err() {
+            break;
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+/// A running worker process.
+struct Worker {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Worker {
+    fn spawn() -> std::io::Result<Worker> {
+        let exe = std::env::current_exe()?;
+        let mut cmd = Command::new(exe);
+        cmd.arg("__worker")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        #[cfg(unix)]
+        {
+            // out of the terminal's process group: Ctrl-C reaches only the parent
+            use std::os::unix::process::CommandExt;
+            cmd.process_group(0);
+        }
+        let mut child = cmd.spawn()?;
+        let (Some(stdin), Some(stdout), Some(mut err)) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take())
+        else {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::other("worker pipes missing"));
+        };
+        let (tx, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let keep = Arc::clone(&stderr);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = err.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                if let Ok(mut s) = keep.lock() {
+                    s.push_str(&String::from_utf8_lossy(&buf[..n]));
+                    if s.len() > 8192 {
+                        let cut = s.len() - 4096;
+                        let cut = (cut..s.len()).find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+                        s.drain(..cut);
+                    }
+                }
+            }
+        });
+        Ok(Worker {
+            child,
+            stdin,
+            lines,
+            stderr,
+        })
+    }
+
+    fn end(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// The last line the worker printed on stderr, for crash messages.
+    fn last_words(&self) -> String {
+        // give the stderr reader a moment to catch the last lines
+        std::thread::sleep(Duration::from_millis(20));
+        self.stderr
+            .lock()
+            .ok()
+            .and_then(|s| {
+                s.lines()
+                    .rev()
+                    .find(|l| !l.trim().is_empty())
+                    .map(str::to_owned)
+            })
+            .unwrap_or_default()
+    }
+}
+
+/// A batch job: its position in the output order and the request.
+pub struct Job {
+    /// Position in the output order.
+    pub index: usize,
+    /// What to parse.
+    pub request: Request,
+}
+
+/// Runs `jobs` on `n` worker processes, sending `(index, response)` as files finish.
+/// Stops taking jobs when `stop` is set (in-flight files are abandoned, not reported).
+pub fn run_pool(
+    jobs: Vec<Job>,
+    n: usize,
+    budget: Option<Duration>,
+    stop: &AtomicBool,
+    tx: Sender<(usize, Response)>,
+) {
+    let queue = Mutex::new(std::collections::VecDeque::from(jobs));
+    std::thread::scope(|s| {
+        for _ in 0..n.max(1) {
+            let tx = tx.clone();
+            let queue = &queue;
+            s.spawn(move || {
+                let mut worker: Option<Worker> = None;
+                loop {
+                    if stop.load(Ordering::SeqCst) {
+                        break;
+                    }
+                    let Some(job) = queue.lock().ok().and_then(|mut q| q.pop_front()) else {
+                        break;
+                    };
+                    let Some(resp) = one(&mut worker, &job.request, budget, stop) else {
+                        break; // stopped
+                    };
+                    if tx.send((job.index, resp)).is_err() {
+                        break;
+                    }
+                }
+                if let Some(w) = worker {
+                    drop(w.stdin);
+                    let mut child = w.child;
+                    // an idle worker ends when its stdin closes; a busy one is killed
+                    if stop.load(Ordering::SeqCst) {
+                        let _ = child.kill();
+                    }
+                    let _ = child.wait();
+                }
+            });
+        }
+    });
+}
+
+/// Parses one request on the thread's worker, replacing a dead one; `None` if stopped.
+fn one(
+    slot: &mut Option<Worker>,
+    req: &Request,
+    budget: Option<Duration>,
+    stop: &AtomicBool,
+) -> Option<Response> {
+    let Ok(line) = serde_json::to_string(req) else {
+        return Some(parse_file(&req.path, &req.file, req.json));
+    };
+    // a worker that died between files is replaced once
+    let mut sent = false;
+    for _ in 0..2 {
+        if slot.is_none() {
+            match Worker::spawn() {
+                Ok(w) => *slot = Some(w),
+                // no worker can be started: parse here, without isolation
+                Err(_) => return Some(parse_file(&req.path, &req.file, req.json)),
+            }
+        }
+        let w = slot.as_mut()?;
+        if writeln!(w.stdin, "{line}")
+            .and_then(|()| w.stdin.flush())
+            .is_ok()
+        {
+            sent = true;
+            break;
+        }
+        if let Some(w) = slot.take() {
+            w.end();
+        }
+    }
+    if !sent {
+        return Some(Response::Err {
+            message: "could not start a worker process".into(),
+            code: CRASH.into(),
+        });
+    }
+    let started = Instant::now();
+    loop {
+        let w = slot.as_mut()?;
+        match w.lines.recv_timeout(Duration::from_millis(100)) {
+            Ok(text) => {
+                return Some(
+                    serde_json::from_str(&text).unwrap_or_else(|e| Response::Err {
+                        message: format!("unreadable worker answer: {e}"),
+                        code: CRASH.into(),
+                    }),
+                );
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::SeqCst) {
+                    if let Some(w) = slot.take() {
+                        w.end();
+                    }
+                    return None;
+                }
+                if let Some(b) = budget {
+                    if started.elapsed() >= b {
+                        if let Some(w) = slot.take() {
+                            w.end();
+                        }
+                        return Some(Response::Err {
+                            message: format!(
+                                "time budget of {:.1} s exceeded; worker stopped",
+                                b.as_secs_f64()
+                            ),
+                            code: TIMEOUT.into(),
+                        });
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                let mut w = slot.take()?;
+                let status = w.child.wait().map(|s| s.to_string()).unwrap_or_default();
+                let words = w.last_words();
+                w.end();
+                return Some(Response::Err {
+                    message: format!(
+                        "worker process crashed ({status}){}",
+                        if words.is_empty() {
+                            String::new()
+                        } else {
+                            format!(": {words}")
+                        }
+                    ),
+                    code: CRASH.into(),
+                });
+            }
+        }
+    }
+}
