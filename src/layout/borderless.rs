@@ -162,9 +162,9 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             start -= 1;
         }
         let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
+        // one line of values alone is no table: the text reader reads it as well
         let rows = values.iter().filter(|k| **k > 0).count();
-        let kmax = values.iter().copied().max().unwrap_or(0);
-        if rows >= 2 || kmax >= 2 {
+        if rows >= 2 {
             out.push(Block {
                 lines: start..end,
                 values,
@@ -561,10 +561,10 @@ mod tests {
     #[test]
     fn group_labels_keep_their_own_column_and_a_row_without_values_is_text() {
         let t = "\
-（三） 1.属于国家秘密     0     0
-不予   2.其他法律行政法规禁止公开  1     1
-公开   3.危及“三安全一稳定”
-       4.保护第三方合法权益   2     2";
+（三）    1.属于国家秘密             0     0
+不予     2.其他法律行政法规禁止公开       1     1
+公开     3.危及“三安全一稳定”
+       4.保护第三方合法权益          2     2";
         let r = rows(t);
         // a group label set over several rows is shared out over them; row labels and
         // values stay together
