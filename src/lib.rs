@@ -12,8 +12,11 @@
 //! - `*_with` variants take [`Options`] (limits, forced format).
 //!
 //! ## The pipeline
-//! 1. [`extract`]: bytes → lines with their origin (page, line, table row).
-//! 2. [`normalize`]: full/half-width folding, page furniture, wrap repair.
+//! 1. [`extract`]: one reader per input kind (PDF, HTML, DOCX, DOC/WPS, text); positioned
+//!    readers (PDF, layout-mode text) hand words to the geometry layer (`layout`: visual
+//!    lines, ruled and borderless tables), whose table grids (`document`) become the lines
+//!    the parser reads. A new input kind is a new reader of words or grids.
+//! 2. [`normalize`]: full/half-width and radical folding, page furniture, wrap repair.
 //! 3. [`parse`]: nom recognisers for numbers, approximate label search, value slots,
 //!    cutting run-together digits, choosing cuts by the template's arithmetic.
 //! 4. [`check`]: template compliance and arithmetic identities.
