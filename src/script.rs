@@ -118,7 +118,11 @@ pub(crate) fn fold_radicals(s: &str) -> String {
 /// `(一)`, `1.`, `1．`, `1、`, `（1）`; `None` when `s` does not start with one.
 pub(crate) fn numbering_len(s: &str) -> Option<usize> {
     const NUMERALS: &str = "一二三四五六七八九十";
-    let mut it = s.char_indices().peekable();
+    // radicals printed for numerals (`⼀`, `⼆`: Chromium) count as the numerals
+    let mut it = s
+        .char_indices()
+        .map(|(i, c)| (i, fold_radical(c)))
+        .peekable();
     let (_, first) = *it.peek()?;
     let open = matches!(first, '（' | '(');
     if open {
@@ -221,6 +225,7 @@ mod tests {
         assert_eq!(numbering_len("（区分处理的"), None);
         assert_eq!(numbering_len("2024年"), None);
         assert_eq!(numbering_len("十一、其他"), Some("十一、".len()));
+        assert_eq!(numbering_len("（⼀）予以公开"), Some("（⼀）".len()));
     }
 
     #[test]

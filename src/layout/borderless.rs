@@ -77,7 +77,8 @@ fn starts_item(s: &str) -> bool {
     }
     let mut c = s.chars();
     matches!(c.next(), Some('（' | '('))
-        && c.next().is_some_and(|n| "一二三四五六七八九十".contains(n))
+        && c.next()
+            .is_some_and(|n| "一二三四五六七八九十".contains(crate::script::fold_radical(n)))
 }
 
 fn join_text(a: &mut String, b: &str) {
