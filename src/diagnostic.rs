@@ -52,6 +52,7 @@ impl fmt::Display for Severity {
 /// | `parse.value-invalid` | warning | `'12.5' is not a whole number in a count column` |
 /// | `parse.row-out-of-order` | info | `row active_disclosure.rules printed after a later row` |
 /// | `parse.multiple-reports` | warning | `section 六 goes on with another report ('平潭…2023年度政府信息公开工作年度报告') and its tables: only the first report is read` |
+/// | `parse.metadata-missing` | warning | `report year not found (no title or heading names it)` |
 /// | `check.sum-mismatch` | warning | `applications column total: new_received (70) + carried_over (0) = 70 but total (69) + carried_forward (1) = 70` |
 /// | `check.sum-missing-value` | warning | `applications row granted: total is blank while the applicant columns sum to 272` |
 /// | `years.carry-over-mismatch` | warning | `carried_over.total (3) differs from carried_forward.total (1) of the 2023 report (a.pdf)` |
@@ -114,6 +115,9 @@ pub enum Code {
     /// The text after the first report holds another report's title and tables.
     #[serde(rename = "parse.multiple-reports")]
     MultipleReports,
+    /// The reporting body, the report year or the title could not be found.
+    #[serde(rename = "parse.metadata-missing")]
+    MetadataMissing,
     /// The printed numbers break an arithmetic identity.
     #[serde(rename = "check.sum-mismatch")]
     SumMismatch,
@@ -155,6 +159,7 @@ impl Code {
         Code::ValueInvalid,
         Code::RowOutOfOrder,
         Code::MultipleReports,
+        Code::MetadataMissing,
         Code::SumMismatch,
         Code::SumMissingValue,
         Code::CarryOverMismatch,
@@ -184,6 +189,7 @@ impl Code {
             Code::ValueInvalid => "parse.value-invalid",
             Code::RowOutOfOrder => "parse.row-out-of-order",
             Code::MultipleReports => "parse.multiple-reports",
+            Code::MetadataMissing => "parse.metadata-missing",
             Code::SumMismatch => "check.sum-mismatch",
             Code::SumMissingValue => "check.sum-missing-value",
             Code::CarryOverMismatch => "years.carry-over-mismatch",

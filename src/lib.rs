@@ -121,6 +121,20 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
     }
     let mut diagnostics = extracted.diagnostics;
     diagnostics.extend(parsed.diagnostics);
+    // a dataset row without its body or year cannot be joined to anything: say so
+    for (missing, what) in [
+        (parsed.organization.is_none(), "reporting body"),
+        (parsed.year.is_none(), "report year"),
+        (parsed.title.is_none(), "report title"),
+    ] {
+        if missing {
+            diagnostics.push(Diagnostic::new(
+                Code::MetadataMissing,
+                Severity::Warning,
+                format!("{what} not found (no title or heading names it)"),
+            ));
+        }
+    }
     let mut report = Report {
         metadata: Metadata {
             organization: parsed.organization,

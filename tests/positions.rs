@@ -77,3 +77,24 @@ fn review_values_after_a_header_wrapped_apart() {
     assert_eq!(int(&r, "review_litigation.post_review_suit.other"), Some(1));
     assert_eq!(int(&r, "review_litigation.post_review_suit.total"), Some(2));
 }
+
+#[test]
+fn a_report_without_title_says_its_body_and_year_are_missing() {
+    let text = "一、总体情况\n本机关依法公开政府信息。\n二、主动公开政府信息情况\n规章 0 0 0\n三、收到和处理政府信息公开申请情况\n";
+    let r = parse_str(text).unwrap();
+    assert_eq!(r.metadata.year, None);
+    let missing: Vec<String> = r
+        .diagnostics
+        .iter()
+        .filter(|d| d.code.to_string() == "parse.metadata-missing")
+        .map(|d| d.message.clone())
+        .collect();
+    assert_eq!(missing.len(), 3, "{missing:?}");
+    assert!(missing[1].starts_with("report year"));
+    // a report with its title names none
+    let r = parse_str(RADICALS).unwrap();
+    assert!(!r
+        .diagnostics
+        .iter()
+        .any(|d| d.code.to_string() == "parse.metadata-missing"));
+}
