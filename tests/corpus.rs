@@ -9,9 +9,12 @@
 //! whose `meta.json` lists none must get no arithmetic warning, and the report's year and
 //! template must be `meta.json`'s. Cell accuracy is printed per input kind.
 
-use ogi_report::{Report, Severity};
+use ogi_report::Report;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
+
+#[path = "common/expected.rs"]
+mod expected;
 
 fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
@@ -32,74 +35,6 @@ fn inputs(dir: &Path, exts: &[&str]) -> Vec<PathBuf> {
         .collect();
     v.sort();
     v
-}
-
-struct Outcome {
-    right: usize,
-    null_warned: usize,
-    failures: Vec<String>,
-    /// Cells left null with a warning, with the first such warning's code and message.
-    misses: serde_json::Map<String, Value>,
-}
-
-fn compare(
-    report: &Report,
-    expected: &serde_json::Map<String, Value>,
-    allowed: &serde_json::Map<String, Value>,
-) -> Outcome {
-    let mut o = Outcome {
-        right: 0,
-        null_warned: 0,
-        failures: Vec::new(),
-        misses: serde_json::Map::new(),
-    };
-    let warning = |key: &str| {
-        report
-            .diagnostics
-            .iter()
-            .find(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
-    };
-    for (key, want) in expected {
-        let got = report.cell(key);
-        let got_v = got.and_then(|c| c.value).map(|n| n.as_f64());
-        let want_v = want.as_f64();
-        let right = match (got_v, want_v) {
-            (Some(g), Some(w)) => (g - w).abs() < 1e-9,
-            (None, None) => got.is_some(),
-            _ => false,
-        };
-        if right && allowed.contains_key(key) {
-            o.failures.push(format!(
-                "{key}: now right; remove it from allowed-misses.json"
-            ));
-        }
-        match (got_v, want_v) {
-            _ if right => o.right += 1,
-            (None, _) if warning(key).is_some() => {
-                let d = warning(key).map(|d| format!("{}: {}", d.code, d.message));
-                o.misses
-                    .insert(key.clone(), Value::from(d.unwrap_or_default()));
-                o.null_warned += 1;
-                if !allowed.contains_key(key) {
-                    o.failures.push(format!(
-                        "{key}: null with a warning, not in allowed-misses.json ({})",
-                        o.misses[key]
-                    ));
-                }
-            }
-            _ => o.failures.push(format!(
-                "{key}: expected {want}, got {} (raw {:?}){}",
-                got_v.map_or("null".to_string(), |g| g.to_string()),
-                got.and_then(|c| c.raw.clone()),
-                if got.is_none() {
-                    " [key absent from report]"
-                } else {
-                    ""
-                }
-            )),
-        }
-    }
-    o
 }
 
 /// `missed`: cells left null with a warning; a break on a row or column holding one of them
@@ -179,12 +114,9 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
         .collect();
     dirs.sort();
     for dir in dirs {
-        let expected: Value =
-            serde_json::from_str(&std::fs::read_to_string(dir.join("expected.json")).unwrap())
-                .unwrap();
+        let want = expected::load(&dir);
         let meta: Value =
             serde_json::from_str(&std::fs::read_to_string(dir.join("meta.json")).unwrap()).unwrap();
-        let expected = expected.as_object().unwrap();
         let allowed_path = dir.join("allowed-misses.json");
         let mut allowed: serde_json::Map<String, Value> = std::fs::read_to_string(&allowed_path)
             .ok()
@@ -210,7 +142,8 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
                 .get(&kind(&input))
                 .and_then(Value::as_object)
                 .unwrap_or(&empty);
-            let mut o = compare(&report, expected, if bless { &empty } else { allowed_here });
+            let mut o =
+                expected::compare(&report, &want, if bless { &empty } else { allowed_here });
             if bless {
                 o.failures.retain(|f| !f.contains("allowed-misses.json"));
                 if o.misses.is_empty() {
@@ -222,7 +155,7 @@ fn run(exts: &[&str]) -> (usize, usize, usize, Vec<String>) {
             }
             let k = per_kind.entry(kind(&input)).or_default();
             k.0 += o.right;
-            k.1 += expected.len();
+            k.1 += want.len();
             if meta["year"].as_i64() != report.metadata.year.map(i64::from) {
                 failures.push(format!(
                     "{name}: year {:?}, meta.json says {}",

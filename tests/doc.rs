@@ -42,7 +42,7 @@ fn corpus_docs_match_expected() {
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(report.metadata.format, InputFormat::Doc, "{name}");
         let want = expected::load(&folder(name));
-        let o = expected::compare(&report, &want);
+        let o = expected::compare(&report, &want, &serde_json::Map::new());
         assert!(
             o.failures.is_empty(),
             "{name}: {} wrong:\n{}",
