@@ -10,7 +10,7 @@
 //! row whose values lie within its lines. Where a row's values fit the columns in no single
 //! way, the whole table is left to the text reader (which warns about what it cannot place).
 
-use super::{bbox_of, VLine, Word};
+use super::{bbox_of, cluster_means, VLine, Word};
 use crate::document::{Grid, GridCell, Origin};
 use crate::script::{is_cjk, numbering_len};
 use std::ops::Range;
@@ -98,9 +98,12 @@ struct Block {
 
 /// Whether every word of `line` lies left of the value area.
 fn label_only(line: &VLine, value_left: f32) -> bool {
-    line.words
-        .iter()
-        .all(|w| w.x1 <= value_left - 0.05 * w.size && !is_value(&w.text))
+    left_of(&line.words, value_left) && !line.words.iter().any(|w| is_value(&w.text))
+}
+
+/// Whether every word ends left of the value area.
+fn left_of(words: &[Word], value_left: f32) -> bool {
+    words.iter().all(|w| w.x1 <= value_left - 0.05 * w.size)
 }
 
 /// Vertical distance between two lines, in ems of the larger.
@@ -129,9 +132,7 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             let k = ks[end];
             if k > 0 {
                 let n = l.words.len() - k;
-                let labels_fit = l.words[..n]
-                    .iter()
-                    .all(|w| w.x1 <= value_left - 0.05 * w.size);
+                let labels_fit = left_of(&l.words[..n], value_left);
                 let vl = l.words[n..].iter().map(|w| w.x0).fold(f32::MAX, f32::min);
                 if !labels_fit || vl < value_left - 4.0 * l.em() {
                     break;
@@ -262,18 +263,7 @@ fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
             }
         }
     }
-    mids.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let mut out: Vec<(f32, usize)> = Vec::new();
-    for (m, em) in mids {
-        match out.last_mut() {
-            Some((c, n)) if m - *c / *n as f32 <= 1.5 * em => {
-                *c += m;
-                *n += 1;
-            }
-            _ => out.push((m, 1)),
-        }
-    }
-    out.into_iter().map(|(c, n)| c / n as f32).collect()
+    cluster_means(mids.into_iter().map(|(m, em)| (m, 1.5 * em)).collect())
 }
 
 struct Unit {

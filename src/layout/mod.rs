@@ -76,3 +76,21 @@ pub(crate) fn bbox_of<'a>(words: impl Iterator<Item = &'a Word>) -> [f32; 4] {
     }
     b
 }
+
+/// Positions grouped while each lies within its tolerance of the mean of the group before it
+/// (`(position, tolerance)` pairs, in any order): the groups' means, ascending. Ruling lines
+/// and column gaps are both clustered this way.
+pub(crate) fn cluster_means(mut v: Vec<(f32, f32)>) -> Vec<f32> {
+    v.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut out: Vec<(f32, usize)> = Vec::new();
+    for (x, tol) in v {
+        match out.last_mut() {
+            Some((sum, n)) if x - *sum / *n as f32 <= tol => {
+                *sum += x;
+                *n += 1;
+            }
+            _ => out.push((x, 1)),
+        }
+    }
+    out.into_iter().map(|(sum, n)| sum / n as f32).collect()
+}

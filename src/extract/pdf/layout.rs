@@ -11,7 +11,7 @@ type Band = (f32, f32, Vec<(f32, f32)>);
 use super::interp::{Seg, TextGlyph};
 use super::types::PdfLine;
 use crate::document::Origin;
-use crate::layout::{borderless, VLine, Word};
+use crate::layout::{borderless, cluster_means, VLine, Word};
 use crate::script::{is_cjk, is_decorated_page_number, is_page_number};
 
 /// Most cells of one ruled table laid out as rows.
@@ -214,19 +214,8 @@ fn merge_segs(mut segs: Vec<Seg>) -> Vec<Seg> {
     out
 }
 
-fn cluster(mut v: Vec<f32>) -> Vec<f32> {
-    v.sort_by(|a, b| a.total_cmp(b));
-    let mut out: Vec<(f32, usize)> = Vec::new();
-    for x in v {
-        match out.last_mut() {
-            Some((c, n)) if (x - *c / *n as f32).abs() <= POS_TOL => {
-                *c += x;
-                *n += 1;
-            }
-            _ => out.push((x, 1)),
-        }
-    }
-    out.into_iter().map(|(c, n)| c / n as f32).collect()
+fn cluster(v: Vec<f32>) -> Vec<f32> {
+    cluster_means(v.into_iter().map(|x| (x, POS_TOL)).collect())
 }
 
 struct Table {
