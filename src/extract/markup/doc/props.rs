@@ -50,26 +50,41 @@ impl PropMap {
 
 const FKP: usize = 512;
 
+/// The 512-byte property pages (FKPs) a bin table (`plc`, at least 4 bytes) lists, in
+/// order; `plc_name` (`PlcBtePapx`) and `page_name` (`PAPX`) name them in errors.
+fn fkp_pages<'a>(
+    word: &'a [u8],
+    plc: &[u8],
+    plc_name: &str,
+    page_name: &str,
+) -> Result<Vec<&'a [u8]>, DocError> {
+    if (plc.len() - 4) % 8 != 0 {
+        return Err(DocError::Damaged(format!(
+            "{plc_name} of {} bytes",
+            plc.len()
+        )));
+    }
+    let n = (plc.len() - 4) / 8;
+    (0..n)
+        .map(|k| {
+            let pn = (u32_at(plc, (n + 1) * 4 + k * 4)? & 0x3F_FFFF) as usize;
+            pn.checked_mul(FKP)
+                .and_then(|o| word.get(o..o.checked_add(FKP)?))
+                .ok_or_else(|| {
+                    DocError::Damaged(format!("{page_name} page {pn} outside the stream"))
+                })
+        })
+        .collect()
+}
+
 /// Reads every PAPX page listed in PlcBtePapx (`plc`, from the table stream); `data` is the
 /// `Data` stream (empty when absent).
 pub(crate) fn read(word: &[u8], plc: &[u8], data: &[u8]) -> Result<PropMap, DocError> {
     if plc.len() < 4 {
         return Ok(PropMap::default());
     }
-    if (plc.len() - 4) % 8 != 0 {
-        return Err(DocError::Damaged(format!(
-            "PlcBtePapx of {} bytes",
-            plc.len()
-        )));
-    }
-    let n = (plc.len() - 4) / 8;
     let mut runs = Vec::new();
-    for k in 0..n {
-        let pn = (u32_at(plc, (n + 1) * 4 + k * 4)? & 0x3F_FFFF) as usize;
-        let page = pn
-            .checked_mul(FKP)
-            .and_then(|o| word.get(o..o.checked_add(FKP)?))
-            .ok_or_else(|| DocError::Damaged(format!("PAPX page {pn} outside the stream")))?;
+    for page in fkp_pages(word, plc, "PlcBtePapx", "PAPX")? {
         read_page(page, data, &mut runs)?;
     }
     runs.sort_by_key(|r| r.0);
@@ -205,20 +220,8 @@ pub(crate) fn unprinted(word: &[u8], plc: &[u8]) -> Result<Unprinted, DocError> 
     if plc.len() < 4 {
         return Ok(Unprinted::default());
     }
-    if (plc.len() - 4) % 8 != 0 {
-        return Err(DocError::Damaged(format!(
-            "PlcBteChpx of {} bytes",
-            plc.len()
-        )));
-    }
-    let n = (plc.len() - 4) / 8;
     let mut runs = Vec::new();
-    for k in 0..n {
-        let pn = (u32_at(plc, (n + 1) * 4 + k * 4)? & 0x3F_FFFF) as usize;
-        let page = pn
-            .checked_mul(FKP)
-            .and_then(|o| word.get(o..o.checked_add(FKP)?))
-            .ok_or_else(|| DocError::Damaged(format!("CHPX page {pn} outside the stream")))?;
+    for page in fkp_pages(word, plc, "PlcBteChpx", "CHPX")? {
         let crun = usize::from(page[FKP - 1]);
         if (crun + 1) * 4 + crun > FKP - 1 {
             return Err(DocError::Damaged(format!("CHPX page with {crun} runs")));
