@@ -54,11 +54,18 @@ pub(crate) struct Grid {
 }
 
 impl Grid {
+    /// The cells of row `r` (cells are kept row by row, so this is a slice of them).
+    pub fn row_cells(&self, r: usize) -> &[GridCell] {
+        let from = self.cells.partition_point(|c| c.row < r);
+        let to = self.cells.partition_point(|c| c.row <= r);
+        &self.cells[from..to.max(from)]
+    }
+
     /// Row `r` as a markdown pipe row (`| a |  | 3 |`): one entry per column, blank and
     /// covered positions empty; `|` inside a cell becomes `｜`.
     pub fn pipe_row(&self, r: usize) -> String {
         let mut texts = vec![String::new(); self.cols];
-        for c in self.cells.iter().filter(|c| c.row == r) {
+        for c in self.row_cells(r) {
             if let Some(slot) = texts.get_mut(c.col) {
                 *slot = c.text.replace('|', "｜");
             }

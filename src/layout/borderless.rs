@@ -29,6 +29,9 @@ pub(crate) struct Found {
     pub label_cols: usize,
 }
 
+/// Most lines of one table rebuilt from positions (a report's table has a few hundred).
+const MAX_TABLE_LINES: usize = 2_000;
+
 /// Most lines looked back for a first row's label wrapped above its values.
 const MAX_LOOKBACK: usize = 3;
 
@@ -164,9 +167,10 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             start -= 1;
         }
         let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
-        // one line of values alone is no table: the text reader reads it as well
+        // one line of values alone is no table: the text reader reads it as well; nor is a
+        // run of thousands of lines (label assignment is quadratic in the table's lines)
         let rows = values.iter().filter(|k| **k > 0).count();
-        if rows >= 2 {
+        if rows >= 2 && values.len() <= MAX_TABLE_LINES {
             out.push(Block {
                 lines: start..end,
                 values,
@@ -463,15 +467,11 @@ impl Found {
     /// which positions cannot tell from a row whose values were lost — the label as plain
     /// text, so that its cells are reported missing rather than printed blank.
     pub fn row_text(&self, r: usize) -> (String, bool) {
-        let has_values = self
-            .grid
-            .cells
-            .iter()
-            .any(|c| c.row == r && c.col >= self.label_cols);
-        if has_values {
+        let row = self.grid.row_cells(r);
+        if row.iter().any(|c| c.col >= self.label_cols) {
             return (self.grid.pipe_row(r), true);
         }
-        let mut cells: Vec<&GridCell> = self.grid.cells.iter().filter(|c| c.row == r).collect();
+        let mut cells: Vec<&GridCell> = row.iter().collect();
         cells.sort_by_key(|c| c.col);
         let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
         (text.join(" "), false)
@@ -564,6 +564,18 @@ mod tests {
         // no values: positions cannot tell blank from lost, the parser reports it missing
         assert_eq!(r[2], "3.危及“三安全一稳定”");
         assert_eq!(r[3], "|  | 4.保护第三方合法权益 | 2 | 2 |");
+    }
+
+    #[test]
+    fn thousands_of_value_lines_are_left_to_the_text_reader() {
+        let t: String = (0..MAX_TABLE_LINES + 1)
+            .map(|i| format!("行{i}      {i}      {i}\n"))
+            .collect();
+        assert!(rows(&t).is_empty());
+        let t: String = (0..10)
+            .map(|i| format!("行{i}      {i}      {i}\n"))
+            .collect();
+        assert_eq!(rows(&t).len(), 10);
     }
 
     #[test]
