@@ -57,7 +57,17 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
         checked_sum(lhs.iter().map(Term::value)),
         checked_sum(rhs.iter().map(Term::value)),
     ) else {
-        return; // a sum beyond Decimal's range: nothing sensible to compare
+        // a sum beyond Decimal's range (28-digit cells): no count is that large, and the
+        // identity cannot be checked; say so rather than pass it quietly
+        out.push(
+            Diagnostic::new(
+                Code::ValueInvalid,
+                Severity::Warning,
+                format!("{what}: not checked, its cells sum beyond the range of exact arithmetic"),
+            )
+            .with_cells(all.iter().map(|t| t.key.clone())),
+        );
+        return;
     };
     if l == r {
         return;

@@ -37,6 +37,7 @@ impl fmt::Display for Severity {
 /// | `input.encoding-guessed` | info | `text has no declared encoding; decoded as GB18030` |
 /// | `input.pdf-text-fallback` | info | `PDF read through the plain text path; table geometry unavailable` |
 /// | `input.undecodable-glyphs` | warning | `3 glyphs could not be mapped to Unicode` |
+/// | `input.truncated` | error | `text cut at max_text_bytes = 16777216: the rest of the input was not read` |
 /// | `template.pre-2019` | warning | `no national-template table found; reports before 2019 follow provincial formats` |
 /// | `template.version-unknown` | warning | `could not tell the template version from the printed tables` |
 /// | `template.mixed-version` | info | `v2021 tables with a single （六）其他处理 row (v2019 style)` |
@@ -60,6 +61,7 @@ impl fmt::Display for Severity {
 /// | `years.identical-tables` | warning | `every table cell equals the 2023 report's (a.pdf): copied tables?` |
 /// | `years.gap` | info | `previous report of this body is 2021 (b.txt), not 2022: year-over-year identities not checked` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
 pub enum Code {
     /// The input's text encoding was guessed.
     #[serde(rename = "input.encoding-guessed")]
@@ -70,6 +72,9 @@ pub enum Code {
     /// Some PDF glyphs could not be mapped to Unicode.
     #[serde(rename = "input.undecodable-glyphs")]
     UndecodableGlyphs,
+    /// The input's text is longer than `Options::max_text_bytes`: the rest was not read.
+    #[serde(rename = "input.truncated")]
+    InputTruncated,
     /// No national-template table: likely a pre-2019 provincial format.
     #[serde(rename = "template.pre-2019")]
     Pre2019,
@@ -144,6 +149,7 @@ impl Code {
         Code::EncodingGuessed,
         Code::PdfTextFallback,
         Code::UndecodableGlyphs,
+        Code::InputTruncated,
         Code::Pre2019,
         Code::VersionUnknown,
         Code::MixedVersion,
@@ -174,6 +180,7 @@ impl Code {
             Code::EncodingGuessed => "input.encoding-guessed",
             Code::PdfTextFallback => "input.pdf-text-fallback",
             Code::UndecodableGlyphs => "input.undecodable-glyphs",
+            Code::InputTruncated => "input.truncated",
             Code::Pre2019 => "template.pre-2019",
             Code::VersionUnknown => "template.version-unknown",
             Code::MixedVersion => "template.mixed-version",

@@ -72,6 +72,17 @@ impl Grid {
         }
         format!("| {} |", texts.join(" | "))
     }
+
+    /// The boxes of row `r`'s cells in the order of [`Grid::pipe_row`]'s entries.
+    pub fn pipe_row_boxes(&self, r: usize) -> Vec<Option<[f32; 4]>> {
+        let mut boxes = vec![None; self.cols];
+        for c in self.row_cells(r) {
+            if let Some(slot) = boxes.get_mut(c.col) {
+                *slot = c.bbox;
+            }
+        }
+        boxes
+    }
 }
 
 #[cfg(test)]

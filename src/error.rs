@@ -45,3 +45,65 @@ pub enum Error {
 
 /// `Result` with this crate's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// What kind of [`Error`] it is, without its details: for matching and for naming the error
+/// in a dataset row or a binding's exception class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Io`].
+    Io,
+    /// [`Error::Empty`].
+    Empty,
+    /// [`Error::Unsupported`].
+    Unsupported,
+    /// [`Error::Damaged`].
+    Damaged,
+    /// [`Error::Encrypted`].
+    Encrypted,
+    /// [`Error::NoTextLayer`].
+    NoTextLayer,
+    /// [`Error::Limit`].
+    Limit,
+    /// [`Error::NotAReport`].
+    NotAReport,
+}
+
+impl ErrorKind {
+    /// A stable name: `io`, `empty`, `unsupported`, `damaged`, `encrypted`, `no-text-layer`,
+    /// `limit`, `not-a-report`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::Io => "io",
+            ErrorKind::Empty => "empty",
+            ErrorKind::Unsupported => "unsupported",
+            ErrorKind::Damaged => "damaged",
+            ErrorKind::Encrypted => "encrypted",
+            ErrorKind::NoTextLayer => "no-text-layer",
+            ErrorKind::Limit => "limit",
+            ErrorKind::NotAReport => "not-a-report",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Io { .. } => ErrorKind::Io,
+            Error::Empty => ErrorKind::Empty,
+            Error::Unsupported(_) => ErrorKind::Unsupported,
+            Error::Damaged { .. } => ErrorKind::Damaged,
+            Error::Encrypted => ErrorKind::Encrypted,
+            Error::NoTextLayer => ErrorKind::NoTextLayer,
+            Error::Limit(_) => ErrorKind::Limit,
+            Error::NotAReport => ErrorKind::NotAReport,
+        }
+    }
+}

@@ -38,26 +38,51 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod check;
-pub mod diagnostic;
-mod document;
-pub mod error;
+// The public surface: the parse functions below, the report types, diagnostics, options and
+// errors re-exported here, and four modules a user works with directly.
 pub mod export;
-pub mod extract;
 pub mod inputs;
-mod layout;
-mod multi;
-pub mod normalize;
-pub mod options;
-pub mod parse;
-pub mod report;
 pub mod schema;
-mod script;
-pub mod source;
 pub mod years;
 
+mod diagnostic;
+mod error;
+mod options;
+mod report;
+mod source;
+
+// Pipeline stages. Public only with the `unstable` feature (for this crate's own benches and
+// tests of internals): their types change as the pipeline grows.
+macro_rules! stage {
+    ($($(#[$m:meta])* $name:ident;)*) => {$(
+        $(#[$m])*
+        #[cfg(feature = "unstable")]
+        pub mod $name;
+        $(#[$m])*
+        #[cfg(not(feature = "unstable"))]
+        pub(crate) mod $name;
+    )*};
+}
+stage! {
+    /// Stage 4: template compliance and arithmetic identities.
+    check;
+    /// The document model: table grids with each cell's box or span.
+    document;
+    /// Stage 1: one reader per input kind.
+    extract;
+    /// The geometry layer: positioned words, visual lines, borderless tables.
+    layout;
+    /// Stage 2: width and radical folding, page furniture, wrap repair.
+    normalize;
+    /// Stage 3: template recognition.
+    parse;
+    /// Script facts: CJK classes, radicals, numbering and page-number shapes.
+    script;
+}
+mod multi;
+
 pub use diagnostic::{Code, Diagnostic, Severity};
-pub use error::{Error, Result};
+pub use error::{Error, ErrorKind, Result};
 pub use options::Options;
 pub use report::{
     Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables,
@@ -151,6 +176,18 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
     check::check(&mut report);
     report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
+}
+
+/// The input format told from the first bytes (what `parse_bytes` reads the input as when
+/// [`Options::format`] is not set).
+pub fn sniff_format(bytes: &[u8]) -> InputFormat {
+    extract::sniff(bytes)
+}
+
+/// Text bytes decoded as `parse_bytes` decodes them: a BOM's encoding, else UTF-8, else
+/// GB18030 (GBK), so that a line number in a [`Location`] points into this text.
+pub fn decode_text(bytes: &[u8]) -> String {
+    extract::text::decode(bytes).0
 }
 
 /// Parses report text.

@@ -2,8 +2,10 @@
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
+use serde::de::{self, Deserializer};
 use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -11,8 +13,9 @@ use crate::schema::{self, RowSpec, Versions};
 use crate::source::Location;
 
 /// The kind of input a report was read from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum InputFormat {
     /// Plain text (extractor output, crawler exports).
     Text,
@@ -42,7 +45,7 @@ impl fmt::Display for InputFormat {
 }
 
 /// Which national template the printed tables follow.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum TemplateVersion {
     /// 国办公开办函〔2021〕30号: 本年制发件数… and three （六）其他处理 sub-rows.
@@ -114,8 +117,11 @@ impl Serialize for Number {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
             Number::Int(i) => s.serialize_i64(*i),
-            // JSON has no decimal type; the shortest f64 form prints the same digits.
-            Number::Decimal(d) => match d.to_f64() {
+            // JSON has no decimal type. A decimal goes out as a number only when that number
+            // reads back as the same value (the shortest f64 form prints the same digits,
+            // true for every amount a report prints); otherwise as its exact digits in a
+            // string, never rounded.
+            Number::Decimal(d) => match d.to_f64().filter(|f| same_decimal(*f, d)) {
                 Some(f) => s.serialize_f64(f),
                 None => s.serialize_str(&d.to_string()),
             },
@@ -123,8 +129,48 @@ impl Serialize for Number {
     }
 }
 
+/// Whether `f` printed in its shortest form is the value `d`.
+fn same_decimal(f: f64, d: &Decimal) -> bool {
+    f.is_finite()
+        && f.to_string()
+            .parse::<Decimal>()
+            .is_ok_and(|back| back == *d)
+}
+
+impl<'de> Deserialize<'de> for Number {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Number, D::Error> {
+        struct V;
+        impl<'de> de::Visitor<'de> for V {
+            type Value = Number;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an integer, a decimal number or a string of decimal digits")
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Number, E> {
+                Ok(Number::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Number, E> {
+                i64::try_from(v)
+                    .map(Number::Int)
+                    .map_err(|_| E::custom("integer out of range"))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Number, E> {
+                // the shortest form is the digits that were written
+                v.to_string()
+                    .parse::<Decimal>()
+                    .map(Number::Decimal)
+                    .map_err(E::custom)
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Number, E> {
+                v.parse::<Decimal>().map(Number::Decimal).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// One table cell.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Cell {
     /// The number printed, or `None` for a blank, dashed or missing cell.
     pub value: Option<Number>,
@@ -132,7 +178,7 @@ pub struct Cell {
     /// cell was not found in the input at all, or could not be told apart from its neighbours.
     pub raw: Option<String>,
     /// Where it came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", default)]
     pub location: Option<Location>,
 }
 
@@ -222,14 +268,83 @@ impl Serialize for Table {
 }
 
 /// The three statistical tables.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Tables {
     /// Table 二: 主动公开政府信息情况.
+    #[serde(deserialize_with = "de_active_disclosure")]
     pub active_disclosure: Table,
     /// Table 三: 收到和处理政府信息公开申请情况.
+    #[serde(deserialize_with = "de_applications")]
     pub applications: Table,
     /// Table 四: 政府信息公开行政复议、行政诉讼情况 (one group per row).
+    #[serde(deserialize_with = "de_review_litigation")]
     pub review_litigation: Table,
+}
+
+fn de_active_disclosure<'de, D: Deserializer<'de>>(d: D) -> Result<Table, D::Error> {
+    table_from_map(d, schema::ACTIVE_DISCLOSURE)
+}
+
+fn de_applications<'de, D: Deserializer<'de>>(d: D) -> Result<Table, D::Error> {
+    table_from_map(d, schema::APPLICATIONS)
+}
+
+fn de_review_litigation<'de, D: Deserializer<'de>>(d: D) -> Result<Table, D::Error> {
+    table_from_map(d, schema::REVIEW_LITIGATION)
+}
+
+/// A value in a serialised row: its printed label or one of its cells.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RowEntry {
+    Label(Option<String>),
+    Cell(Cell),
+}
+
+/// A table read back from its serialised form: rows and columns are matched to the schema
+/// (so keys stay `&'static str`), rows come out in template order, and a key the schema
+/// does not know is an error rather than dropped.
+fn table_from_map<'de, D: Deserializer<'de>>(
+    d: D,
+    specs: &'static [RowSpec],
+) -> Result<Table, D::Error> {
+    let mut rows: BTreeMap<String, BTreeMap<String, RowEntry>> = BTreeMap::deserialize(d)?;
+    let mut table = Table::default();
+    for spec in specs {
+        // a key can name rows of both template versions with different columns: the spec
+        // whose columns hold every serialised column is the one
+        let fits = rows.get(spec.key).is_some_and(|entries| {
+            entries
+                .keys()
+                .all(|k| k == "label" || spec.columns.iter().any(|c| c.key == k))
+        });
+        if !fits {
+            continue;
+        }
+        let Some(mut entries) = rows.remove(spec.key) else {
+            continue;
+        };
+        let mut row = Row::from_spec(spec);
+        if let Some(RowEntry::Label(l)) = entries.remove("label") {
+            row.label = l;
+        }
+        for (k, cell) in &mut row.cells {
+            match entries.remove(*k) {
+                Some(RowEntry::Cell(c)) => *cell = c,
+                Some(RowEntry::Label(_)) => {
+                    return Err(de::Error::custom(format!("{}.{k}: not a cell", spec.key)))
+                }
+                None => {}
+            }
+        }
+        table.rows.push(row);
+    }
+    match rows.keys().next() {
+        Some(k) => Err(de::Error::custom(format!(
+            "unknown row {k}, or a column its template row does not have"
+        ))),
+        None => Ok(table),
+    }
 }
 
 impl Tables {
@@ -255,7 +370,7 @@ impl Tables {
 }
 
 /// One of the six sections.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// The heading as printed, e.g. `二、主动公开政府信息情况`.
     pub heading: String,
@@ -267,7 +382,7 @@ pub struct Section {
 }
 
 /// The six sections, `None` where a section was not found.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Sections {
     /// 一、总体情况.
     pub overview: Option<Section>,
@@ -299,7 +414,8 @@ impl Sections {
 }
 
 /// Facts about the report as a whole.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Metadata {
     /// The reporting body, from the title (`瀍河回族区司法局2024年…` → `瀍河回族区司法局`).
     pub organization: Option<String>,
@@ -317,7 +433,9 @@ pub struct Metadata {
 }
 
 /// A parsed report. Always produced for readable input; problems are in `diagnostics`.
-#[derive(Debug, Clone, Serialize)]
+/// Serialises to the JSON the CLI prints, and reads back from it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     /// Title, body, year, template.
     pub metadata: Metadata,

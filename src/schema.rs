@@ -391,6 +391,9 @@ pub struct TableSpec {
     pub numeral: &'static str,
     /// Rows of both versions.
     pub rows: &'static [RowSpec],
+    /// Whether template identities tie its cells together (table 二 has none: nothing but the
+    /// printed text can confirm a reading of it).
+    pub has_identities: bool,
 }
 
 /// The three tables in template order.
@@ -398,16 +401,19 @@ pub const TABLES: [TableSpec; 3] = [
     TableSpec {
         key: "active_disclosure",
         numeral: "二",
+        has_identities: false,
         rows: ACTIVE_DISCLOSURE,
     },
     TableSpec {
         key: "applications",
         numeral: "三",
+        has_identities: true,
         rows: APPLICATIONS,
     },
     TableSpec {
         key: "review_litigation",
         numeral: "四",
+        has_identities: true,
         rows: REVIEW_LITIGATION,
     },
 ];

@@ -6,6 +6,7 @@ use std::fmt;
 /// A place in the input. Every field is optional because inputs differ: text has lines,
 /// PDFs have pages and boxes, HTML/DOCX tables have row and column.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Location {
     /// 1-based page number (PDF inputs).
     #[serde(skip_serializing_if = "Option::is_none")]

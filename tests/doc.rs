@@ -131,7 +131,8 @@ fn assert_rejected(case: &str, bytes: &[u8], ok: impl Fn(&Error) -> bool) {
         Err(e) if ok(&e) => {}
         other => panic!("{case}: unexpected result {:?}", other.map(|_| "a report")),
     }
-    assert!(took < Duration::from_secs(1), "{case}: took {took:?}");
+    // a hang detector, not a speed target
+    assert!(took < Duration::from_secs(5), "{case}: took {took:?}");
     assert!(
         max_one < 16 * bytes.len().max(1 << 20),
         "{case}: allocated {max_one} bytes at once"

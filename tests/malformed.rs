@@ -26,8 +26,10 @@ use std::time::{Duration, Instant};
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 use ogi_report::{Error, InputFormat, Options};
 
-/// Bound for one case (debug build included).
-const CASE_LIMIT: Duration = Duration::from_secs(2);
+/// Bound for one case: a detector of hangs and quadratic blow-ups (those take minutes on
+/// these sizes), not a speed target: speed is measured by `benches/pathological.rs`. Loose
+/// enough for a debug build on a loaded 2-core machine.
+const CASE_LIMIT: Duration = Duration::from_secs(10);
 /// After this long a case is declared hung and abandoned.
 const HANG_LIMIT: Duration = Duration::from_secs(20);
 

@@ -21,6 +21,9 @@ pub struct Line {
     pub text: String,
     /// Where it came from.
     pub origin: Location,
+    /// For a table row whose cells' own places are known (PDF boxes, spans in layout
+    /// text): where each pipe cell came from, in order; `None` for a position no cell covers.
+    pub cell_origins: Vec<Option<Location>>,
 }
 
 /// What extraction produced.
@@ -86,6 +89,38 @@ pub fn extract(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(Error::Empty);
     }
+    let mut ex = read(bytes, opts)?;
+    cap_text(&mut ex, opts.max_text_bytes);
+    Ok(ex)
+}
+
+/// Cuts the text of any reader at `max_text_bytes` (on a char boundary), with an error
+/// diagnostic: the one rule for every input kind.
+fn cap_text(ex: &mut Extracted, max: usize) {
+    let mut total = 0usize;
+    for (i, line) in ex.lines.iter_mut().enumerate() {
+        let len = line.text.len() + 1;
+        if total + len <= max + 1 {
+            total += len;
+            continue;
+        }
+        let mut cut = max.saturating_sub(total);
+        while !line.text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        line.text.truncate(cut);
+        ex.lines.truncate(i + 1);
+        ex.diagnostics.push(Diagnostic::new(
+            Code::InputTruncated,
+            Severity::Error,
+            format!("text cut at max_text_bytes = {max}: the rest of the input was not read"),
+        ));
+        return;
+    }
+}
+
+/// The reader for the input's kind.
+fn read(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     // An OLE2 file is read as Word whatever format was asked for: its content says what it is.
     if markup::is_legacy_office(bytes) {
         return from_doc(bytes, opts);
@@ -116,7 +151,6 @@ fn from_doc(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         .map_err(|e| match e {
             markup::DocError::NotWord => Error::Unsupported(e.to_string()),
             markup::DocError::Encrypted => Error::Encrypted,
-            markup::DocError::Limit(m) => Error::Limit(m),
             markup::DocError::Damaged(m) => Error::Damaged {
                 format: "doc",
                 reason: m,
@@ -137,6 +171,7 @@ fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
                 table_row: l.table_pos,
                 ..Location::default()
             },
+            cell_origins: Vec::new(),
         })
         .collect();
     let diagnostics = m
@@ -173,16 +208,8 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         pdf::PdfError::Limit(m) => Error::Limit(m),
     })?;
     let mut lines = Vec::new();
-    let mut total_bytes = 0usize;
     for page in &text.pages {
         for (i, l) in page.lines.iter().enumerate() {
-            total_bytes += l.text.len();
-            if total_bytes > opts.max_text_bytes {
-                return Err(Error::Limit(format!(
-                    "PDF text longer than max_text_bytes = {}",
-                    opts.max_text_bytes
-                )));
-            }
             lines.push(Line {
                 text: l.text.clone(),
                 origin: Location {
@@ -191,6 +218,18 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
                     bbox: Some(l.bbox),
                     ..Location::default()
                 },
+                cell_origins: l
+                    .cell_boxes
+                    .iter()
+                    .map(|b| {
+                        b.map(|b| Location {
+                            page: Some(page.number),
+                            line: u32::try_from(i + 1).ok(),
+                            bbox: Some(b),
+                            ..Location::default()
+                        })
+                    })
+                    .collect(),
             });
         }
     }

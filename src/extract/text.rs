@@ -41,6 +41,28 @@ pub fn looks_like_markdown(text: &str) -> bool {
     })
 }
 
+/// Where a cell of a layout-text grid was printed: its first line, and the span and column
+/// of its characters there (x in the grid is a char column, y the negated line index).
+fn source_of(lines: &[Line], b: [f32; 4]) -> Option<Location> {
+    let line = lines.get(crate::layout::text::row_of(b))?;
+    let (x0, x1) = (b[0].max(0.0) as usize, b[2].max(0.0) as usize);
+    let byte = |col: usize| {
+        line.text
+            .char_indices()
+            .nth(col)
+            .map_or(line.text.len(), |(i, _)| i)
+    };
+    let start = line.origin.span?.start;
+    Some(Location {
+        span: Some(Span {
+            start: start + byte(x0),
+            end: start + byte(x1),
+        }),
+        column: u32::try_from(x0 + 1).ok(),
+        ..line.origin.clone()
+    })
+}
+
 /// Splits decoded text into lines with their 1-based numbers and byte spans.
 pub fn lines_of(text: &str) -> Vec<Line> {
     let mut out = Vec::new();
@@ -57,6 +79,7 @@ pub fn lines_of(text: &str) -> Vec<Line> {
                 }),
                 ..Location::default()
             },
+            cell_origins: Vec::new(),
         });
         start += raw.len();
     }
@@ -66,18 +89,15 @@ pub fn lines_of(text: &str) -> Vec<Line> {
 /// Extracts lines from a text, markdown (or, until the HTML reader lands, HTML) input.
 pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extracted> {
     let (mut text, diag) = decode(bytes);
-    let mut diagnostics: Vec<Diagnostic> = diag.into_iter().collect();
+    let diagnostics: Vec<Diagnostic> = diag.into_iter().collect();
+    // cut here already, before the line and layout work (the one cut of every reader,
+    // `super::cap_text`, then finds the text at its limit and says so)
     if text.len() > opts.max_text_bytes {
-        let mut cut = opts.max_text_bytes;
+        let mut cut = opts.max_text_bytes + 1;
         while !text.is_char_boundary(cut) {
-            cut -= 1;
+            cut += 1;
         }
         text.truncate(cut);
-        diagnostics.push(Diagnostic::new(
-            Code::CellMissing,
-            Severity::Error,
-            format!("text cut at max_text_bytes = {}", opts.max_text_bytes),
-        ));
     }
     let format = if format == InputFormat::Text && looks_like_markdown(&text) {
         InputFormat::Markdown
@@ -140,9 +160,16 @@ fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
                         let text = f.row_text(r).0;
                         let bbox = f.grid.row_boxes.get(r).copied().unwrap_or_default();
                         let row = layout::text::row_of(bbox).min(lines.len() - 1);
+                        let cell_origins = f
+                            .grid
+                            .pipe_row_boxes(r)
+                            .into_iter()
+                            .map(|b| b.and_then(|b| source_of(&lines, b)))
+                            .collect();
                         out.push(Line {
                             text,
                             origin: lines[row].origin.clone(),
+                            cell_origins,
                         });
                     }
                 }

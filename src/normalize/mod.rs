@@ -22,6 +22,8 @@ pub struct NormLine {
     pub origin: Location,
     /// Whether the line is a markdown pipe row (`| a | b |`).
     pub pipe: bool,
+    /// Where each pipe cell came from, when the reader knew (see `extract::Line`).
+    pub cell_origins: Vec<Option<Location>>,
     /// The line as printed, before width folding (same number of chars as the folded line).
     pub printed: String,
 }
@@ -84,8 +86,14 @@ impl NormDoc {
         let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
         loc.column = u32::try_from(before.chars().count() + 1).ok();
         if line.pipe {
-            let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
             loc.cell = before.matches('|').count().checked_sub(1);
+            // a cell whose own place is known is located there, not by its row
+            if let Some(Some(own)) = loc.cell.and_then(|c| line.cell_origins.get(c)) {
+                loc = Location {
+                    cell: loc.cell,
+                    ..own.clone()
+                };
+            }
         }
         Some(loc)
     }
@@ -117,6 +125,7 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
             end: doc.text.len(),
             origin: line.origin.clone(),
             pipe,
+            cell_origins: line.cell_origins.clone(),
             printed: printed.into_owned(),
         });
     }

@@ -90,15 +90,6 @@ impl Pattern {
         Pattern { chars, max_edits }
     }
 
-    /// Length in chars.
-    pub fn len(&self) -> usize {
-        self.chars.len()
-    }
-
-    /// Whether the pattern is empty.
-    pub fn is_empty(&self) -> bool {
-        self.chars.is_empty()
-    }
 }
 
 /// One approximate occurrence: compact indices `[start, end)` and the edit distance.

@@ -174,6 +174,17 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     } else if rows_with_values(&r19) > rows_with_values(&r21) {
         Some(TemplateVersion::V2019)
     } else {
+        if rows_with_values(&r19) == rows_with_values(&r21) {
+            // the columns of the two versions differ: a wrong choice files every value under
+            // another key, so a tie is said, not settled quietly
+            diags.push(Diagnostic::new(
+                Code::VersionUnknown,
+                Severity::Warning,
+                format!(
+                    "table 二 fits both template versions equally (header words: v2021 {m21}, v2019 {m19}; rows read alike); read as v2021"
+                ),
+            ));
+        }
         Some(TemplateVersion::V2021)
     };
     let (t2_reads, t2_diags) = if t2_version == Some(TemplateVersion::V2019) {

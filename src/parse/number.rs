@@ -16,6 +16,7 @@ use std::str::FromStr;
 use crate::report::Number;
 
 /// Units seen inside amount and count cells.
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
 pub const UNITS: &[&str] = &[
     "万元", "元", "件", "个", "条", "项", "次", "人", "家", "份", "宗",
 ];

@@ -135,8 +135,6 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
 /// When cutting runs of digits into several cells is allowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cut {
-    /// Never: every token is one cell.
-    Never,
     /// Only when the row's values are one unbroken run (a crawler glued every cell together).
     /// For rows without arithmetic to confirm a cut: separate numbers with a cell missing
     /// between them must not be cut to make up the count.
@@ -184,7 +182,6 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind], cut: Cut) -> Fit {
         .iter()
         .any(|t| t.splittable && t.raw.len() > MAX_PIECE * n);
     let allowed = match cut {
-        Cut::Never => false,
         Cut::SingleRun => toks.len() == 1,
         Cut::Any => true,
     };

@@ -7,7 +7,7 @@ use super::values::{free_tokens, pipe_cells, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::NormDoc;
 use crate::report::{checked_sum, Cell, Number, Row, Table};
-use crate::schema::{RowSpec, ValueKind};
+use crate::schema::{self, RowSpec, ValueKind};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -501,10 +501,26 @@ pub fn settle(
             .with_cells(undetermined),
         );
     }
+    let confirmed = schema::TABLES
+        .iter()
+        .any(|t| t.key == table_key && t.has_identities);
     if !split_keys.is_empty() {
-        let msg = if unique {
+        // Without identities a cut is only the one that fits the column count: a guess the
+        // user must check, so it is a warning.
+        let severity = if confirmed {
+            Severity::Info
+        } else {
+            Severity::Warning
+        };
+        let msg = if unique && confirmed {
             format!(
                 "row {}: digits cut as {}: the only cut that fits the columns and the arithmetic",
+                read.spec.key,
+                describe(first)
+            )
+        } else if unique {
+            format!(
+                "row {}: digits run together, cut as {}: the only cut that fits the columns; no arithmetic in this table confirms it, check against the source",
                 read.spec.key,
                 describe(first)
             )
@@ -515,7 +531,7 @@ pub fn settle(
             )
         };
         diags.push(
-            Diagnostic::new(Code::SplitInferred, Severity::Info, msg)
+            Diagnostic::new(Code::SplitInferred, severity, msg)
                 .at(label_loc)
                 .with_cells(split_keys),
         );

@@ -29,10 +29,10 @@ fn text_width(s: &str) -> usize {
 /// The source lines of a text input, for snippets.
 fn source_lines(path: &std::path::Path) -> Option<Vec<String>> {
     let bytes = std::fs::read(path).ok()?;
-    if ogi_report::extract::sniff(&bytes) != ogi_report::InputFormat::Text {
+    if ogi_report::sniff_format(&bytes) != ogi_report::InputFormat::Text {
         return None;
     }
-    let (text, _) = ogi_report::extract::text::decode(&bytes);
+    let text = ogi_report::decode_text(&bytes);
     Some(text.lines().map(str::to_owned).collect())
 }
 

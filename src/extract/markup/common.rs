@@ -34,6 +34,7 @@ pub struct MarkupLine {
 
 impl MarkupText {
     /// The lines' text joined with '\n' (handy for debugging and tests).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
     pub fn joined(&self) -> String {
         let mut s = String::new();
         for l in &self.lines {

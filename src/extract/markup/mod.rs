@@ -7,6 +7,7 @@ pub mod doc;
 pub mod docx;
 pub mod html;
 
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use common::{MarkupError, MarkupLine, MarkupText};
 pub use doc::{doc_to_text, is_ole2, DocError};
 pub use docx::{docx_to_text, is_legacy_office};

@@ -430,7 +430,9 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
     let mut rows = Vec::new();
     for (i, (top, bot, cells)) in bands.iter().enumerate() {
         let mut texts = Vec::with_capacity(cells.len());
-        for j in 0..cells.len() {
+        let mut boxes = Vec::with_capacity(cells.len());
+        for (j, &(a, b)) in cells.iter().enumerate() {
+            boxes.push((owner[i][j] == (i, j)).then_some([a, *bot, b, *top]));
             let text = if owner[i][j] == (i, j) {
                 cell_glyphs
                     .remove(&(i, j))
@@ -451,6 +453,7 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
             bbox: [x0, *bot, x1, *top],
             is_table_row: true,
             grid_row: None,
+            cell_boxes: boxes,
         });
     }
     (rows, rest)
@@ -506,6 +509,11 @@ pub fn layout_page(
                 bbox: f.grid.row_boxes.get(r).copied().unwrap_or_default(),
                 is_table_row,
                 grid_row: Some((t, r)),
+                cell_boxes: if is_table_row {
+                    f.grid.pipe_row_boxes(r)
+                } else {
+                    Vec::new()
+                },
             });
         }
     }
@@ -531,6 +539,7 @@ pub fn layout_page(
             bbox,
             is_table_row: false,
             grid_row: None,
+            cell_boxes: Vec::new(),
         });
     }
     out.sort_by(|a, b| {

@@ -21,4 +21,5 @@ mod objects;
 mod types;
 
 pub use extract::extract;
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};

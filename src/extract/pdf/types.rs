@@ -70,6 +70,7 @@ pub struct PdfText {
 
 /// One page.
 #[derive(Debug, Clone, Default)]
+#[cfg_attr(not(feature = "unstable"), allow(dead_code))] // the size is read by tests of internals
 pub struct PdfPage {
     /// 1-based page number.
     pub number: u32,
@@ -93,4 +94,7 @@ pub struct PdfLine {
     pub is_table_row: bool,
     /// For a row of a table rebuilt without rulings: (table on its page, row in the grid).
     pub grid_row: Option<(usize, usize)>,
+    /// For a table row: the box of each pipe cell in order (`None` for a position no cell
+    /// covers), so that each cell is located by its own box, not its row's.
+    pub cell_boxes: Vec<Option<[f32; 4]>>,
 }

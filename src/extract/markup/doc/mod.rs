@@ -26,9 +26,6 @@ pub enum DocError {
     /// The compound file or the Word structures in it are broken.
     #[error("{0}")]
     Damaged(String),
-    /// A size limit was hit.
-    #[error("limit exceeded: {0}")]
-    Limit(String),
 }
 
 /// The OLE2 compound-file signature.
