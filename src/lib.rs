@@ -47,6 +47,7 @@ pub mod extract;
 pub mod inputs;
 mod layout;
 mod multi;
+mod narrative;
 pub mod normalize;
 pub mod options;
 pub mod parse;
@@ -149,6 +150,8 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         diagnostics,
     };
     check::check(&mut report);
+    let narrative = narrative::check(&report, &doc);
+    report.diagnostics.extend(narrative);
     report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
 }

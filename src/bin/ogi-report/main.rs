@@ -83,6 +83,9 @@ enum Command {
         /// Worker processes (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+        #[arg(long, value_enum, default_value_t = render::ColorChoice::Auto)]
+        color: render::ColorChoice,
         /// Files or folders, `-` for stdin.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -171,9 +174,14 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Command::Check { all, jobs, paths } => {
+        Command::Check {
+            all,
+            jobs,
+            color,
+            paths,
+        } => {
             batch::on_interrupt();
-            render::check(&paths, all, jobs)
+            render::check(&paths, all, jobs, color)
         }
         Command::Schema {
             format,
