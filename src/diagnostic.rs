@@ -62,6 +62,7 @@ impl fmt::Display for Severity {
 /// | `years.org-paired` | info | `paired with the 2023 report of '洪泽区人民政府' (a.pdf) as one body: both names read '洪泽区政府' …` |
 /// | `narrative.mismatch` | warning | `section 一 says 17 ('受理政府信息公开申请17件') but table 三 本年新收 总计 is 95: "…"` |
 /// | `narrative.match` | info | `section 一 says 34 ('全年收到政府信息公开申请 34 件'), as table 三 本年新收 总计 (34): "…"` |
+/// | `years.text-reused` | info | `section 五 (problems): 72% of the text repeats the 2023 report's (a.pdf)` (warning for section 五 from 60%) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Code {
     /// The input's text encoding was guessed.
@@ -149,6 +150,9 @@ pub enum Code {
     /// A figure stated in the narrative equals the table's.
     #[serde(rename = "narrative.match")]
     NarrativeMatch,
+    /// A narrative section repeats much of the body's previous report.
+    #[serde(rename = "years.text-reused")]
+    TextReused,
 }
 
 impl Code {
@@ -182,6 +186,7 @@ impl Code {
         Code::OrgPaired,
         Code::NarrativeMismatch,
         Code::NarrativeMatch,
+        Code::TextReused,
     ];
 
     /// The stable string form, e.g. `check.sum-mismatch`.
@@ -215,6 +220,7 @@ impl Code {
             Code::OrgPaired => "years.org-paired",
             Code::NarrativeMismatch => "narrative.mismatch",
             Code::NarrativeMatch => "narrative.match",
+            Code::TextReused => "years.text-reused",
         }
     }
 

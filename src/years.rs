@@ -161,6 +161,11 @@ pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
                         ),
                     ));
                 }
+                out.extend(
+                    text_reuse(prev, cur, pname, py)
+                        .into_iter()
+                        .map(|d| (ci, d)),
+                );
                 if cy != py + 1 {
                     out.push((
                         ci,
@@ -180,6 +185,78 @@ pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
                 out.extend(in_force(prev, cur, pname, py).into_iter().map(|d| (ci, d)));
             }
         }
+    }
+    out
+}
+
+/// The sections whose text is the body's own words (the others hold the tables).
+const NARRATIVE_SECTIONS: [(&str, &str); 3] = [
+    ("overview", "一"),
+    ("problems", "五"),
+    ("other_matters", "六"),
+];
+
+/// Shingle length in characters: long enough that shared set phrases of the genre
+/// (`以习近平新时代中国特色社会主义思想为指导`) count only where whole passages repeat.
+const SHINGLE: usize = 8;
+
+/// The character shingles of a text: CJK and letters only (digits, punctuation and white
+/// space dropped, so a copied sentence with this year's numbers still counts as copied).
+fn shingles(text: &str) -> std::collections::HashSet<String> {
+    let chars: Vec<char> = width::fold(text)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    chars.windows(SHINGLE).map(|w| w.iter().collect()).collect()
+}
+
+/// The share of `cur`'s shingles also in `prev`, `None` for a text too short to judge.
+pub fn reuse_share(prev: &str, cur: &str) -> Option<f64> {
+    let (a, b) = (shingles(prev), shingles(cur));
+    if b.len() < 30 || a.is_empty() {
+        return None;
+    }
+    Some(b.intersection(&a).count() as f64 / b.len() as f64)
+}
+
+/// `years.text-reused`: per narrative section, the share repeated from last year's report
+/// (info from 30%; a warning when section 五's problems and plans are mostly copied).
+fn text_reuse(prev: &Report, cur: &Report, pname: &str, py: i32) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text = |r: &Report, key: &str| -> Option<String> {
+        let s = match key {
+            "overview" => r.sections.overview.as_ref(),
+            "problems" => r.sections.problems.as_ref(),
+            _ => r.sections.other_matters.as_ref(),
+        }?;
+        Some(s.text.clone())
+    };
+    for (key, numeral) in NARRATIVE_SECTIONS {
+        let (Some(a), Some(b)) = (text(prev, key), text(cur, key)) else {
+            continue;
+        };
+        let Some(share) = reuse_share(&a, &b) else {
+            continue;
+        };
+        if share < 0.3 {
+            continue;
+        }
+        let pct = (share * 100.0).round();
+        let severity = if key == "problems" && share >= 0.6 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let tail = if severity == Severity::Warning {
+            ": problems and plans copied from last year?"
+        } else {
+            ""
+        };
+        out.push(Diagnostic::new(
+            Code::TextReused,
+            severity,
+            format!("section {numeral} ({key}): {pct}% of the text repeats the {py} report's ({pname}){tail}"),
+        ));
     }
     out
 }
@@ -309,6 +386,43 @@ mod tests {
             "{codes:?}"
         );
         assert_eq!(normalize_org("平潭综合实验区（管委会）"), "平潭综合实验区");
+    }
+
+    fn with_problems(mut r: Report, text: &str) -> Report {
+        r.sections.problems = Some(crate::report::Section {
+            heading: "五、存在的主要问题及改进情况".into(),
+            text: text.into(),
+            location: None,
+        });
+        r
+    }
+
+    #[test]
+    fn copied_problems_are_found_despite_new_numbers() {
+        let last = "一是政务公开工作人员业务能力有待提升，二是政策解读形式较为单一，三是依申请公开答复规范性不足。下一步，我们将加强培训，丰富解读形式，规范答复文书，全年组织培训3次。";
+        let copied = last.replace("3次", "5次");
+        let fresh = "本年度信息发布的及时性仍需加强，基层公开目录更新滞后。明年将建立月度巡检制度，完善考核办法，推动栏目内容常态更新，提高群众满意度和获得感。";
+        assert!(reuse_share(last, &copied).unwrap() > 0.9);
+        assert!(reuse_share(last, fresh).unwrap() < 0.1);
+        let a = with_problems(report(2023, "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "10"), last);
+        let b = with_problems(
+            report(2024, "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "11"),
+            &copied,
+        );
+        let f = year_over_year(&[("a", &a), ("b", &b)]);
+        let d = f
+            .iter()
+            .find(|(_, d)| d.code == Code::TextReused)
+            .map(|(_, d)| d)
+            .unwrap_or_else(|| panic!("{f:?}"));
+        assert_eq!(d.severity, Severity::Warning, "{d:?}");
+        assert!(
+            d.message.contains("section 五") && d.message.contains('%'),
+            "{d:?}"
+        );
+        let c = with_problems(report(2024, "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "11"), fresh);
+        let f = year_over_year(&[("a", &a), ("c", &c)]);
+        assert!(!f.iter().any(|(_, d)| d.code == Code::TextReused), "{f:?}");
     }
 
     fn named(org: &str, year: i32, carried_over: &str, carried_forward: &str) -> Report {
