@@ -60,6 +60,10 @@ impl fmt::Display for Severity {
 /// | `years.in-force-mismatch` | warning | `normative_documents: 2023 in_force (40) + issued (6) − repealed (1) = 45 but in_force is 32` |
 /// | `years.identical-tables` | warning | `every table cell equals the 2023 report's (a.pdf): copied tables?` |
 /// | `years.gap` | info | `previous report of this body is 2021 (b.txt), not 2022: year-over-year identities not checked` |
+/// | `years.org-paired` | info | `paired with the 2023 report of '洪泽区人民政府' (a.pdf) as one body: both names read '洪泽区政府' …` |
+/// | `narrative.mismatch` | warning | `section 一 says 17 ('受理政府信息公开申请17件') but table 三 本年新收 总计 is 95: "…"` |
+/// | `narrative.match` | info | `section 一 says 34 ('全年收到政府信息公开申请 34 件'), as table 三 本年新收 总计 (34): "…"` |
+/// | `years.text-reused` | info | `section 五 (problems): 72% of the text repeats the 2023 report's (a.pdf)` (warning for section 五 from 60%) |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Code {
@@ -141,6 +145,19 @@ pub enum Code {
     /// The previous report of the body is not from the year before.
     #[serde(rename = "years.gap")]
     YearGap,
+    /// Two years of a body were paired although their names differ (a place prefix,
+    /// brackets, 人民政府/政府).
+    #[serde(rename = "years.org-paired")]
+    OrgPaired,
+    /// A figure stated in the narrative (sections 一, 四, 五) differs from the table's.
+    #[serde(rename = "narrative.mismatch")]
+    NarrativeMismatch,
+    /// A figure stated in the narrative equals the table's.
+    #[serde(rename = "narrative.match")]
+    NarrativeMatch,
+    /// A narrative section repeats much of the body's previous report.
+    #[serde(rename = "years.text-reused")]
+    TextReused,
 }
 
 impl Code {
@@ -172,6 +189,10 @@ impl Code {
         Code::InForceMismatch,
         Code::IdenticalTables,
         Code::YearGap,
+        Code::OrgPaired,
+        Code::NarrativeMismatch,
+        Code::NarrativeMatch,
+        Code::TextReused,
     ];
 
     /// The stable string form, e.g. `check.sum-mismatch`.
@@ -203,6 +224,10 @@ impl Code {
             Code::InForceMismatch => "years.in-force-mismatch",
             Code::IdenticalTables => "years.identical-tables",
             Code::YearGap => "years.gap",
+            Code::OrgPaired => "years.org-paired",
+            Code::NarrativeMismatch => "narrative.mismatch",
+            Code::NarrativeMatch => "narrative.match",
+            Code::TextReused => "years.text-reused",
         }
     }
 

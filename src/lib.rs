@@ -80,6 +80,7 @@ stage! {
     script;
 }
 mod multi;
+mod narrative;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
@@ -174,6 +175,8 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         diagnostics,
     };
     check::check(&mut report);
+    let narrative = narrative::check(&report, &doc);
+    report.diagnostics.extend(narrative);
     report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
 }

@@ -29,6 +29,82 @@ pub fn normalize_org(org: &str) -> String {
     out
 }
 
+/// The characters that end a place name (`淮安市`, `洪泽区`, `江苏省`, `沭阳县`).
+const PLACE_ENDS: &[char] = &['省', '市', '区', '县', '旗', '州', '盟'];
+
+/// The length in chars of the place name a name starts with (`洪泽区…` → 3), if any: two
+/// to seven characters up to the first place ending.
+fn leading_place(name: &str) -> Option<usize> {
+    let chars: Vec<char> = name.chars().take(9).collect();
+    let mut i = chars.iter().take(7).position(|c| PLACE_ENDS.contains(c))?;
+    if i == 0 {
+        return None;
+    }
+    // `广州市`, `苏州市`: the ending runs on
+    while chars.get(i + 1).is_some_and(|c| PLACE_ENDS.contains(c)) {
+        i += 1;
+    }
+    Some(i + 1)
+}
+
+/// A body's identity across years, see [`org_identity`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrgIdentity {
+    /// The name that pairs years: [`normalize_org`], `人民政府` → `政府`, and the leading
+    /// place names dropped while what follows still starts with a place
+    /// (`淮安市洪泽区人民政府` → `洪泽区政府`).
+    pub key: String,
+    /// The place names dropped (`淮安市`), empty if none.
+    pub dropped: String,
+    /// [`normalize_org`] with `人民政府` → `政府` and nothing dropped.
+    pub full: String,
+}
+
+/// The identity of a reporting body. A leading place name is dropped only when the rest
+/// still names a place of its own, so `某市财政局` and `某县财政局` stay apart while
+/// `淮安市洪泽区人民政府` and `洪泽区人民政府` meet.
+pub fn org_identity(org: &str) -> OrgIdentity {
+    let full = normalize_org(org).replace("人民政府", "政府");
+    let mut rest = full.as_str();
+    while let Some(n) = leading_place(rest) {
+        let after: &str = &rest[rest.char_indices().nth(n).map_or(rest.len(), |(i, _)| i)..];
+        if leading_place(after).is_none() {
+            break;
+        }
+        rest = after;
+    }
+    OrgIdentity {
+        key: rest.to_string(),
+        dropped: full[..full.len() - rest.len()].to_string(),
+        full: full.clone(),
+    }
+}
+
+/// The grouping key of every report: its identity's key, unless reports in the batch
+/// drop different places for it (`南京市鼓楼区…` and `福州市鼓楼区…`: two bodies), in
+/// which case the undropped name.
+fn grouping_keys(ids: &[Option<OrgIdentity>]) -> Vec<Option<String>> {
+    let mut dropped: BTreeMap<&str, std::collections::BTreeSet<&str>> = BTreeMap::new();
+    for id in ids.iter().flatten() {
+        let set = dropped.entry(id.key.as_str()).or_default();
+        if !id.dropped.is_empty() {
+            set.insert(id.dropped.as_str());
+        }
+    }
+    ids.iter()
+        .map(|id| {
+            let id = id.as_ref()?;
+            Some(
+                if dropped.get(id.key.as_str()).is_some_and(|s| s.len() > 1) {
+                    id.full.clone()
+                } else {
+                    id.key.clone()
+                },
+            )
+        })
+        .collect()
+}
+
 /// One finding: the index (into the input slice) of the report it belongs to.
 pub type Finding = (usize, Diagnostic);
 
@@ -41,14 +117,13 @@ fn value(r: &Report, key: &str) -> Option<Decimal> {
 pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
     // body → year → the reports of that year (a batch may hold several copies of one report)
     let mut groups: BTreeMap<String, BTreeMap<i32, Vec<usize>>> = BTreeMap::new();
-    for (i, (_, r)) in reports.iter().enumerate() {
-        if let (Some(org), Some(y)) = (&r.metadata.organization, r.metadata.year) {
-            groups
-                .entry(normalize_org(org))
-                .or_default()
-                .entry(y)
-                .or_default()
-                .push(i);
+    let ids: Vec<Option<OrgIdentity>> = reports
+        .iter()
+        .map(|(_, r)| r.metadata.organization.as_deref().map(org_identity))
+        .collect();
+    for (i, ((_, r), key)) in reports.iter().zip(grouping_keys(&ids)).enumerate() {
+        if let (Some(key), Some(y)) = (key, r.metadata.year) {
+            groups.entry(key).or_default().entry(y).or_default().push(i);
         }
     }
     let mut out = Vec::new();
@@ -60,6 +135,22 @@ pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
             let (pname, prev) = reports[pi];
             for &ci in curs {
                 let cur = reports[ci].1;
+                if let (Some(p), Some(c)) = (&ids[pi], &ids[ci]) {
+                    if p.full != c.full {
+                        out.push((
+                            ci,
+                            Diagnostic::new(
+                                Code::OrgPaired,
+                                Severity::Info,
+                                format!(
+                                    "paired with the {py} report of '{}' ({pname}) as one body: both names read '{}' without place prefixes, brackets and 人民政府/政府",
+                                    prev.metadata.organization.as_deref().unwrap_or_default(),
+                                    c.key
+                                ),
+                            ),
+                        ));
+                    }
+                }
                 if identical_tables(prev, cur) {
                     out.push((
                         ci,
@@ -70,6 +161,11 @@ pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
                         ),
                     ));
                 }
+                out.extend(
+                    text_reuse(prev, cur, pname, py)
+                        .into_iter()
+                        .map(|d| (ci, d)),
+                );
                 if cy != py + 1 {
                     out.push((
                         ci,
@@ -89,6 +185,78 @@ pub fn year_over_year(reports: &[(&str, &Report)]) -> Vec<Finding> {
                 out.extend(in_force(prev, cur, pname, py).into_iter().map(|d| (ci, d)));
             }
         }
+    }
+    out
+}
+
+/// The sections whose text is the body's own words (the others hold the tables).
+const NARRATIVE_SECTIONS: [(&str, &str); 3] = [
+    ("overview", "一"),
+    ("problems", "五"),
+    ("other_matters", "六"),
+];
+
+/// Shingle length in characters: long enough that shared set phrases of the genre
+/// (`以习近平新时代中国特色社会主义思想为指导`) count only where whole passages repeat.
+const SHINGLE: usize = 8;
+
+/// The character shingles of a text: CJK and letters only (digits, punctuation and white
+/// space dropped, so a copied sentence with this year's numbers still counts as copied).
+fn shingles(text: &str) -> std::collections::HashSet<String> {
+    let chars: Vec<char> = width::fold(text)
+        .chars()
+        .filter(|c| c.is_alphabetic())
+        .collect();
+    chars.windows(SHINGLE).map(|w| w.iter().collect()).collect()
+}
+
+/// The share of `cur`'s shingles also in `prev`, `None` for a text too short to judge.
+pub fn reuse_share(prev: &str, cur: &str) -> Option<f64> {
+    let (a, b) = (shingles(prev), shingles(cur));
+    if b.len() < 30 || a.is_empty() {
+        return None;
+    }
+    Some(b.intersection(&a).count() as f64 / b.len() as f64)
+}
+
+/// `years.text-reused`: per narrative section, the share repeated from last year's report
+/// (info from 30%; a warning when section 五's problems and plans are mostly copied).
+fn text_reuse(prev: &Report, cur: &Report, pname: &str, py: i32) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let text = |r: &Report, key: &str| -> Option<String> {
+        let s = match key {
+            "overview" => r.sections.overview.as_ref(),
+            "problems" => r.sections.problems.as_ref(),
+            _ => r.sections.other_matters.as_ref(),
+        }?;
+        Some(s.text.clone())
+    };
+    for (key, numeral) in NARRATIVE_SECTIONS {
+        let (Some(a), Some(b)) = (text(prev, key), text(cur, key)) else {
+            continue;
+        };
+        let Some(share) = reuse_share(&a, &b) else {
+            continue;
+        };
+        if share < 0.3 {
+            continue;
+        }
+        let pct = (share * 100.0).round();
+        let severity = if key == "problems" && share >= 0.6 {
+            Severity::Warning
+        } else {
+            Severity::Info
+        };
+        let tail = if severity == Severity::Warning {
+            ": problems and plans copied from last year?"
+        } else {
+            ""
+        };
+        out.push(Diagnostic::new(
+            Code::TextReused,
+            severity,
+            format!("section {numeral} ({key}): {pct}% of the text repeats the {py} report's ({pname}){tail}"),
+        ));
     }
     out
 }
@@ -218,5 +386,109 @@ mod tests {
             "{codes:?}"
         );
         assert_eq!(normalize_org("平潭综合实验区（管委会）"), "平潭综合实验区");
+    }
+
+    fn with_problems(mut r: Report, text: &str) -> Report {
+        r.sections.problems = Some(crate::report::Section {
+            heading: "五、存在的主要问题及改进情况".into(),
+            text: text.into(),
+            location: None,
+        });
+        r
+    }
+
+    #[test]
+    fn copied_problems_are_found_despite_new_numbers() {
+        let last = "一是政务公开工作人员业务能力有待提升，二是政策解读形式较为单一，三是依申请公开答复规范性不足。下一步，我们将加强培训，丰富解读形式，规范答复文书，全年组织培训3次。";
+        let copied = last.replace("3次", "5次");
+        let fresh = "本年度信息发布的及时性仍需加强，基层公开目录更新滞后。明年将建立月度巡检制度，完善考核办法，推动栏目内容常态更新，提高群众满意度和获得感。";
+        assert!(reuse_share(last, &copied).unwrap() > 0.9);
+        assert!(reuse_share(last, fresh).unwrap() < 0.1);
+        let a = with_problems(report(2023, "0 0 0 0 0 0 0", "1 0 0 0 0 0 1", "10"), last);
+        let b = with_problems(
+            report(2024, "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "11"),
+            &copied,
+        );
+        let f = year_over_year(&[("a", &a), ("b", &b)]);
+        let d = f
+            .iter()
+            .find(|(_, d)| d.code == Code::TextReused)
+            .map(|(_, d)| d)
+            .unwrap_or_else(|| panic!("{f:?}"));
+        assert_eq!(d.severity, Severity::Warning, "{d:?}");
+        assert!(
+            d.message.contains("section 五") && d.message.contains('%'),
+            "{d:?}"
+        );
+        let c = with_problems(report(2024, "1 0 0 0 0 0 1", "0 0 0 0 0 0 0", "11"), fresh);
+        let f = year_over_year(&[("a", &a), ("c", &c)]);
+        assert!(!f.iter().any(|(_, d)| d.code == Code::TextReused), "{f:?}");
+    }
+
+    fn named(org: &str, year: i32, carried_over: &str, carried_forward: &str) -> Report {
+        let mut r = report(year, carried_over, carried_forward, "10");
+        r.metadata.organization = Some(org.to_string());
+        r
+    }
+
+    #[test]
+    fn identity_drops_place_prefixes_only_before_another_place() {
+        assert_eq!(org_identity("淮安市洪泽区人民政府").key, "洪泽区政府");
+        assert_eq!(org_identity("江苏省淮安市洪泽区人民政府").key, "洪泽区政府");
+        assert_eq!(org_identity("洪泽区人民政府").key, "洪泽区政府");
+        assert_eq!(org_identity("淮安市人民政府").key, "淮安市政府");
+        assert_eq!(org_identity("广州市天河区人民政府").key, "天河区政府");
+        assert_eq!(org_identity("某市财政局").key, "某市财政局");
+        assert_eq!(
+            org_identity("淮安市市场监督管理局").key,
+            "淮安市市场监督管理局"
+        );
+        assert_eq!(org_identity("ＸＸ区 人民政府（办公室）").key, "XX区政府");
+    }
+
+    #[test]
+    fn years_pair_by_identity_and_say_so() {
+        let a = named("洪泽区人民政府", 2023, "0 0 0 0 0 0 0", "1 0 0 0 0 0 1");
+        let b = named(
+            "淮安市洪泽区人民政府",
+            2024,
+            "2 0 0 0 0 0 2",
+            "0 0 0 0 0 0 0",
+        );
+        let f = year_over_year(&[("a", &a), ("b", &b)]);
+        let codes: Vec<Code> = f.iter().map(|(_, d)| d.code).collect();
+        assert!(codes.contains(&Code::OrgPaired), "{f:?}");
+        assert!(codes.contains(&Code::CarryOverMismatch), "{f:?}");
+        // the same name: paired without a note
+        let c = named("洪泽区人民政府", 2024, "1 0 0 0 0 0 1", "0 0 0 0 0 0 0");
+        let f = year_over_year(&[("a", &a), ("c", &c)]);
+        assert!(
+            !f.iter()
+                .any(|(_, d)| matches!(d.code, Code::OrgPaired | Code::CarryOverMismatch)),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn different_bodies_are_not_merged() {
+        let a = named("某市财政局", 2023, "0 0 0 0 0 0 0", "1 0 0 0 0 0 1");
+        let b = named("某县财政局", 2024, "2 0 0 0 0 0 2", "0 0 0 0 0 0 0");
+        assert!(year_over_year(&[("a", &a), ("b", &b)]).is_empty());
+        // two 鼓楼区 of two cities: the batch drops two different places, so no pairing
+        let c = named(
+            "南京市鼓楼区人民政府",
+            2023,
+            "0 0 0 0 0 0 0",
+            "1 0 0 0 0 0 1",
+        );
+        let d = named(
+            "福州市鼓楼区人民政府",
+            2024,
+            "2 0 0 0 0 0 2",
+            "0 0 0 0 0 0 0",
+        );
+        assert!(year_over_year(&[("c", &c), ("d", &d)]).is_empty());
+        let e = named("鼓楼区人民政府", 2024, "2 0 0 0 0 0 2", "0 0 0 0 0 0 0");
+        assert!(year_over_year(&[("c", &c), ("d", &d), ("e", &e)]).is_empty());
     }
 }

@@ -411,10 +411,17 @@ pub fn year_over_year(entries: &[Entry]) -> Vec<(usize, Diagnostic)> {
         .iter()
         .filter_map(|&i| {
             let p = entries[i].parsed()?;
-            Some(export::report_from_long_rows(
-                &p.long,
-                input_format(&p.format),
-            ))
+            let mut r = export::report_from_long_rows(&p.long, input_format(&p.format));
+            for (key, text) in &p.sections {
+                if let Some(slot) = r.sections.slot_mut(key) {
+                    *slot = Some(ogi_report::Section {
+                        heading: String::new(),
+                        text: text.clone(),
+                        location: None,
+                    });
+                }
+            }
+            Some(r)
         })
         .collect();
     let pairs: Vec<(&str, &ogi_report::Report)> = kept

@@ -4,6 +4,7 @@
 mod batch;
 mod out;
 mod render;
+mod review;
 mod worker;
 mod xlsx;
 
@@ -83,7 +84,23 @@ enum Command {
         /// Worker processes (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
+        /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
+        #[arg(long, value_enum, default_value_t = render::ColorChoice::Auto)]
+        color: render::ColorChoice,
         /// Files or folders, `-` for stdin.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+    },
+    /// Write one self-contained HTML page reviewing a batch: a summary of every report,
+    /// its tables with flagged cells, narrative checks, year-over-year findings.
+    Review {
+        /// The HTML file to write.
+        #[arg(long)]
+        html: PathBuf,
+        /// Worker processes (default: all cores).
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Files or folders.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
     },
@@ -171,15 +188,24 @@ fn main() -> ExitCode {
                 },
             )
         }
-        Command::Check { all, jobs, paths } => {
+        Command::Check {
+            all,
+            jobs,
+            color,
+            paths,
+        } => {
             batch::on_interrupt();
-            render::check(&paths, all, jobs)
+            render::check(&paths, all, jobs, color)
         }
         Command::Schema {
             format,
             correspondence,
         } if correspondence => schema_correspondence(format),
         Command::Schema { format, .. } => schema(format),
+        Command::Review { html, jobs, paths } => {
+            batch::on_interrupt();
+            review::review(&paths, &html, jobs)
+        }
         Command::Worker => return worker::run(),
     };
     match result {

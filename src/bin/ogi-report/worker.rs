@@ -51,6 +51,10 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
     /// The input format (`pdf`, `text`, …).
     pub format: String,
+    /// The narrative sections' text, `(section key, text)`, for the year-over-year
+    /// text-reuse check.
+    #[serde(default)]
+    pub sections: Vec<(String, String)>,
 }
 
 /// A worker's answer for one file.
@@ -91,6 +95,14 @@ pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
                 long: export::long_rows(file, &rep),
                 diagnostics: rep.diagnostics.clone(),
                 format: rep.metadata.format.to_string(),
+                sections: [
+                    ("overview", &rep.sections.overview),
+                    ("problems", &rep.sections.problems),
+                    ("other_matters", &rep.sections.other_matters),
+                ]
+                .into_iter()
+                .filter_map(|(k, s)| Some((k.to_string(), s.as_ref()?.text.clone())))
+                .collect(),
             }))
         }
         Err(e) => Response::Err {

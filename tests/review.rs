@@ -1,0 +1,89 @@
+//! `ogi-report review --html`: the page's structure (without a browser) and, with
+//! headless Chromium, the DOM as a browser builds it (the script's elements included).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_ogi-report")
+}
+
+fn corpus(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(rel)
+}
+
+/// Reviews three reports (one PDF with a narrative disagreement) into a page.
+fn review_page(name: &str) -> (PathBuf, String) {
+    let out = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let run = Command::new(bin())
+        .args(["review", "--jobs", "1", "--html"])
+        .arg(&out)
+        .arg(corpus("2024-huaian-hongze-district/source.pdf"))
+        .arg(corpus("2023-fujian-pingtan-zone/source.txt"))
+        .arg(corpus("2025-fujian-pingtan-zone/source.txt"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        run.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let html = std::fs::read_to_string(&out).unwrap();
+    (out, html)
+}
+
+#[test]
+fn the_page_is_self_contained_and_marks_reports_and_cells() {
+    let (_, html) = review_page("review-static.html");
+    assert_eq!(html.matches("<section class=\"report\"").count(), 3);
+    assert_eq!(html.matches(" data-file=\"").count(), 3);
+    // every cell of table 三 of the v2021 Hongze report, and its narrative disagreement
+    assert!(html.contains("data-key=\"applications.new_received.total\""));
+    assert!(html.contains("class=\"quote mismatch\" data-code=\"narrative.mismatch\""));
+    assert!(html.contains("<svg"), "a picture of the PDF's table cells");
+    // nothing fetched from anywhere
+    for needle in ["http://", "https://", "<link", "src=\""] {
+        let outside = html
+            .match_indices(needle)
+            .filter(|(i, _)| !html[..*i].ends_with("xmlns=\""))
+            .count();
+        assert_eq!(outside, 0, "{needle} in the page");
+    }
+}
+
+#[test]
+#[ignore = "needs chromium: run by .ci/run"]
+fn the_page_renders_in_chromium() {
+    let (out, _) = review_page("review-chromium.html");
+    let run = Command::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+        ])
+        .arg(format!("file://{}", out.display()))
+        .output()
+        .expect("chromium must be installed to run this test");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let dom = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(dom.matches("data-file=\"").count(), 3, "{dom:.2000}");
+    // the script ran: it marks the body and adds a flagged-cell count to every report
+    assert!(dom.contains("data-ready=\"1\""), "{dom:.2000}");
+    assert_eq!(dom.matches("class=\"flag-count\"").count(), 3);
+    assert!(dom.contains("id=\"diag-panel\""));
+    // the flagged cell of the Hongze disagreement carries its diagnostic
+    let at = dom
+        .find("data-key=\"applications.new_received.total\"")
+        .expect("the cell is drawn");
+    let cell = &dom[at..at + dom[at..].find("</td>").unwrap()];
+    assert!(cell.contains("narrative.mismatch"), "{cell}");
+}
