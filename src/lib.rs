@@ -50,6 +50,7 @@ mod multi;
 pub mod normalize;
 pub mod options;
 pub mod parse;
+mod profile;
 pub mod report;
 pub mod schema;
 mod script;
@@ -113,9 +114,17 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Report> {
 
 /// Parses a report from bytes with options.
 pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
-    let extracted = extract::extract(bytes, opts)?;
-    let doc = normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown);
-    let parsed = parse::parse(&doc);
+    let r = parse_stages(bytes, opts);
+    profile::report(bytes.len());
+    r
+}
+
+fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
+    let extracted = profile::time("extract", || extract::extract(bytes, opts))?;
+    let doc = profile::time("normalize", || {
+        normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown)
+    });
+    let parsed = profile::time("parse", || parse::parse(&doc));
     if !parsed.looks_like_report {
         return Err(Error::NotAReport);
     }
@@ -148,8 +157,10 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         tables: parsed.tables,
         diagnostics,
     };
-    check::check(&mut report);
-    report.diagnostics.extend(multi::second_report(&report));
+    profile::time("check", || {
+        check::check(&mut report);
+        report.diagnostics.extend(multi::second_report(&report));
+    });
     Ok(report)
 }
 

@@ -16,8 +16,11 @@ mod extract;
 mod fonts;
 mod interp;
 mod layout;
+mod lexer;
 mod load;
 mod objects;
+#[doc(hidden)]
+pub mod stages;
 mod types;
 
 pub use extract::extract;
