@@ -174,8 +174,9 @@ impl<'a> Interp<'a> {
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        // Path under construction: subpaths of page-space points, with "closed" flags.
-        let mut path: Vec<(Vec<(f32, f32)>, bool)> = Vec::new();
+        // Path under construction: page-space points of all subpaths in one reused buffer,
+        // and each subpath's first point with its "closed" flag.
+        let mut path = Path::default();
         // Operators one at a time from the lexer; `buf` holds a decoded string or name.
         let mut lexer = Lexer::new(data);
         let mut buf: Vec<u8> = Vec::new();
@@ -296,33 +297,39 @@ impl<'a> Interp<'a> {
                 // Paths.
                 b"m" => {
                     let p = apply(&gs.ctm, o.num(0), o.num(1));
-                    path.push((vec![p], false));
+                    path.subs.push((path.pts.len(), false));
+                    path.pts.push(p);
                 }
                 b"l" | b"c" | b"v" | b"y" => {
                     let k = o.len();
                     if k >= 2 {
                         let p = apply(&gs.ctm, o.num(k - 2), o.num(k - 1));
-                        match path.last_mut() {
-                            Some((pts, _)) if pts.len() < 100_000 => pts.push(p),
+                        match path.subs.last() {
+                            Some(&(start, _)) if path.pts.len() - start < 100_000 => {
+                                path.pts.push(p)
+                            }
                             Some(_) => {}
-                            None => path.push((vec![p], false)),
+                            None => {
+                                path.subs.push((path.pts.len(), false));
+                                path.pts.push(p);
+                            }
                         }
                     }
                 }
                 b"h" => {
-                    if let Some(last) = path.last_mut() {
+                    if let Some(last) = path.subs.last_mut() {
                         last.1 = true;
                     }
                 }
                 b"re" => {
                     let (x, y, w, h) = (o.num(0), o.num(1), o.num(2), o.num(3));
-                    let pts = vec![
+                    path.subs.push((path.pts.len(), true));
+                    path.pts.extend([
                         apply(&gs.ctm, x, y),
                         apply(&gs.ctm, x + w, y),
                         apply(&gs.ctm, x + w, y + h),
                         apply(&gs.ctm, x, y + h),
-                    ];
-                    path.push((pts, true));
+                    ]);
                 }
                 b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*" | b"f" | b"F" | b"f*" | b"n" => {
                     let stroke = matches!(op.operator, b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*");
@@ -331,17 +338,18 @@ impl<'a> Interp<'a> {
                         b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*"
                     );
                     let close = matches!(op.operator, b"s" | b"b" | b"b*");
-                    if path.len() < 200_000 && self.out.segs.len() < 500_000 {
-                        for (pts, closed) in &path {
+                    if path.subs.len() < 200_000 && self.out.segs.len() < 500_000 {
+                        for (pts, closed) in path.subpaths() {
                             if stroke && !gs.stroke_white {
-                                stroke_segments(pts, *closed || close, &mut self.out.segs);
+                                stroke_segments(pts, closed || close, &mut self.out.segs);
                             }
                             if fill && !gs.fill_white {
                                 fill_segment(pts, &mut self.out.segs);
                             }
                         }
                     }
-                    path.clear();
+                    path.pts.clear();
+                    path.subs.clear();
                 }
                 b"Do" => {
                     if let Some(n) = o.name(0, &mut buf) {
@@ -535,6 +543,23 @@ fn is_white(o: &Op<'_>, _cmyk_op: bool) -> bool {
         3 => v[..3].iter().all(|c| *c >= 0.95),
         4 => v.iter().all(|c| *c <= 0.05),
         _ => false,
+    }
+}
+
+/// A path under construction (buffers kept across paths, so painting allocates nothing).
+#[derive(Default)]
+struct Path {
+    pts: Vec<(f32, f32)>,
+    /// Where each subpath starts in `pts`, and whether it was closed.
+    subs: Vec<(usize, bool)>,
+}
+
+impl Path {
+    fn subpaths(&self) -> impl Iterator<Item = (&[(f32, f32)], bool)> + '_ {
+        self.subs.iter().enumerate().map(|(i, &(start, closed))| {
+            let end = self.subs.get(i + 1).map_or(self.pts.len(), |s| s.0);
+            (self.pts.get(start..end).unwrap_or(&[]), closed)
+        })
     }
 }
 
