@@ -81,6 +81,7 @@ stage! {
 }
 mod multi;
 mod narrative;
+mod profile;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
@@ -139,9 +140,17 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Report> {
 
 /// Parses a report from bytes with options.
 pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
-    let extracted = extract::extract(bytes, opts)?;
-    let doc = normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown);
-    let parsed = parse::parse(&doc);
+    let r = parse_stages(bytes, opts);
+    profile::report(bytes.len());
+    r
+}
+
+fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
+    let extracted = profile::time("extract", || extract::extract(bytes, opts))?;
+    let doc = profile::time("normalize", || {
+        normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown)
+    });
+    let parsed = profile::time("parse", || parse::parse(&doc));
     if !parsed.looks_like_report {
         return Err(Error::NotAReport);
     }
@@ -174,10 +183,12 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
         tables: parsed.tables,
         diagnostics,
     };
-    check::check(&mut report);
-    let narrative = narrative::check(&report, &doc);
-    report.diagnostics.extend(narrative);
-    report.diagnostics.extend(multi::second_report(&report));
+    profile::time("check", || {
+        check::check(&mut report);
+        let narrative = narrative::check(&report, &doc);
+        report.diagnostics.extend(narrative);
+        report.diagnostics.extend(multi::second_report(&report));
+    });
     Ok(report)
 }
 

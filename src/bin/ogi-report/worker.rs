@@ -212,11 +212,16 @@ impl Worker {
         });
         let stderr = Arc::new(Mutex::new(String::new()));
         let keep = Arc::clone(&stderr);
+        // OGI_PROFILE: the worker's stage timings go on to our stderr.
+        let profiling = std::env::var_os("OGI_PROFILE").is_some_and(|v| !v.is_empty() && v != "0");
         std::thread::spawn(move || {
             let mut buf = [0u8; 4096];
             while let Ok(n) = err.read(&mut buf) {
                 if n == 0 {
                     break;
+                }
+                if profiling {
+                    eprint!("{}", String::from_utf8_lossy(&buf[..n]));
                 }
                 if let Ok(mut s) = keep.lock() {
                     s.push_str(&String::from_utf8_lossy(&buf[..n]));

@@ -10,6 +10,7 @@ use super::load;
 use super::objects::{as_dict, deref, deref_id, num};
 use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
 use crate::layout::borderless::{self, Found};
+use crate::profile;
 use crate::script::is_cjk;
 
 /// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
@@ -58,14 +59,19 @@ fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
 }
 
 fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
-    if !bytes.windows(5).take(1024 * 1024).any(|w| w == b"%PDF-") {
+    let head = bytes
+        .get(..bytes.len().min(1024 * 1024 + 4))
+        .unwrap_or(bytes);
+    if memchr::memmem::find(head, b"%PDF-").is_none() {
         return Err(PdfError::Malformed("no %PDF- header".into()));
     }
     let total = limits
         .max_decoded_per_document
         .max(limits.max_decoded_stream);
-    load::prescan(bytes, limits.max_decoded_stream, total)?;
-    let loaded = load::load(bytes, limits.max_decoded_stream);
+    profile::time("pdf.prescan", || {
+        load::prescan(bytes, limits.max_decoded_stream, total)
+    })?;
+    let loaded = profile::time("pdf.load", || load::load(bytes, limits.max_decoded_stream));
     if load::load_hit_limit() {
         return Err(load::limit_error(limits.max_decoded_stream));
     }
@@ -162,7 +168,7 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
             continue;
         }
         for (id, so) in stream_objs {
-            if let Some(d) = interp.streams.content(id, so)? {
+            if let Some(d) = profile::time("pdf.inflate", || interp.streams.content(id, so))? {
                 if data.len().saturating_add(d.len()) > limits.max_decoded_stream {
                     return Err(PdfError::Limit(format!(
                         "page {number} content is larger than {} bytes",
@@ -174,12 +180,13 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
             }
         }
         interp.reset_page();
-        interp.run(&data, resources, ctm, 0)?;
+        profile::time("pdf.interpret", || interp.run(&data, resources, ctm, 0))?;
         let pd = std::mem::take(&mut interp.out);
         out.undecodable_glyphs += pd.undecodable;
         let seen = pd.glyphs.iter().filter(|g| !g.space).count();
         visible += seen;
-        let (lines, tables) = layout_page(pd.glyphs, &pd.segs, page_box);
+        let (lines, tables) =
+            profile::time("pdf.layout", || layout_page(pd.glyphs, &pd.segs, page_box));
         if let Some(k) = key {
             done.insert(k, (lines.clone(), tables.clone(), pd.undecodable, seen));
         }

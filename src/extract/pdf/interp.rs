@@ -3,10 +3,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use lopdf::content::{Content, Operation};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
+use super::lexer::{Lexer, Op, Operand};
 use super::objects::{as_dict, deref_id, dict_get, num, Streams};
 use super::types::{PdfError, PdfLimits};
 
@@ -100,150 +100,8 @@ pub struct Interp<'a> {
     pub out: PageData,
 }
 
-fn f(ops: &[Object], i: usize) -> f32 {
-    match ops.get(i) {
-        Some(Object::Integer(v)) => *v as f32,
-        Some(Object::Real(v)) if v.is_finite() => *v,
-        _ => 0.0,
-    }
-}
-
 fn finite(m: &Matrix) -> bool {
     m.iter().all(|v| v.is_finite())
-}
-
-/// Bytes of content stream parsed at a time.
-const CONTENT_CHUNK: usize = 512 * 1024;
-
-/// Where to end the piece of `data` that starts at `start`: after the first operation
-/// (outside arrays, dictionaries, strings, comments and inline images) that ends at least
-/// `chunk` bytes after `start`; the end of the data when there is none.
-fn next_cut(data: &[u8], start: usize, chunk: usize) -> usize {
-    let len = data.len();
-    if len.saturating_sub(start) <= chunk {
-        return len;
-    }
-    let regular = |c: u8| !c.is_ascii_whitespace() && c != 0 && !b"()<>[]{}/%".contains(&c);
-    let at = |i: usize| data.get(i).copied().unwrap_or(b' ');
-    let mut i = start;
-    let mut depth = 0usize;
-    while i < len {
-        let c = at(i);
-        match c {
-            b'%' => {
-                while i < len && at(i) != b'\n' && at(i) != b'\r' {
-                    i += 1;
-                }
-            }
-            b'(' => {
-                let mut nest = 0usize;
-                while i < len {
-                    match at(i) {
-                        b'\\' => i += 1,
-                        b'(' => nest += 1,
-                        b')' => {
-                            nest = nest.saturating_sub(1);
-                            if nest == 0 {
-                                break;
-                            }
-                        }
-                        _ => {}
-                    }
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'<' if at(i + 1) == b'<' => {
-                depth += 1;
-                i += 2;
-            }
-            b'>' if at(i + 1) == b'>' => {
-                depth = depth.saturating_sub(1);
-                i += 2;
-            }
-            b'<' => {
-                while i < len && at(i) != b'>' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            b'[' => {
-                depth += 1;
-                i += 1;
-            }
-            b']' => {
-                depth = depth.saturating_sub(1);
-                i += 1;
-            }
-            b'/' => {
-                i += 1;
-                while i < len && regular(at(i)) {
-                    i += 1;
-                }
-            }
-            c if regular(c) => {
-                let t0 = i;
-                while i < len && regular(at(i)) {
-                    i += 1;
-                }
-                let tok = data.get(t0..i).unwrap_or(&[]);
-                let op = tok
-                    .first()
-                    .is_some_and(|c| c.is_ascii_alphabetic() || *c == b'\'' || *c == b'"')
-                    && !matches!(tok, b"true" | b"false" | b"null");
-                if !op {
-                    continue;
-                }
-                if tok == b"BI" {
-                    // Inline image: no cut before the whitespace-delimited EI after its data.
-                    let ws = |c: u8| c == b' ' || c == b'\n' || c == b'\r';
-                    match data.get(i..).and_then(|rest| {
-                        rest.windows(4)
-                            .position(|w| matches!(w, [a, b'E', b'I', d] if ws(*a) && ws(*d)))
-                    }) {
-                        // Past the whitespace after EI (lopdf wants it).
-                        Some(p) => i = i.saturating_add(p).saturating_add(4),
-                        None => return len,
-                    }
-                    depth = 0;
-                }
-                if depth == 0 && i - start >= chunk {
-                    return i;
-                }
-            }
-            _ => i += 1,
-        }
-    }
-    len
-}
-
-/// Decodes a content stream; on a parse error keeps the longest decodable prefix (and says
-/// the data was not complete).
-pub fn decode_content(data: &[u8]) -> (Vec<Operation>, bool) {
-    if let Ok(c) = Content::decode(data) {
-        return (c.operations, true);
-    }
-    let (mut lo, mut hi) = (0usize, data.len());
-    let mut best = Vec::new();
-    for _ in 0..24 {
-        if hi <= lo + 64 {
-            break;
-        }
-        let mid = lo + (hi - lo) / 2;
-        // Cut at a line end near mid.
-        let cut = data[..mid]
-            .iter()
-            .rposition(|&b| b == b'\n' || b == b'\r')
-            .unwrap_or(mid);
-        match Content::decode(&data[..cut]) {
-            Ok(c) => {
-                best = c.operations;
-                lo = mid;
-            }
-            Err(_) => hi = mid,
-        }
-    }
-    (best, false)
 }
 
 impl<'a> Interp<'a> {
@@ -316,187 +174,191 @@ impl<'a> Interp<'a> {
         let mut stack: Vec<GState> = Vec::new();
         let mut tm = IDENTITY;
         let mut tlm = IDENTITY;
-        // Path under construction: subpaths of page-space points, with "closed" flags.
-        let mut path: Vec<(Vec<(f32, f32)>, bool)> = Vec::new();
-        // Parsed in pieces of about CONTENT_CHUNK bytes cut between operations, so a huge
-        // stream never lives in memory as operations all at once.
-        let mut start = 0usize;
-        while start < data.len() {
-            let end = next_cut(data, start, CONTENT_CHUNK);
-            let (ops, complete) = decode_content(data.get(start..end).unwrap_or(&[]));
-            for op in &ops {
-                self.ops += 1;
-                if self.ops > self.limits.max_ops_per_page {
-                    return Err(PdfError::Limit(format!(
-                        "more than {} content operators on a page",
-                        self.limits.max_ops_per_page
-                    )));
+        // Path under construction: page-space points of all subpaths in one reused buffer,
+        // and each subpath's first point with its "closed" flag.
+        let mut path = Path::default();
+        // Operators one at a time from the lexer; `buf` holds a decoded string or name.
+        let mut lexer = Lexer::new(data);
+        let mut buf: Vec<u8> = Vec::new();
+        while let Some(op) = lexer.next_op() {
+            self.ops += 1;
+            if self.ops > self.limits.max_ops_per_page {
+                return Err(PdfError::Limit(format!(
+                    "more than {} content operators on a page",
+                    self.limits.max_ops_per_page
+                )));
+            }
+            self.doc_ops += 1;
+            if self.doc_ops > self.limits.max_ops_per_document {
+                return Err(PdfError::Limit(format!(
+                    "more than {} content operators in the document",
+                    self.limits.max_ops_per_document
+                )));
+            }
+            let o = &op;
+            match op.operator {
+                b"q" if stack.len() < 4096 => {
+                    stack.push(gs.clone());
                 }
-                self.doc_ops += 1;
-                if self.doc_ops > self.limits.max_ops_per_document {
-                    return Err(PdfError::Limit(format!(
-                        "more than {} content operators in the document",
-                        self.limits.max_ops_per_document
-                    )));
+                b"Q" => {
+                    if let Some(g) = stack.pop() {
+                        gs = g;
+                    }
                 }
-                let o = &op.operands;
-                match op.operator.as_str() {
-                    "q" if stack.len() < 4096 => {
-                        stack.push(gs.clone());
+                b"cm" => {
+                    let m = [o.num(0), o.num(1), o.num(2), o.num(3), o.num(4), o.num(5)];
+                    let n = mul(&m, &gs.ctm);
+                    if finite(&n) {
+                        gs.ctm = n;
                     }
-                    "Q" => {
-                        if let Some(g) = stack.pop() {
-                            gs = g;
-                        }
+                }
+                b"BT" => {
+                    tm = IDENTITY;
+                    tlm = IDENTITY;
+                }
+                b"ET" => {}
+                b"Tf" => {
+                    if let Some(n) = o.name(0, &mut buf) {
+                        gs.font = Some(self.font(resources, n));
                     }
-                    "cm" => {
-                        let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
-                        let n = mul(&m, &gs.ctm);
-                        if finite(&n) {
-                            gs.ctm = n;
-                        }
+                    gs.fs = o.num(1);
+                }
+                b"Tc" => gs.tc = o.num(0),
+                b"Tw" => gs.tw = o.num(0),
+                b"Tz" => gs.th = o.num(0) / 100.0,
+                b"TL" => gs.tl = o.num(0),
+                b"Ts" => gs.rise = o.num(0),
+                b"Td" | b"TD" => {
+                    let (tx, ty) = (o.num(0), o.num(1));
+                    if op.operator == b"TD" {
+                        gs.tl = -ty;
                     }
-                    "BT" => {
-                        tm = IDENTITY;
-                        tlm = IDENTITY;
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
+                    tm = tlm;
+                }
+                b"Tm" => {
+                    let m = [o.num(0), o.num(1), o.num(2), o.num(3), o.num(4), o.num(5)];
+                    if finite(&m) {
+                        tlm = m;
+                        tm = m;
                     }
-                    "ET" => {}
-                    "Tf" => {
-                        if let Some(Object::Name(n)) = o.first() {
-                            gs.font = Some(self.font(resources, n));
-                        }
-                        gs.fs = f(o, 1);
+                }
+                b"T*" => {
+                    tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
+                    tm = tlm;
+                }
+                b"Tj" | b"'" | b"\"" => {
+                    if op.operator == b"\"" {
+                        gs.tw = o.num(0);
+                        gs.tc = o.num(1);
                     }
-                    "Tc" => gs.tc = f(o, 0),
-                    "Tw" => gs.tw = f(o, 0),
-                    "Tz" => gs.th = f(o, 0) / 100.0,
-                    "TL" => gs.tl = f(o, 0),
-                    "Ts" => gs.rise = f(o, 0),
-                    "Td" | "TD" => {
-                        let (tx, ty) = (f(o, 0), f(o, 1));
-                        if op.operator == "TD" {
-                            gs.tl = -ty;
-                        }
-                        tlm = mul(&[1.0, 0.0, 0.0, 1.0, tx, ty], &tlm);
-                        tm = tlm;
-                    }
-                    "Tm" => {
-                        let m = [f(o, 0), f(o, 1), f(o, 2), f(o, 3), f(o, 4), f(o, 5)];
-                        if finite(&m) {
-                            tlm = m;
-                            tm = m;
-                        }
-                    }
-                    "T*" => {
+                    if op.operator != b"Tj" {
                         tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
                         tm = tlm;
                     }
-                    "Tj" | "'" | "\"" => {
-                        if op.operator == "\"" {
-                            gs.tw = f(o, 0);
-                            gs.tc = f(o, 1);
-                        }
-                        if op.operator != "Tj" {
-                            tlm = mul(&[1.0, 0.0, 0.0, 1.0, 0.0, -gs.tl], &tlm);
-                            tm = tlm;
-                        }
-                        if let Some(Object::String(s, _)) = o.last() {
+                    let last = o.len().checked_sub(1).and_then(|i| o.get(i));
+                    if let Some(s @ Operand::Str(..)) = last {
+                        if let Some(s) = o.bytes(s, &mut buf) {
                             self.show(&gs, &mut tm, s)?;
                         }
                     }
-                    "TJ" => {
-                        if let Some(Object::Array(items)) = o.first() {
-                            for it in items {
-                                match it {
-                                    Object::String(s, _) => self.show(&gs, &mut tm, s)?,
-                                    Object::Integer(_) | Object::Real(_) => {
-                                        let v = f(std::slice::from_ref(it), 0);
-                                        let vertical =
-                                            gs.font.as_ref().map(|f| f.vertical).unwrap_or(false);
-                                        let d = -v / 1000.0 * gs.fs;
-                                        let t = if vertical {
-                                            [1.0, 0.0, 0.0, 1.0, 0.0, d]
-                                        } else {
-                                            [1.0, 0.0, 0.0, 1.0, d * gs.th, 0.0]
-                                        };
-                                        tm = mul(&t, &tm);
-                                    }
-                                    _ => {}
-                                }
-                            }
-                        }
-                    }
-                    // Colours (white lines/fills are not rulings).
-                    "G" | "RG" | "K" | "SC" | "SCN" => {
-                        gs.stroke_white = is_white(o, op.operator == "K")
-                    }
-                    "g" | "rg" | "k" | "sc" | "scn" => {
-                        gs.fill_white = is_white(o, op.operator == "k")
-                    }
-                    // Paths.
-                    "m" => {
-                        let p = apply(&gs.ctm, f(o, 0), f(o, 1));
-                        path.push((vec![p], false));
-                    }
-                    "l" | "c" | "v" | "y" => {
-                        let k = o.len();
-                        if k >= 2 {
-                            let p = apply(&gs.ctm, f(o, k - 2), f(o, k - 1));
-                            match path.last_mut() {
-                                Some((pts, _)) if pts.len() < 100_000 => pts.push(p),
-                                Some(_) => {}
-                                None => path.push((vec![p], false)),
-                            }
-                        }
-                    }
-                    "h" => {
-                        if let Some(last) = path.last_mut() {
-                            last.1 = true;
-                        }
-                    }
-                    "re" => {
-                        let (x, y, w, h) = (f(o, 0), f(o, 1), f(o, 2), f(o, 3));
-                        let pts = vec![
-                            apply(&gs.ctm, x, y),
-                            apply(&gs.ctm, x + w, y),
-                            apply(&gs.ctm, x + w, y + h),
-                            apply(&gs.ctm, x, y + h),
-                        ];
-                        path.push((pts, true));
-                    }
-                    "S" | "s" | "B" | "B*" | "b" | "b*" | "f" | "F" | "f*" | "n" => {
-                        let stroke =
-                            matches!(op.operator.as_str(), "S" | "s" | "B" | "B*" | "b" | "b*");
-                        let fill = matches!(
-                            op.operator.as_str(),
-                            "f" | "F" | "f*" | "B" | "B*" | "b" | "b*"
-                        );
-                        let close = matches!(op.operator.as_str(), "s" | "b" | "b*");
-                        if path.len() < 200_000 && self.out.segs.len() < 500_000 {
-                            for (pts, closed) in &path {
-                                if stroke && !gs.stroke_white {
-                                    stroke_segments(pts, *closed || close, &mut self.out.segs);
-                                }
-                                if fill && !gs.fill_white {
-                                    fill_segment(pts, &mut self.out.segs);
-                                }
-                            }
-                        }
-                        path.clear();
-                    }
-                    "Do" => {
-                        if let Some(Object::Name(n)) = o.first() {
-                            self.do_xobject(resources, n, &gs.ctm, depth)?;
-                        }
-                    }
-                    "BI" => self.out.images += 1,
-                    _ => {}
                 }
+                b"TJ" => {
+                    for it in o.array(0) {
+                        match it {
+                            Operand::Str(..) => {
+                                if let Some(s) = o.bytes(it, &mut buf) {
+                                    self.show(&gs, &mut tm, s)?;
+                                }
+                            }
+                            Operand::Int(_) | Operand::Real(_) => {
+                                let v = it.num().unwrap_or(0.0);
+                                let vertical =
+                                    gs.font.as_ref().map(|f| f.vertical).unwrap_or(false);
+                                let d = -v / 1000.0 * gs.fs;
+                                let t = if vertical {
+                                    [1.0, 0.0, 0.0, 1.0, 0.0, d]
+                                } else {
+                                    [1.0, 0.0, 0.0, 1.0, d * gs.th, 0.0]
+                                };
+                                tm = mul(&t, &tm);
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                // Colours (white lines/fills are not rulings).
+                b"G" | b"RG" | b"K" | b"SC" | b"SCN" => {
+                    gs.stroke_white = is_white(o, op.operator == b"K")
+                }
+                b"g" | b"rg" | b"k" | b"sc" | b"scn" => {
+                    gs.fill_white = is_white(o, op.operator == b"k")
+                }
+                // Paths.
+                b"m" => {
+                    let p = apply(&gs.ctm, o.num(0), o.num(1));
+                    path.subs.push((path.pts.len(), false));
+                    path.pts.push(p);
+                }
+                b"l" | b"c" | b"v" | b"y" => {
+                    let k = o.len();
+                    if k >= 2 {
+                        let p = apply(&gs.ctm, o.num(k - 2), o.num(k - 1));
+                        match path.subs.last() {
+                            Some(&(start, _)) if path.pts.len() - start < 100_000 => {
+                                path.pts.push(p)
+                            }
+                            Some(_) => {}
+                            None => {
+                                path.subs.push((path.pts.len(), false));
+                                path.pts.push(p);
+                            }
+                        }
+                    }
+                }
+                b"h" => {
+                    if let Some(last) = path.subs.last_mut() {
+                        last.1 = true;
+                    }
+                }
+                b"re" => {
+                    let (x, y, w, h) = (o.num(0), o.num(1), o.num(2), o.num(3));
+                    path.subs.push((path.pts.len(), true));
+                    path.pts.extend([
+                        apply(&gs.ctm, x, y),
+                        apply(&gs.ctm, x + w, y),
+                        apply(&gs.ctm, x + w, y + h),
+                        apply(&gs.ctm, x, y + h),
+                    ]);
+                }
+                b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*" | b"f" | b"F" | b"f*" | b"n" => {
+                    let stroke = matches!(op.operator, b"S" | b"s" | b"B" | b"B*" | b"b" | b"b*");
+                    let fill = matches!(
+                        op.operator,
+                        b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*"
+                    );
+                    let close = matches!(op.operator, b"s" | b"b" | b"b*");
+                    if path.subs.len() < 200_000 && self.out.segs.len() < 500_000 {
+                        for (pts, closed) in path.subpaths() {
+                            if stroke && !gs.stroke_white {
+                                stroke_segments(pts, closed || close, &mut self.out.segs);
+                            }
+                            if fill && !gs.fill_white {
+                                fill_segment(pts, &mut self.out.segs);
+                            }
+                        }
+                    }
+                    path.pts.clear();
+                    path.subs.clear();
+                }
+                b"Do" => {
+                    if let Some(n) = o.name(0, &mut buf) {
+                        self.do_xobject(resources, n, &gs.ctm, depth)?;
+                    }
+                }
+                b"BI" => self.out.images += 1,
+                _ => {}
             }
-            if !complete {
-                break;
-            }
-            start = end;
         }
         Ok(())
     }
@@ -665,17 +527,39 @@ impl<'a> Interp<'a> {
 }
 
 /// Whether a colour operand list is (near) white: gray/RGB all ≥ 0.95, CMYK all ≤ 0.05.
-fn is_white(o: &[Object], _cmyk_op: bool) -> bool {
-    let v: Vec<f32> = o
-        .iter()
-        .filter(|x| matches!(x, Object::Integer(_) | Object::Real(_)))
-        .map(|x| f(std::slice::from_ref(x), 0))
-        .collect();
-    match v.len() {
+fn is_white(o: &Op<'_>, _cmyk_op: bool) -> bool {
+    let mut v = [0.0f32; 4];
+    let mut n = 0usize;
+    for x in o.top() {
+        if let Operand::Int(_) | Operand::Real(_) = x {
+            if let Some(slot) = v.get_mut(n) {
+                *slot = x.num().unwrap_or(0.0);
+            }
+            n += 1;
+        }
+    }
+    match n {
         1 => v[0] >= 0.95,
-        3 => v.iter().all(|c| *c >= 0.95),
+        3 => v[..3].iter().all(|c| *c >= 0.95),
         4 => v.iter().all(|c| *c <= 0.05),
         _ => false,
+    }
+}
+
+/// A path under construction (buffers kept across paths, so painting allocates nothing).
+#[derive(Default)]
+struct Path {
+    pts: Vec<(f32, f32)>,
+    /// Where each subpath starts in `pts`, and whether it was closed.
+    subs: Vec<(usize, bool)>,
+}
+
+impl Path {
+    fn subpaths(&self) -> impl Iterator<Item = (&[(f32, f32)], bool)> + '_ {
+        self.subs.iter().enumerate().map(|(i, &(start, closed))| {
+            let end = self.subs.get(i + 1).map_or(self.pts.len(), |s| s.0);
+            (self.pts.get(start..end).unwrap_or(&[]), closed)
+        })
     }
 }
 
@@ -741,47 +625,5 @@ fn fill_segment(pts: &[(f32, f32)], out: &mut Vec<Seg>) {
             a: y0,
             b: y1,
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn chunked_parse_matches_whole_parse() {
-        let mut data = Vec::new();
-        for i in 0..200 {
-            data.extend_from_slice(
-                format!(
-                    "BT /F1 12 Tf 1 0 0 1 {i} 700 Tm (a\\(b c\\\\) Tj [(x) -250 <4142> 3] TJ ET\n\
-                     % comment with ) and BT\nq << /MCID {i} /A [1 2] >> BDC 0 0 m 5 5 l S EMC Q\n\
-                     BI /W 2 /H 1 /BPC 8 /CS /G ID \x01\x02 EI\n"
-                )
-                .as_bytes(),
-            );
-        }
-        let whole = match Content::decode(&data) {
-            Ok(c) => c.operations,
-            Err(e) => panic!("{e:?}"),
-        };
-        assert!(whole.len() > 1000, "{} {:?}", whole.len(), whole.last());
-        let mut pieces = Vec::new();
-        let mut start = 0;
-        let mut cuts = 0;
-        while start < data.len() {
-            let end = next_cut(&data, start, 100);
-            let (ops, complete) = decode_content(&data[start..end]);
-            assert!(complete, "piece {start}..{end} did not parse");
-            pieces.extend(ops);
-            start = end;
-            cuts += 1;
-        }
-        assert!(cuts > 100);
-        assert_eq!(pieces.len(), whole.len());
-        for (a, b) in pieces.iter().zip(whole.iter()) {
-            assert_eq!(a.operator, b.operator);
-            assert_eq!(format!("{:?}", a.operands), format!("{:?}", b.operands));
-        }
     }
 }

@@ -23,6 +23,7 @@ use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use memchr::{memchr, memmem};
 use regex::bytes::Regex;
 
 use lopdf::content::Content;
@@ -237,18 +238,14 @@ fn filter(id: (u32, u16), obj: &mut Object) -> Option<((u32, u16), Object)> {
 }
 
 fn find(hay: &[u8], needle: &[u8], from: usize) -> Option<usize> {
-    hay.get(from..)?
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .and_then(|p| p.checked_add(from))
+    memmem::find(hay.get(from..)?, needle).and_then(|p| p.checked_add(from))
 }
 
 /// Numbers following `key` anywhere in the file (`startxref 123`, `/Prev 456`).
 fn numbers_after(bytes: &[u8], key: &[u8]) -> Vec<usize> {
     let mut out = Vec::new();
-    let mut at = 0;
-    while let Some(p) = find(bytes, key, at) {
-        at = p + key.len();
+    for p in memmem::find_iter(bytes, key) {
+        let at = p + key.len();
         let rest = bytes.get(at..).unwrap_or(&[]);
         let digits: Vec<u8> = rest
             .iter()
@@ -335,12 +332,10 @@ pub fn prescan(bytes: &[u8], max: usize, total: usize) -> Result<(), PdfError> {
                 .filter_map(|n| n.checked_add(base)),
         );
     }
-    let mut at = 0;
     // Raw bytes read and bytes decoded, in all.
     let mut measured = 0usize;
     let mut decoded = 0usize;
-    while let Some(p) = find(bytes, b"stream", at) {
-        at = p + 6;
+    for p in memmem::find_iter(bytes, b"stream") {
         if p >= 3 && bytes.get(p - 3..p) == Some(b"end") {
             continue;
         }
@@ -376,10 +371,16 @@ pub fn prescan(bytes: &[u8], max: usize, total: usize) -> Result<(), PdfError> {
         }
         let Some(start) = start else { continue };
         let dict_text = before.get(start..=end).unwrap_or(&[]);
-        let norm = normalize_dict(dict_text);
-        let kind = norm.windows(6).any(|w| w == b"ObjStm") || norm.windows(4).any(|w| w == b"XRef");
         let at_xref = targets.iter().any(|&t| t <= start && start - t < 64);
-        if !kind && !at_xref {
+        // Most streams are neither: told from the raw text when no `#` escape can hide a
+        // type name, before the dictionary is normalised and parsed.
+        let kind =
+            |t: &[u8]| memmem::find(t, b"ObjStm").is_some() || memmem::find(t, b"XRef").is_some();
+        if !at_xref && memchr(b'#', dict_text).is_none() && !kind(dict_text) {
+            continue;
+        }
+        let norm = normalize_dict(dict_text);
+        if !kind(&norm) && !at_xref {
             continue;
         }
         let mut text = norm;

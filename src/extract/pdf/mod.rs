@@ -16,8 +16,12 @@ mod extract;
 mod fonts;
 mod interp;
 mod layout;
+mod lexer;
 mod load;
 mod objects;
+#[doc(hidden)]
+#[cfg(feature = "unstable")]
+pub mod stages;
 mod types;
 
 pub use extract::extract;

@@ -1,0 +1,49 @@
+//! `OGI_PROFILE=1`: time spent per stage of a parse, printed to stderr when it ends.
+//!
+//! Stages are timed only when the variable is set (one cached check otherwise) and summed
+//! per thread, so a batch's files do not mix.
+
+use std::cell::RefCell;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+/// Whether `OGI_PROFILE` is set to something other than empty or `0`.
+pub fn enabled() -> bool {
+    static ON: OnceLock<bool> = OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("OGI_PROFILE").is_some_and(|v| !v.is_empty() && v != "0"))
+}
+
+thread_local! {
+    static STAGES: RefCell<Vec<(&'static str, Duration)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f`, adding its time to `stage` when profiling.
+pub fn time<T>(stage: &'static str, f: impl FnOnce() -> T) -> T {
+    if !enabled() {
+        return f();
+    }
+    let t = Instant::now();
+    let r = f();
+    let d = t.elapsed();
+    STAGES.with(|s| {
+        let mut s = s.borrow_mut();
+        match s.iter_mut().find(|(n, _)| *n == stage) {
+            Some((_, total)) => *total += d,
+            None => s.push((stage, d)),
+        }
+    });
+    r
+}
+
+/// Prints the stages timed on this thread since the last report (and forgets them).
+pub fn report(bytes: usize) {
+    if !enabled() {
+        return;
+    }
+    let stages = STAGES.with(|s| std::mem::take(&mut *s.borrow_mut()));
+    let mut line = format!("ogi-profile: {bytes} bytes:");
+    for (name, d) in stages {
+        line.push_str(&format!(" {name} {:.2} ms;", d.as_secs_f64() * 1e3));
+    }
+    eprintln!("{}", line.trim_end_matches(';'));
+}
