@@ -51,6 +51,7 @@ mod narrative;
 pub mod normalize;
 pub mod options;
 pub mod parse;
+mod published;
 pub mod report;
 pub mod schema;
 mod script;
@@ -115,6 +116,7 @@ pub fn parse_bytes(bytes: &[u8]) -> Result<Report> {
 /// Parses a report from bytes with options.
 pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
     let extracted = extract::extract(bytes, opts)?;
+    let published = published::publication_date(bytes, extracted.format);
     let doc = normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown);
     let parsed = parse::parse(&doc);
     if !parsed.looks_like_report {
@@ -144,6 +146,7 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
             template: parsed.template,
             template_detail: parsed.template_detail,
             format: extracted.format,
+            published: published.as_ref().map(|p| p.0.clone()),
         },
         sections: parsed.sections,
         tables: parsed.tables,
@@ -152,6 +155,15 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
     check::check(&mut report);
     let narrative = narrative::check(&report, &doc);
     report.diagnostics.extend(narrative);
+    if let (Some((date, what)), Some(year)) = (&published, report.metadata.year) {
+        if published::is_late(year, date) {
+            report.diagnostics.push(Diagnostic::new(
+                Code::PublishedLate,
+                Severity::Info,
+                format!("published {date} ({what}), after 31 January {}, when reports on {year} are due", year + 1),
+            ));
+        }
+    }
     report.diagnostics.extend(multi::second_report(&report));
     Ok(report)
 }
