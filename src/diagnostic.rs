@@ -64,6 +64,7 @@ impl fmt::Display for Severity {
 /// | `narrative.mismatch` | warning | `section 一 says 17 ('受理政府信息公开申请17件') but table 三 本年新收 总计 is 95: "…"` |
 /// | `narrative.match` | info | `section 一 says 34 ('全年收到政府信息公开申请 34 件'), as table 三 本年新收 总计 (34): "…"` |
 /// | `years.text-reused` | info | `section 五 (problems): 72% of the text repeats the 2023 report's (a.pdf)` (warning for section 五 from 60%) |
+/// | `report.published-late` | info | `published 2025-02-25 (PDF CreationDate), after 31 January 2025, when reports on 2024 are due` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Code {
@@ -158,6 +159,9 @@ pub enum Code {
     /// A narrative section repeats much of the body's previous report.
     #[serde(rename = "years.text-reused")]
     TextReused,
+    /// The report was published after 31 January of the following year.
+    #[serde(rename = "report.published-late")]
+    PublishedLate,
 }
 
 impl Code {
@@ -193,6 +197,7 @@ impl Code {
         Code::NarrativeMismatch,
         Code::NarrativeMatch,
         Code::TextReused,
+        Code::PublishedLate,
     ];
 
     /// The stable string form, e.g. `check.sum-mismatch`.
@@ -228,6 +233,7 @@ impl Code {
             Code::NarrativeMismatch => "narrative.mismatch",
             Code::NarrativeMatch => "narrative.match",
             Code::TextReused => "years.text-reused",
+            Code::PublishedLate => "report.published-late",
         }
     }
 

@@ -413,6 +413,7 @@ pub fn report_from_long_rows(rows: &[LongRow], format: InputFormat) -> Report {
             template,
             template_detail: None,
             format,
+            published: None,
         },
         sections: Default::default(),
         tables,

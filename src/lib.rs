@@ -82,6 +82,7 @@ stage! {
 mod multi;
 mod narrative;
 mod profile;
+mod published;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
@@ -147,6 +148,7 @@ pub fn parse_bytes_with(bytes: &[u8], opts: &Options) -> Result<Report> {
 
 fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
     let extracted = profile::time("extract", || extract::extract(bytes, opts))?;
+    let published = published::publication_date(bytes, extracted.format);
     let doc = profile::time("normalize", || {
         normalize::normalize(&extracted.lines, extracted.format == InputFormat::Markdown)
     });
@@ -178,6 +180,7 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
             template: parsed.template,
             template_detail: parsed.template_detail,
             format: extracted.format,
+            published: published.as_ref().map(|p| p.0.clone()),
         },
         sections: parsed.sections,
         tables: parsed.tables,
@@ -187,6 +190,15 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
         check::check(&mut report);
         let narrative = narrative::check(&report, &doc);
         report.diagnostics.extend(narrative);
+        if let (Some((date, what)), Some(year)) = (&published, report.metadata.year) {
+            if published::is_late(year, date) {
+                report.diagnostics.push(Diagnostic::new(
+                    Code::PublishedLate,
+                    Severity::Info,
+                    format!("published {date} ({what}), after 31 January {}, when reports on {year} are due", year + 1),
+                ));
+            }
+        }
         report.diagnostics.extend(multi::second_report(&report));
     });
     Ok(report)

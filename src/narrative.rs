@@ -361,12 +361,25 @@ struct Statement<'a> {
     sentence: &'a str,
 }
 
+/// Sentences read per section: a narrative has a few hundred; more is a table or
+/// hostile input, whose work stays bounded.
+const MAX_SENTENCES: usize = 5_000;
+
 /// The statements of one section's text.
 fn statements(text: &str, year: Option<i32>) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
-    for sentence in text.split(['。', ';', '；', '!', '?', '！', '？', '\n']) {
+    for sentence in text
+        .split(['。', ';', '；', '!', '?', '！', '？', '\n'])
+        .take(MAX_SENTENCES)
+    {
         let sentence = sentence.trim();
-        if sentence.is_empty() || sentence.contains('|') || has_any(sentence, SCOPE_WORDS) {
+        // a statement is a sentence, not a table row or a page of digits
+        if sentence.is_empty()
+            || sentence.len() > 1_500
+            || !sentence.bytes().any(|b| b.is_ascii_digit())
+            || sentence.contains('|')
+            || has_any(sentence, SCOPE_WORDS)
+        {
             continue;
         }
         // another year's figures (a comparison, a plan) are not this report's

@@ -430,6 +430,10 @@ pub struct Metadata {
     pub template_detail: Option<String>,
     /// The input format.
     pub format: InputFormat,
+    /// When the report was published (`YYYY-MM-DD`), where the input says: a PDF's
+    /// creation date, a portal page's 发布时间.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
 }
 
 /// A parsed report. Always produced for readable input; problems are in `diagnostics`.

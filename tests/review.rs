@@ -87,3 +87,34 @@ fn the_page_renders_in_chromium() {
     let cell = &dom[at..at + dom[at..].find("</td>").unwrap()];
     assert!(cell.contains("narrative.mismatch"), "{cell}");
 }
+
+#[test]
+fn check_shows_a_pdfs_printed_row_and_page_and_a_total() {
+    let pdf = corpus("2024-huaian-hongze-district/source.pdf");
+    let run = Command::new(bin())
+        .args(["check", "--color", "never"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(run.status.code(), Some(1), "{out}");
+    assert!(out.contains("warning[narrative.mismatch]"), "{out}");
+    // the row as printed on its page, the cell concerned marked, no extracted-text line
+    assert!(
+        out.contains("| p.3 本年新收政府信息公开申请数量: 95 0 0 0 0 0 [95]"),
+        "{out}"
+    );
+    assert!(!out.contains(", line "), "{out}");
+    assert!(!out.contains('\x1b'), "{out}");
+    let last = out.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("total: 1 files, 1 read, 0 failed; 0 errors, 1 warnings, "),
+        "{last}"
+    );
+    let run = Command::new(bin())
+        .args(["check", "--color", "always"])
+        .arg(&pdf)
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&run.stdout).contains("\x1b[1;33mwarning\x1b[0m"));
+}
