@@ -275,6 +275,28 @@ fn progress(n: usize) -> ProgressBar {
     }
 }
 
+/// Parses every input on `jobs` workers and attaches the year-over-year findings: the whole
+/// batch in memory, for the commands that look at every report at once (`check`, `review`).
+pub fn run_all(
+    inputs: &[Input],
+    jobs: Option<usize>,
+) -> Result<(Vec<Entry>, Tally), Box<dyn std::error::Error>> {
+    let settings = Settings {
+        jobs: self::jobs(jobs),
+        budget: None,
+        done: Default::default(),
+        json: false,
+    };
+    let mut entries = Vec::new();
+    let tally = run(inputs, &settings, |e| {
+        entries.push(e.clone());
+        Ok(())
+    })?;
+    let findings = year_over_year(&entries);
+    attach(&mut entries, findings);
+    Ok((entries, tally))
+}
+
 /// Parses every input, calling `emit` for each finished input in input order as soon as
 /// every earlier input is finished (after Ctrl-C: every finished input, in order).
 pub fn run(

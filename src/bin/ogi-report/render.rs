@@ -245,19 +245,7 @@ pub fn check(
         eprintln!("error: no input files found");
         return Ok(ExitCode::from(3));
     }
-    let settings = batch::Settings {
-        jobs: batch::jobs(jobs),
-        budget: None,
-        done: Default::default(),
-        json: false,
-    };
-    let mut entries = Vec::new();
-    let tally = batch::run(&found.inputs, &settings, |e| {
-        entries.push(e.clone());
-        Ok(())
-    })?;
-    let findings = batch::year_over_year(&entries);
-    batch::attach(&mut entries, findings);
+    let (entries, tally) = batch::run_all(&found.inputs, jobs)?;
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut problems = 0usize;
     let mut parsed = 0usize;

@@ -300,6 +300,22 @@ pub fn decode_hex(raw: &[u8], out: &mut Vec<u8>) {
     }
 }
 
+/// Reads the digits from `i` on into the mantissa `m` while it fits (`exact` turns false
+/// when it no longer does); returns where the digits end.
+fn digits(s: &[u8], mut i: usize, m: &mut u64, exact: &mut bool) -> usize {
+    while let Some(&c @ b'0'..=b'9') = s.get(i) {
+        match m
+            .checked_mul(10)
+            .and_then(|v| v.checked_add(u64::from(c - b'0')))
+        {
+            Some(v) => *m = v,
+            None => *exact = false,
+        }
+        i += 1;
+    }
+    i
+}
+
 /// Reads a number at the start of `s` with lopdf's grammar (`[+-]? (d+ '.' d* | '.' d+)`
 /// real, `[+-]? d+` integer). Returns it and the bytes used; `None` when `s` does not start
 /// with a number.
@@ -320,16 +336,7 @@ fn number(s: &[u8]) -> Option<(Operand, usize)> {
     let mut m: u64 = 0;
     let mut exact = true;
     let int_start = i;
-    while let Some(&c @ b'0'..=b'9') = s.get(i) {
-        match m
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(c - b'0')))
-        {
-            Some(v) => m = v,
-            None => exact = false,
-        }
-        i += 1;
-    }
+    i = digits(s, i, &mut m, &mut exact);
     let int_digits = i - int_start;
     if s.get(i) != Some(&b'.') {
         if int_digits == 0 {
@@ -346,16 +353,7 @@ fn number(s: &[u8]) -> Option<(Operand, usize)> {
     }
     i += 1;
     let frac_start = i;
-    while let Some(&c @ b'0'..=b'9') = s.get(i) {
-        match m
-            .checked_mul(10)
-            .and_then(|v| v.checked_add(u64::from(c - b'0')))
-        {
-            Some(v) => m = v,
-            None => exact = false,
-        }
-        i += 1;
-    }
+    i = digits(s, i, &mut m, &mut exact);
     let frac_digits = i - frac_start;
     if int_digits == 0 && frac_digits == 0 {
         return None;
