@@ -304,10 +304,13 @@ pub fn run(
     settings: &Settings,
     mut emit: impl FnMut(&Entry) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<Tally, Box<dyn std::error::Error>> {
-    let hashes: Vec<Result<String, String>> = inputs
-        .par_iter()
-        .map(|i| sha256(&i.path).map_err(|e| format!("{}: {e}", i.path.display())))
-        .collect();
+    let hash = |i: &Input| sha256(&i.path).map_err(|e| format!("{}: {e}", i.path.display()));
+    // one input (`ogi-report parse file.pdf`): no thread pool to start for it
+    let hashes: Vec<Result<String, String>> = if inputs.len() > 1 {
+        inputs.par_iter().map(hash).collect()
+    } else {
+        inputs.iter().map(hash).collect()
+    };
     let mut tally = Tally::default();
     // slot i: an input to report, or None for one a resumed folder holds
     let mut order: Vec<usize> = Vec::new();

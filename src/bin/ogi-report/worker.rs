@@ -2,6 +2,7 @@
 //! on its stdin, one JSON request per line, and answers one JSON line per file. A crash
 //! (abort, stack overflow) or an overrun kills only that worker; the pool replaces it and
 //! the file gets a row with `error` and the code `input.crash` or `input.timeout`.
+//! A run with a single file parses it in this process instead (same answers, no start-up).
 //!
 //! Test-only fault injection: in debug builds, with `OGI_REPORT_TEST_FAULTS=1` in the
 //! environment, a worker aborts on a file whose content starts with `OGI-REPORT-TEST-ABORT`
@@ -112,8 +113,13 @@ pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
     }
 }
 
+/// Whether test-only fault injection is on (debug builds with `OGI_REPORT_TEST_FAULTS`).
+fn faults_enabled() -> bool {
+    cfg!(debug_assertions) && std::env::var_os("OGI_REPORT_TEST_FAULTS").is_some()
+}
+
 fn test_fault(path: &Path) {
-    if !cfg!(debug_assertions) || std::env::var_os("OGI_REPORT_TEST_FAULTS").is_none() {
+    if !faults_enabled() {
         return;
     }
     let mut head = [0u8; 32];
@@ -271,7 +277,8 @@ pub struct Job {
     pub request: Request,
 }
 
-/// Runs `jobs` on `n` worker processes, sending `(index, response)` as files finish.
+/// Runs `jobs` on `n` worker processes (a single job in this process, see
+/// [`in_process`]), sending `(index, response)` as files finish.
 /// Stops taking jobs when `stop` is set (in-flight files are abandoned, not reported).
 pub fn run_pool(
     jobs: Vec<Job>,
@@ -280,6 +287,15 @@ pub fn run_pool(
     stop: &AtomicBool,
     tx: Sender<(usize, Response)>,
 ) {
+    // one file (the common `ogi-report parse file.pdf`): no worker to start
+    if let [job] = jobs.as_slice() {
+        if !faults_enabled() {
+            if let Some(resp) = in_process(&job.request, budget, stop) {
+                let _ = tx.send((job.index, resp));
+            }
+            return;
+        }
+    }
     let queue = Mutex::new(std::collections::VecDeque::from(jobs));
     std::thread::scope(|s| {
         for _ in 0..n.max(1) {
@@ -406,4 +422,98 @@ fn one(
             }
         }
     }
+}
+
+/// Name of the in-process parsing thread (its panics are reported as rows, not printed).
+const PARSE_THREAD: &str = "ogi-parse";
+
+/// Parses one request in this process, on its own thread, without a worker's start-up
+/// cost; `None` if stopped. The answer matches the worker path's: over the budget the file
+/// gets the same `input.timeout` row (the parse is abandoned, and ends with the process), a
+/// panic an `input.crash` row. The library is built not to abort or overflow its stack
+/// (bounded recursion; the thread gets a generous stack), so one file needs no isolation
+/// from a parent it would otherwise share nothing with.
+fn in_process(req: &Request, budget: Option<Duration>, stop: &AtomicBool) -> Option<Response> {
+    quiet_parse_panics();
+    let (tx, rx) = mpsc::channel();
+    let (path, file, json) = (req.path.clone(), req.file.clone(), req.json);
+    let spawned =
+        std::thread::Builder::new()
+            .name(PARSE_THREAD.into())
+            .stack_size(64 << 20)
+            .spawn(move || {
+                let resp = std::panic::catch_unwind(|| parse_file(&path, &file, json))
+                    .unwrap_or_else(|p| Response::Err {
+                        message: format!("parser panicked: {}", panic_text(p.as_ref())),
+                        code: CRASH.into(),
+                    });
+                let _ = tx.send(resp);
+            });
+    if spawned.is_err() {
+        return Some(parse_file(&req.path, &req.file, req.json));
+    }
+    let started = Instant::now();
+    loop {
+        // wake for Ctrl-C every 100 ms, and at the budget's end
+        let mut wait = Duration::from_millis(100);
+        if let Some(b) = budget {
+            wait = wait.min(b.saturating_sub(started.elapsed()));
+        }
+        match rx.recv_timeout(wait) {
+            // the worker's JSON line, read back: the same numbers to the last digit
+            // (serde_json's default float parsing is not exact; output must not depend
+            // on how many files a run has)
+            Ok(resp) => {
+                return Some(
+                    serde_json::to_string(&resp)
+                        .and_then(|t| serde_json::from_str(&t))
+                        .unwrap_or(resp),
+                )
+            }
+            Err(RecvTimeoutError::Timeout) => {
+                if stop.load(Ordering::SeqCst) {
+                    return None;
+                }
+                if let Some(b) = budget {
+                    if started.elapsed() >= b {
+                        return Some(Response::Err {
+                            message: format!(
+                                "time budget of {:.1} s exceeded; worker stopped",
+                                b.as_secs_f64()
+                            ),
+                            code: TIMEOUT.into(),
+                        });
+                    }
+                }
+            }
+            Err(RecvTimeoutError::Disconnected) => {
+                return Some(Response::Err {
+                    message: "parser thread ended without an answer".into(),
+                    code: CRASH.into(),
+                })
+            }
+        }
+    }
+}
+
+/// A panic's message.
+fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into())
+}
+
+/// Keeps the default panic message off stderr for the parsing thread (its panic becomes
+/// the file's row, as a worker's stderr does); other threads' panics print as usual.
+fn quiet_parse_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() != Some(PARSE_THREAD) {
+                default(info);
+            }
+        }));
+    });
 }
