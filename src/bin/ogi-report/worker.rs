@@ -393,13 +393,7 @@ fn one(
                         if let Some(w) = slot.take() {
                             w.end();
                         }
-                        return Some(Response::Err {
-                            message: format!(
-                                "time budget of {:.1} s exceeded; worker stopped",
-                                b.as_secs_f64()
-                            ),
-                            code: TIMEOUT.into(),
-                        });
+                        return Some(over_budget(b));
                     }
                 }
             }
@@ -476,13 +470,7 @@ fn in_process(req: &Request, budget: Option<Duration>, stop: &AtomicBool) -> Opt
                 }
                 if let Some(b) = budget {
                     if started.elapsed() >= b {
-                        return Some(Response::Err {
-                            message: format!(
-                                "time budget of {:.1} s exceeded; worker stopped",
-                                b.as_secs_f64()
-                            ),
-                            code: TIMEOUT.into(),
-                        });
+                        return Some(over_budget(b));
                     }
                 }
             }
@@ -516,4 +504,15 @@ fn quiet_parse_panics() {
             }
         }));
     });
+}
+
+/// The row of an input stopped at its time budget (the same from a worker and in-process).
+fn over_budget(b: Duration) -> Response {
+    Response::Err {
+        message: format!(
+            "time budget of {:.1} s exceeded; worker stopped",
+            b.as_secs_f64()
+        ),
+        code: TIMEOUT.into(),
+    }
 }
