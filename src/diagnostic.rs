@@ -64,6 +64,9 @@ impl fmt::Display for Severity {
 /// | `narrative.mismatch` | warning | `section 一 says 17 ('受理政府信息公开申请17件') but table 三 本年新收 总计 is 95: "…"` |
 /// | `narrative.match` | info | `section 一 says 34 ('全年收到政府信息公开申请 34 件'), as table 三 本年新收 总计 (34): "…"` |
 /// | `years.text-reused` | info | `section 五 (problems): 72% of the text repeats the 2023 report's (a.pdf)` (warning for section 五 from 60%) |
+/// | `ocr.page` | info | `page 3 read by OCR (200 dpi, skew 0.7°, 126 cells)` |
+/// | `ocr.low-confidence` | warning | `OCR of the cell on page 3 is unsure: read as "31" or "S"` |
+/// | `ocr.page-unread` | error | `page 2 is an image and OCR failed on it: …` |
 /// | `report.published-late` | info | `published 2025-02-25 (PDF CreationDate), after 31 January 2025, when reports on 2024 are due` |
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -162,6 +165,15 @@ pub enum Code {
     /// The report was published after 31 January of the following year.
     #[serde(rename = "report.published-late")]
     PublishedLate,
+    /// A page was read by OCR (resolution, skew, cells found).
+    #[serde(rename = "ocr.page")]
+    OcrPage,
+    /// An OCR'd cell's reading is unsure: the engines disagree or are not confident.
+    #[serde(rename = "ocr.low-confidence")]
+    OcrLowConfidence,
+    /// A page image could not be read by OCR: its text and cells are missing.
+    #[serde(rename = "ocr.page-unread")]
+    OcrPageUnread,
 }
 
 impl Code {
@@ -198,6 +210,9 @@ impl Code {
         Code::NarrativeMatch,
         Code::TextReused,
         Code::PublishedLate,
+        Code::OcrPage,
+        Code::OcrLowConfidence,
+        Code::OcrPageUnread,
     ];
 
     /// The stable string form, e.g. `check.sum-mismatch`.
@@ -234,6 +249,9 @@ impl Code {
             Code::NarrativeMatch => "narrative.match",
             Code::TextReused => "years.text-reused",
             Code::PublishedLate => "report.published-late",
+            Code::OcrPage => "ocr.page",
+            Code::OcrLowConfidence => "ocr.low-confidence",
+            Code::OcrPageUnread => "ocr.page-unread",
         }
     }
 

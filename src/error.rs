@@ -33,8 +33,12 @@ pub enum Error {
     #[error("encrypted document: a password is needed to read it")]
     Encrypted,
     /// A PDF with pages but no text layer (a scan); OCR it first.
-    #[error("PDF has no text layer (scanned images only); run OCR first")]
+    #[error("no text layer (scanned images only) and OCR is off")]
     NoTextLayer,
+    /// The input needs OCR (a scan or a picture) and no OCR engine could be run; the
+    /// message says what to install.
+    #[error("{0}")]
+    OcrUnavailable(String),
     /// A limit of [`crate::Options`] was hit.
     #[error("limit exceeded: {0}")]
     Limit(String),
@@ -63,6 +67,8 @@ pub enum ErrorKind {
     Encrypted,
     /// [`Error::NoTextLayer`].
     NoTextLayer,
+    /// [`Error::OcrUnavailable`].
+    OcrUnavailable,
     /// [`Error::Limit`].
     Limit,
     /// [`Error::NotAReport`].
@@ -71,7 +77,7 @@ pub enum ErrorKind {
 
 impl ErrorKind {
     /// A stable name: `io`, `empty`, `unsupported`, `damaged`, `encrypted`, `no-text-layer`,
-    /// `limit`, `not-a-report`.
+    /// `ocr-unavailable`, `limit`, `not-a-report`.
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorKind::Io => "io",
@@ -80,6 +86,7 @@ impl ErrorKind {
             ErrorKind::Damaged => "damaged",
             ErrorKind::Encrypted => "encrypted",
             ErrorKind::NoTextLayer => "no-text-layer",
+            ErrorKind::OcrUnavailable => "ocr-unavailable",
             ErrorKind::Limit => "limit",
             ErrorKind::NotAReport => "not-a-report",
         }
@@ -102,6 +109,7 @@ impl Error {
             Error::Damaged { .. } => ErrorKind::Damaged,
             Error::Encrypted => ErrorKind::Encrypted,
             Error::NoTextLayer => ErrorKind::NoTextLayer,
+            Error::OcrUnavailable(_) => ErrorKind::OcrUnavailable,
             Error::Limit(_) => ErrorKind::Limit,
             Error::NotAReport => ErrorKind::NotAReport,
         }

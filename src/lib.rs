@@ -80,13 +80,14 @@ stage! {
     script;
 }
 mod multi;
+mod ocr;
 mod narrative;
 mod profile;
 mod published;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
-pub use options::Options;
+pub use options::{OcrMode, Options};
 pub use report::{
     Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables,
     TemplateVersion,
@@ -157,6 +158,7 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
         return Err(Error::NotAReport);
     }
     let mut diagnostics = extracted.diagnostics;
+    let doubts = extracted.doubts;
     diagnostics.extend(parsed.diagnostics);
     // a dataset row without its body or year cannot be joined to anything: say so
     for (missing, what) in [
@@ -186,6 +188,8 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
         tables: parsed.tables,
         diagnostics,
     };
+    let doubted = doubted_cells(&report, &doubts);
+    report.diagnostics.extend(doubted);
     profile::time("check", || {
         check::check(&mut report);
         let narrative = narrative::check(&report, &doc);
@@ -202,6 +206,44 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
         report.diagnostics.extend(multi::second_report(&report));
     });
     Ok(report)
+}
+
+/// A warning for every table cell read inside a region the reader was unsure of (an OCR'd
+/// cell whose engines disagree or are not confident), naming the cell.
+fn doubted_cells(report: &Report, doubts: &[extract::Doubt]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if doubts.is_empty() {
+        return out;
+    }
+    for (key, cell) in report.cells() {
+        let Some(loc) = &cell.location else { continue };
+        let (Some(page), Some(b)) = (loc.page, loc.bbox) else {
+            continue;
+        };
+        let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+        let hit = doubts.iter().find(|d| {
+            d.location.page == Some(page)
+                && d.location.bbox.is_some_and(|r| {
+                    r[0] <= cx && cx <= r[2] && r[1] <= cy && cy <= r[3]
+                })
+        });
+        if let Some(d) = hit {
+            out.push(
+                Diagnostic::new(
+                    Code::OcrLowConfidence,
+                    Severity::Warning,
+                    format!(
+                        "OCR of this cell on page {page} is unsure ({:.0}%): {}",
+                        d.conf * 100.0,
+                        d.why
+                    ),
+                )
+                .at(Some(loc.clone()))
+                .with_cells([key]),
+            );
+        }
+    }
+    out
 }
 
 /// The input format told from the first bytes (what `parse_bytes` reads the input as when

@@ -2,6 +2,21 @@
 
 use crate::report::InputFormat;
 
+/// When pages are read by OCR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub enum OcrMode {
+    /// Never: a scan is [`crate::Error::NoTextLayer`].
+    Never,
+    /// Pages without a text layer (scans, image files), when an engine is installed; a
+    /// scan without an engine is [`crate::Error::OcrUnavailable`], saying what to install.
+    #[default]
+    Auto,
+    /// Every page that holds an image, even where it also has text (a text layer made by
+    /// a poor OCR is then ignored).
+    Always,
+}
+
 /// How to parse. `Options::default()` suits almost every use.
 ///
 /// ```
@@ -35,6 +50,8 @@ pub struct Options {
     /// Most glyphs placed in a whole PDF (default 5,000,000), checked before a shown string
     /// is decoded.
     pub max_glyphs_per_document: usize,
+    /// When pages are read by OCR (default [`OcrMode::Auto`]).
+    pub ocr: OcrMode,
 }
 
 impl Default for Options {
@@ -50,6 +67,7 @@ impl Default for Options {
             max_decoded_per_document: 256 << 20,
             max_ops_per_document: 3_000_000,
             max_glyphs_per_document: 5_000_000,
+            ocr: OcrMode::Auto,
         }
     }
 }
@@ -59,6 +77,13 @@ impl Options {
     #[must_use]
     pub fn with_format(mut self, format: InputFormat) -> Self {
         self.format = Some(format);
+        self
+    }
+
+    /// Sets when pages are read by OCR.
+    #[must_use]
+    pub fn with_ocr(mut self, ocr: OcrMode) -> Self {
+        self.ocr = ocr;
         self
     }
 

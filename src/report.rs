@@ -29,6 +29,9 @@ pub enum InputFormat {
     Doc,
     /// A PDF file.
     Pdf,
+    /// An image file (PNG, JPEG, TIFF): a scanned page or a table published as a picture,
+    /// read by OCR.
+    Image,
 }
 
 impl fmt::Display for InputFormat {
@@ -40,6 +43,7 @@ impl fmt::Display for InputFormat {
             InputFormat::Docx => "docx",
             InputFormat::Doc => "doc",
             InputFormat::Pdf => "pdf",
+            InputFormat::Image => "image",
         })
     }
 }

@@ -103,9 +103,10 @@ fn input_format(name: &str) -> PyResult<InputFormat> {
         "docx" => InputFormat::Docx,
         "doc" => InputFormat::Doc,
         "pdf" => InputFormat::Pdf,
+        "image" => InputFormat::Image,
         _ => {
             return Err(PyValueError::new_err(format!(
-                "unknown format {name:?}: expected one of text, markdown, html, docx, doc, pdf"
+                "unknown format {name:?}: expected one of text, markdown, html, docx, doc, pdf, image"
             )))
         }
     })

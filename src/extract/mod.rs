@@ -6,6 +6,7 @@
 
 pub mod markup;
 pub mod pdf;
+mod scan;
 pub mod text;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -35,6 +36,20 @@ pub struct Extracted {
     pub lines: Vec<Line>,
     /// Doubts met while extracting (guessed encodings, undecodable glyphs).
     pub diagnostics: Vec<Diagnostic>,
+    /// Regions read with doubt (OCR'd cells): every table cell later read inside one gets
+    /// a warning.
+    pub doubts: Vec<Doubt>,
+}
+
+/// A region of the input whose reading is unsure.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doubt {
+    /// Where: page and box.
+    pub location: Location,
+    /// Confidence of the reading kept, 0 to 1.
+    pub conf: f32,
+    /// What was read and why it is doubted.
+    pub why: String,
 }
 
 /// Tells the format from the first bytes.
@@ -42,6 +57,9 @@ pub fn sniff(bytes: &[u8]) -> InputFormat {
     let head = &bytes[..bytes.len().min(1024)];
     if find(head, b"%PDF-").is_some() {
         return InputFormat::Pdf;
+    }
+    if crate::ocr::image_file::is_image(head) {
+        return InputFormat::Image;
     }
     if markup::is_ole2(head) {
         return InputFormat::Doc;
@@ -141,6 +159,7 @@ fn read(bytes: &[u8], opts: &Options) -> Result<Extracted> {
                 },
             }),
         InputFormat::Text | InputFormat::Markdown => text::extract(bytes, format, opts),
+        InputFormat::Image => from_image(bytes, opts),
     }
 }
 
@@ -183,6 +202,7 @@ fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
         format,
         lines,
         diagnostics,
+        doubts: Vec::new(),
     }
 }
 
@@ -207,6 +227,29 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         pdf::PdfError::NoText => Error::NoTextLayer,
         pdf::PdfError::Limit(m) => Error::Limit(m),
     })?;
+    let lines = lines_of(&text);
+    let mut diagnostics = Vec::new();
+    if text.undecodable_glyphs > 0 {
+        diagnostics.push(Diagnostic::new(
+            Code::UndecodableGlyphs,
+            Severity::Warning,
+            format!(
+                "{} glyphs could not be mapped to Unicode (shown as U+FFFD)",
+                text.undecodable_glyphs
+            ),
+        ));
+    }
+    Ok(Extracted {
+        format: InputFormat::Pdf,
+        lines,
+        diagnostics,
+        doubts: Vec::new(),
+    })
+}
+
+/// The lines of positioned pages, each with its page, line number and box, and a table
+/// row's cells with their own boxes.
+fn lines_of(text: &pdf::PdfText) -> Vec<Line> {
     let mut lines = Vec::new();
     for page in &text.pages {
         for (i, l) in page.lines.iter().enumerate() {
@@ -233,20 +276,58 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
             });
         }
     }
-    let mut diagnostics = Vec::new();
-    if text.undecodable_glyphs > 0 {
-        diagnostics.push(Diagnostic::new(
-            Code::UndecodableGlyphs,
-            Severity::Warning,
-            format!(
-                "{} glyphs could not be mapped to Unicode (shown as U+FFFD)",
-                text.undecodable_glyphs
-            ),
-        ));
+    lines
+}
+
+/// An image file (PNG, JPEG, TIFF) read by OCR, page by page.
+fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
+    use crate::options::OcrMode;
+    if opts.ocr == OcrMode::Never {
+        return Err(Error::NoTextLayer);
     }
+    let engine = crate::ocr::Tesseract::find().map_err(Error::OcrUnavailable)?;
+    let pages = crate::ocr::image_file::decode(bytes).map_err(|reason| Error::Damaged {
+        format: "image",
+        reason,
+    })?;
+    let mut diagnostics = Vec::new();
+    let images: Vec<scan::PageImage<'_>> = pages
+        .iter()
+        .zip(1u32..)
+        .map(|(p, number)| {
+            if p.dpi_guessed {
+                diagnostics.push(Diagnostic::new(
+                    Code::OcrPage,
+                    Severity::Info,
+                    format!(
+                        "page {number}: the image gives no resolution; {:.0} dpi assumed (an A4 page)",
+                        p.dpi
+                    ),
+                ));
+            }
+            let pt = 72.0 / p.dpi;
+            let (w, h) = (p.raster.seen.w, p.raster.seen.h);
+            let page_box = [0.0, 0.0, w as f32 * pt, h as f32 * pt];
+            scan::PageImage {
+                number,
+                page_box,
+                raster: &p.raster,
+                at: crate::ocr::Placement {
+                    x0: 0.0,
+                    y_top: page_box[3],
+                    sx: pt,
+                    sy: pt,
+                },
+            }
+        })
+        .collect();
+    let scanned = scan::read_pages(&images, &engine);
+    diagnostics.extend(scanned.diagnostics);
+    let text = pdf::lay_out(scanned.pages);
     Ok(Extracted {
-        format: InputFormat::Pdf,
-        lines,
+        format: InputFormat::Image,
+        lines: lines_of(&text),
         diagnostics,
+        doubts: scanned.doubts,
     })
 }

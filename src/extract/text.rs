@@ -112,6 +112,7 @@ pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extr
         format,
         lines,
         diagnostics,
+        doubts: Vec::new(),
     })
 }
 

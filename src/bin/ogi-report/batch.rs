@@ -490,6 +490,8 @@ fn input_format(s: &str) -> InputFormat {
         "html" => InputFormat::Html,
         "docx" => InputFormat::Docx,
         "markdown" => InputFormat::Markdown,
+        "doc" => InputFormat::Doc,
+        "image" => InputFormat::Image,
         _ => InputFormat::Text,
     }
 }

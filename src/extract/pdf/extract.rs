@@ -4,7 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
-use super::interp::{Interp, Matrix, IDENTITY};
+use super::interp::{Interp, Matrix, Seg, TextGlyph, IDENTITY};
 use super::layout::layout_page;
 use super::load;
 use super::objects::{as_dict, deref, deref_id, num};
@@ -204,6 +204,40 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
     stitch_borderless(&mut out, &mut borderless);
     join_rows_split_by_page_break(&mut out);
     Ok(out)
+}
+
+/// A page from another producer of positioned text (OCR): glyphs and rulings in page space.
+#[derive(Debug, Clone, Default)]
+pub struct PositionedPage {
+    /// 1-based page number.
+    pub number: u32,
+    /// x0, y0, x1, y1 of the page.
+    pub page_box: [f32; 4],
+    /// Glyphs, one per character.
+    pub glyphs: Vec<TextGlyph>,
+    /// Ruling segments.
+    pub segs: Vec<Seg>,
+}
+
+/// Lines of pages given as positioned glyphs and rulings: the same layout (ruled grids,
+/// borderless tables, visual lines), stitching of tables across page breaks and page
+/// furniture as a PDF's own text layer gets.
+pub fn lay_out(pages: Vec<PositionedPage>) -> PdfText {
+    let mut out = PdfText::default();
+    let mut borderless = Vec::with_capacity(pages.len());
+    for p in pages {
+        let (lines, tables) = layout_page(p.glyphs, &p.segs, p.page_box);
+        borderless.push(tables);
+        out.pages.push(PdfPage {
+            number: p.number,
+            width: p.page_box[2] - p.page_box[0],
+            height: p.page_box[3] - p.page_box[1],
+            lines,
+        });
+    }
+    stitch_borderless(&mut out, &mut borderless);
+    join_rows_split_by_page_break(&mut out);
+    out
 }
 
 /// A borderless table a page starts with may begin with the tail of the last row of the page

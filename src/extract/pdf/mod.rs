@@ -24,6 +24,7 @@ mod objects;
 pub mod stages;
 mod types;
 
-pub use extract::extract;
+pub use extract::{extract, lay_out, PositionedPage};
+pub use interp::{Seg, TextGlyph};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};

@@ -1,0 +1,525 @@
+//! One page image → positioned words, rulings and doubts, in page space.
+//!
+//! Geometry first: level the page, find its rulings and the cells they enclose, erase the
+//! rulings (generic OCR reads them as `|`, `一` and `l`). Characters second: the text
+//! outside cells is read as a page; the cells are read **cell by cell**, each cropped to its
+//! ink and stacked in a montage so one engine call reads them all; a cell that holds no
+//! Chinese is read again by a digits-only recogniser on a binarised crop. Where the two
+//! readings differ, or the engine is unsure, the cell carries a doubt that becomes an
+//! `ocr.low-confidence` warning on the table cell read there.
+
+use super::cells::{self, Cell};
+use super::deskew;
+use super::engine::{Engine, Script, Word};
+use super::raster::{ink_mask, otsu, Gray, PageRaster};
+use super::rulings::{self, RuleSizes};
+use crate::script::is_cjk;
+
+/// Where a page image lands: page x = `x0 + px · sx`, page y = `y_top − py · sy` (PDF user
+/// space, y upwards) for pixel (px, py) of the upright image.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Placement {
+    /// Page x of the image's left edge.
+    pub x0: f32,
+    /// Page y of the image's top edge.
+    pub y_top: f32,
+    /// Points per pixel across.
+    pub sx: f32,
+    /// Points per pixel down.
+    pub sy: f32,
+}
+
+impl Placement {
+    /// Pixel box (y down) → page box (y up).
+    pub fn to_page(&self, b: [f32; 4]) -> [f32; 4] {
+        [
+            self.x0 + b[0] * self.sx,
+            self.y_top - b[3] * self.sy,
+            self.x0 + b[2] * self.sx,
+            self.y_top - b[1] * self.sy,
+        ]
+    }
+
+    /// Pixels per inch of the image.
+    pub fn dpi(&self) -> f32 {
+        72.0 / self.sx.abs().max(1e-6)
+    }
+}
+
+/// A word read, in page space.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PageWord {
+    /// The text.
+    pub text: String,
+    /// x0, y0, x1, y1 (y up).
+    pub bbox: [f32; 4],
+    /// Em size in points.
+    pub size: f32,
+    /// Confidence, 0 to 1.
+    pub conf: f32,
+}
+
+/// A ruling in page space: horizontal at y = `pos` from x = `a` to `b`, or vertical at
+/// x = `pos` from y = `a` to `b`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PageRule {
+    /// Horizontal (else vertical).
+    pub horiz: bool,
+    /// Position across the line.
+    pub pos: f32,
+    /// Start along it.
+    pub a: f32,
+    /// End along it.
+    pub b: f32,
+}
+
+/// A region whose reading is in doubt.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Doubt {
+    /// Page box of the cell.
+    pub bbox: [f32; 4],
+    /// Confidence of the reading kept, 0 to 1.
+    pub conf: f32,
+    /// What was read and why it is doubted.
+    pub why: String,
+}
+
+/// What OCR made of one page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(crate) struct PageRead {
+    /// Words, cells' words included.
+    pub words: Vec<PageWord>,
+    /// Rulings found.
+    pub rules: Vec<PageRule>,
+    /// Doubtful cells.
+    pub doubts: Vec<Doubt>,
+    /// Skew corrected, degrees.
+    pub skew: f32,
+    /// Cells found in the grid.
+    pub cells: usize,
+}
+
+/// Reads one upright page image placed on the page by `at`.
+pub(crate) fn read_page(
+    img: &PageRaster,
+    at: Placement,
+    engine: &dyn Engine,
+) -> Result<PageRead, String> {
+    let dpi = at.dpi();
+    let t = otsu(&img.unsealed);
+    let (skew, lev) = deskew::level(&img.unsealed, t);
+    let (w, h) = (lev.w, lev.h);
+    let ink = ink_mask(&lev, t);
+    // thin rulings scan light grey, well above the threshold that suits text: lines are
+    // looked for at a level nearer the paper (only long thin runs qualify, so little
+    // else gets in)
+    let t_line = near_paper(&lev, t);
+    // a seal's ink hides the rulings under it in the unsealed grey; as seen, the line
+    // shows there still (dark under red), so pieces of a line are joined across the seal
+    let seen = img.seen.rotate(skew);
+    let t_seen = otsu(&seen);
+    let cover = ink_mask(&seen, near_paper(&seen, t_seen));
+    let rules = rulings::find(
+        &ink_mask(&lev, t_line),
+        Some(&cover),
+        w,
+        h,
+        RuleSizes::for_dpi(dpi),
+    );
+    let rmask = rulings::mask(&rules, w, h);
+    let found = cells::find(&rmask, &ink, w, h, px(0.08, dpi));
+    if let Some(dir) = std::env::var_os("OGI_OCR_DEBUG") {
+        // the rulings found (black) and the cells (their boxes in grey)
+        let mut dbg = Gray::white(w, h);
+        for (p, &m) in dbg.px.iter_mut().zip(&rmask) {
+            if m {
+                *p = 0;
+            }
+        }
+        for c in &found {
+            let [x0, y0, x1, y1] = c.region;
+            for x in x0..x1 {
+                dbg.px[(y0 + 3).min(h - 1) * w + x] = 160;
+                dbg.px[y1.saturating_sub(4) * w + x] = 160;
+            }
+            for y in y0..y1 {
+                dbg.px[y * w + (x0 + 3).min(w - 1)] = 160;
+                dbg.px[y * w + x1.saturating_sub(4)] = 160;
+            }
+        }
+        let _ = std::fs::write(std::path::Path::new(&dir).join("cells.png"), dbg.to_png());
+    }
+    // the rulings erased, so that no engine reads them as characters, and the paper made
+    // white: a grey page (scanner white point, JPEG haze) makes the engine misread lines
+    let erase = |g: &Gray, t_paper: u8| {
+        let mut g = g.clear_above(t_paper);
+        for (p, &m) in g.px.iter_mut().zip(&rmask) {
+            if m {
+                *p = 255;
+            }
+        }
+        g
+    };
+    let clean = erase(&lev, t_line);
+    let mut out = PageRead {
+        skew,
+        cells: found.len(),
+        rules: rules
+            .iter()
+            .map(|r| {
+                let (a, b) = (r.a as f32, r.b as f32);
+                if r.horiz {
+                    let bb = at.to_page([a, r.pos, b, r.pos]);
+                    PageRule {
+                        horiz: true,
+                        pos: bb[1],
+                        a: bb[0],
+                        b: bb[2],
+                    }
+                } else {
+                    let bb = at.to_page([r.pos, a, r.pos, b]);
+                    PageRule {
+                        horiz: false,
+                        pos: bb[0],
+                        a: bb[1],
+                        b: bb[3],
+                    }
+                }
+            })
+            .collect(),
+        ..PageRead::default()
+    };
+
+    // page text: everything outside the cells, as seen (red print included)
+    let mut rest = erase(&seen, near_paper(&seen, t_seen));
+    for c in &found {
+        let [x0, y0, x1, y1] = c.region;
+        for y in y0..y1 {
+            rest.px[y * w + x0..y * w + x1].fill(255);
+        }
+    }
+    if rest.px.iter().any(|&v| v <= t_seen) {
+        let mut words = engine.read(&rest, Script::Chinese)?;
+        level_lines(&mut words);
+        let em = median(words.iter().map(|w| w.bbox[3] - w.bbox[1])).max(dpi * 0.08);
+        for wd in words {
+            out.words.push(PageWord {
+                size: em * at.sy,
+                bbox: at.to_page(wd.bbox),
+                text: wd.text,
+                conf: wd.conf,
+            });
+        }
+    }
+
+    // cells: one montage for the Chinese reading, one for the digits of the cells without
+    // Chinese
+    let min_side = px(0.03, dpi);
+    let inked: Vec<&Cell> = found
+        .iter()
+        .filter(|c| {
+            c.ink_px >= 6
+                && c.ink
+                    .is_some_and(|b| (b[2] - b[0]).max(b[3] - b[1]) >= min_side)
+        })
+        .collect();
+    if inked.is_empty() {
+        return Ok(out);
+    }
+    let pad = px(0.03, dpi);
+    let crops: Vec<[usize; 4]> = inked
+        .iter()
+        .map(|c| {
+            let (r, i) = (c.region, c.ink.unwrap_or(c.region));
+            [
+                i[0].saturating_sub(pad).max(r[0]),
+                i[1].saturating_sub(pad).max(r[1]),
+                (i[2] + pad).min(r[2]),
+                (i[3] + pad).min(r[3]),
+            ]
+        })
+        .collect();
+    let chinese = read_montage(&clean, &crops, dpi, engine, Script::Chinese)?;
+    let numeric: Vec<usize> = (0..inked.len())
+        .filter(|&k| !chinese[k].iter().any(|w| w.text.chars().any(is_cjk)))
+        .collect();
+    let digit_crops: Vec<[usize; 4]> = numeric.iter().map(|&k| crops[k]).collect();
+    let digits = if digit_crops.is_empty() {
+        Vec::new()
+    } else {
+        read_montage(&clean, &digit_crops, dpi, engine, Script::Digits)?
+    };
+    let mut digit_of = vec![None; inked.len()];
+    for (j, &k) in numeric.iter().enumerate() {
+        digit_of[k] = digits.get(j);
+    }
+    for (k, cell) in inked.iter().enumerate() {
+        let region = cell.region.map(|v| v as f32);
+        let bbox = at.to_page(region);
+        let (kept, doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice));
+        if let Some((conf, why)) = doubt {
+            out.doubts.push(Doubt { bbox, conf, why });
+        }
+        let numeric_only = !kept.iter().any(|w| w.text.chars().any(is_cjk));
+        if numeric_only {
+            // numbers stay where they were read: a cell the rulings did not close off
+            // (a line washed out under a seal) may hold two columns' numbers
+            let hmax = kept
+                .iter()
+                .map(|w| w.bbox[3] - w.bbox[1])
+                .fold(0.0f32, f32::max);
+            // digits stand about 0.7 em tall
+            let em = (hmax / 0.7).max(dpi * 0.06);
+            for wd in kept {
+                out.words.push(PageWord {
+                    size: em * at.sy,
+                    bbox: at.to_page(wd.bbox),
+                    text: wd.text.clone(),
+                    conf: wd.conf,
+                });
+            }
+        } else if let Some(ink) = cell.ink {
+            // a label, wrapped over lines in its cell: one line in reading order, so the
+            // layout cannot interleave the characters of its lines
+            let text = join_words(kept);
+            let ink = ink.map(|v| v as f32);
+            let em = (ink[3] - ink[1]).min(dpi * 0.3).max(dpi * 0.06);
+            let mid = (ink[1] + ink[3]) / 2.0;
+            out.words.push(PageWord {
+                size: em * at.sy,
+                bbox: at.to_page([ink[0], mid - em / 2.0, ink[2], mid + em / 2.0]),
+                text,
+                conf: kept.iter().map(|w| w.conf).fold(1.0, f32::min),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Words of one line given the line's vertical extent (the median of its words'): the
+/// engine's box for a single character can reach into the next line.
+fn level_lines(words: &mut [Word]) {
+    let mut i = 0;
+    while i < words.len() {
+        let j = i + words[i..].iter().take_while(|w| w.line == words[i].line).count();
+        let y0 = median(words[i..j].iter().map(|w| w.bbox[1]));
+        let y1 = median(words[i..j].iter().map(|w| w.bbox[3]));
+        for w in &mut words[i..j] {
+            w.bbox[1] = y0;
+            w.bbox[3] = y1;
+        }
+        i = j;
+    }
+}
+
+/// Words in reading order as one text: a space only between two non-CJK words.
+fn join_words(words: &[Word]) -> String {
+    let mut s = String::new();
+    for w in words {
+        if let (Some(a), Some(b)) = (s.chars().last(), w.text.chars().next()) {
+            if !is_cjk(a) && !is_cjk(b) && !a.is_ascii_punctuation() && !b.is_ascii_punctuation() {
+                s.push(' ');
+            }
+        }
+        s.push_str(&w.text);
+    }
+    s
+}
+
+/// A level between ink threshold `t` and the paper: faint rulings and stroke edges are
+/// darker than it, paper texture and haze lighter.
+fn near_paper(g: &Gray, t: u8) -> u8 {
+    let paper = paper_level(g);
+    paper
+        .saturating_sub((paper.saturating_sub(t) as f32 * 0.4) as u8)
+        .max(t)
+}
+
+/// The paper's grey: the median sample (most of a page is paper).
+fn paper_level(g: &Gray) -> u8 {
+    let mut hist = [0usize; 256];
+    for &v in &g.px {
+        hist[v as usize] += 1;
+    }
+    let half = g.px.len() / 2;
+    let mut seen = 0;
+    for (v, &n) in hist.iter().enumerate() {
+        seen += n;
+        if seen > half {
+            return v as u8;
+        }
+    }
+    255
+}
+
+/// Pixels in `inch` at `dpi`.
+fn px(inch: f32, dpi: f32) -> usize {
+    (inch * dpi).round().max(1.0) as usize
+}
+
+fn median(v: impl Iterator<Item = f32>) -> f32 {
+    let mut v: Vec<f32> = v.collect();
+    if v.is_empty() {
+        return 0.0;
+    }
+    v.sort_by(f32::total_cmp);
+    v[v.len() / 2]
+}
+
+/// Reads the crops of `img` stacked one under another; returns each crop's words in the
+/// page image's pixels.
+fn read_montage(
+    img: &Gray,
+    crops: &[[usize; 4]],
+    dpi: f32,
+    engine: &dyn Engine,
+    script: Script,
+) -> Result<Vec<Vec<Word>>, String> {
+    let gap = px(0.12, dpi);
+    let margin = px(0.1, dpi);
+    let width = crops.iter().map(|c| c[2] - c[0]).max().unwrap_or(0) + 2 * margin;
+    let height: usize = crops.iter().map(|c| c[3] - c[1] + gap).sum::<usize>() + 2 * margin;
+    let mut m = Gray::white(width, height);
+    let mut tops = Vec::with_capacity(crops.len());
+    let mut y = margin;
+    for c in crops {
+        m.paste(&img.crop(c[0], c[1], c[2], c[3]), margin, y);
+        tops.push(y);
+        y += c[3] - c[1] + gap;
+    }
+    let words = engine.read(&m, script)?;
+    // OGI_OCR_DEBUG=DIR keeps each montage and its words, for looking at misreadings
+    if let Some(dir) = std::env::var_os("OGI_OCR_DEBUG") {
+        let stem = std::path::Path::new(&dir).join(format!("montage-{script:?}-{}", crops.len()));
+        let _ = std::fs::write(stem.with_extension("png"), m.to_png());
+        let listing: String = words
+            .iter()
+            .map(|w| format!("{:?} {:.0} {:?}\n", w.bbox, w.conf * 100.0, w.text))
+            .collect();
+        let _ = std::fs::write(stem.with_extension("txt"), listing);
+    }
+    let mut out: Vec<Vec<Word>> = vec![Vec::new(); crops.len()];
+    for wd in words {
+        let cy = (wd.bbox[1] + wd.bbox[3]) / 2.0;
+        // the crop whose band (with half the gap either side) holds the word's centre
+        let k = tops.partition_point(|&t| (t as f32) - (gap as f32) / 2.0 <= cy);
+        let Some(k) = k.checked_sub(1) else { continue };
+        let c = crops[k];
+        let (dx, dy) = (c[0] as f32 - margin as f32, c[1] as f32 - tops[k] as f32);
+        out[k].push(Word {
+            bbox: [
+                wd.bbox[0] + dx,
+                wd.bbox[1] + dy,
+                wd.bbox[2] + dx,
+                wd.bbox[3] + dy,
+            ],
+            ..wd
+        });
+    }
+    Ok(out)
+}
+
+/// Confidence below which a number read is doubted.
+const SURE: f32 = 0.75;
+
+/// The words kept for a cell from its Chinese reading and (for cells without Chinese) its
+/// digits reading, and the doubt if any: `(confidence, why)`.
+fn choose<'a>(chinese: &'a [Word], digits: Option<&'a [Word]>) -> (&'a [Word], Option<(f32, String)>) {
+    let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
+    let conf = |ws: &[Word]| ws.iter().map(|w| w.conf).fold(1.0f32, f32::min);
+    let Some(digits) = digits else {
+        return (chinese, None);
+    };
+    let (c, d) = (joined(chinese), joined(digits));
+    let (cc, dc) = (conf(chinese), conf(digits));
+    match (c.is_empty(), d.is_empty()) {
+        (true, true) => (
+            chinese,
+            Some((0.0, "ink in the cell, but no character was recognised".into())),
+        ),
+        _ if c == d => {
+            let best = cc.max(dc);
+            let doubt = (best < SURE).then(|| (best, format!("read as {d:?} with low confidence")));
+            (digits, doubt)
+        }
+        (true, false) => (
+            digits,
+            (dc < 0.9).then(|| (dc, format!("read as {d:?} by the digits recogniser only"))),
+        ),
+        (false, true) => (
+            chinese,
+            Some((cc.min(0.5), format!("read as {c:?}, which the digits recogniser did not confirm"))),
+        ),
+        _ => {
+            let (kept, other, k) = if dc >= cc {
+                (digits, &c, dc)
+            } else {
+                (chinese, &d, cc)
+            };
+            let shown = joined(kept);
+            (
+                kept,
+                Some((k.min(0.5), format!("read as {shown:?} or {other:?}"))),
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(t: &str, conf: f32) -> Word {
+        Word {
+            text: t.into(),
+            bbox: [0.0, 0.0, 10.0, 10.0],
+            conf,
+            line: 0,
+        }
+    }
+
+    #[test]
+    fn agreeing_readings_are_kept_without_doubt() {
+        let (c, d) = (vec![w("95", 0.9)], vec![w("95", 0.96)]);
+        let (kept, doubt) = choose(&c, Some(&d));
+        assert_eq!(kept[0].text, "95");
+        assert!(doubt.is_none());
+    }
+
+    #[test]
+    fn disagreeing_readings_are_doubted() {
+        let (c, d) = (vec![w("S", 0.26)], vec![w("31", 0.72)]);
+        let (kept, doubt) = choose(&c, Some(&d));
+        assert_eq!(kept[0].text, "31");
+        let (_, why) = doubt.unwrap();
+        assert!(why.contains("\"31\" or \"S\""), "{why}");
+    }
+
+    #[test]
+    fn chinese_cells_keep_their_reading() {
+        let c = vec![w("行政", 0.96), w("处罚", 0.9)];
+        let (kept, doubt) = choose(&c, None);
+        assert_eq!(kept.len(), 2);
+        assert!(doubt.is_none());
+    }
+
+    #[test]
+    fn unread_ink_is_doubted() {
+        let (kept, doubt) = choose(&[], Some(&[]));
+        assert!(kept.is_empty());
+        assert!(doubt.is_some());
+    }
+
+    #[test]
+    fn placement_maps_pixels_to_page_points() {
+        let at = Placement {
+            x0: 0.0,
+            y_top: 842.0,
+            sx: 72.0 / 200.0,
+            sy: 72.0 / 200.0,
+        };
+        assert!((at.dpi() - 200.0).abs() < 1e-3);
+        let b = at.to_page([200.0, 200.0, 400.0, 300.0]);
+        assert_eq!(b, [72.0, 842.0 - 108.0, 144.0, 842.0 - 72.0]);
+    }
+}

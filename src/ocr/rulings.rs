@@ -1,0 +1,304 @@
+//! Ruling lines of a levelled page image: long, thin runs of ink.
+//!
+//! A ruling is a run of ink along a row (or column) far longer than any stroke of a glyph,
+//! a few pixels thick, with paper on both sides. Runs on neighbouring rows join into one
+//! line; collinear pieces broken by noise, JPEG blocks or a seal's ink are bridged.
+
+/// A ruling in pixel coordinates: horizontal at row `pos` from `a` to `b`, or vertical at
+/// column `pos` from `a` to `b` (y grows downwards).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rule {
+    /// Horizontal (else vertical).
+    pub horiz: bool,
+    /// Centre row (horizontal) or column (vertical).
+    pub pos: f32,
+    /// Start along the line.
+    pub a: usize,
+    /// End along the line (exclusive).
+    pub b: usize,
+    /// Thickness in pixels.
+    pub thick: usize,
+}
+
+/// Sizes in pixels, from the image's resolution.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RuleSizes {
+    /// Shortest horizontal line.
+    pub min_h: usize,
+    /// Shortest vertical line.
+    pub min_v: usize,
+    /// Thickest line (thicker ink is a filled area or a bold glyph).
+    pub max_thick: usize,
+    /// Largest gap bridged inside a run of one row.
+    pub run_gap: usize,
+    /// Largest gap bridged between collinear pieces.
+    pub bridge: usize,
+}
+
+impl RuleSizes {
+    /// Sizes for an image of `dpi` pixels per inch.
+    pub fn for_dpi(dpi: f32) -> RuleSizes {
+        let px = |inch: f32| (inch * dpi).round().max(1.0) as usize;
+        RuleSizes {
+            min_h: px(0.45),
+            min_v: px(0.26),
+            max_thick: px(0.05).max(3),
+            run_gap: px(0.012).max(2),
+            bridge: px(0.12),
+        }
+    }
+}
+
+/// Runs of `true` along one line of `len` samples read by `get`, gaps up to `gap` bridged:
+/// `(start, end)` with `end - start >= min`.
+fn runs(len: usize, get: impl Fn(usize) -> bool, gap: usize, min: usize) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < len {
+        if !get(i) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        let mut end = i + 1;
+        let mut j = i + 1;
+        while j < len {
+            if get(j) {
+                end = j + 1;
+                j += 1;
+            } else if j - end < gap {
+                j += 1;
+            } else {
+                break;
+            }
+        }
+        if end - start >= min {
+            out.push((start, end));
+        }
+        i = j.max(end);
+    }
+    out
+}
+
+/// All rulings of an ink mask `w × h`. `cover`, when given, is a second ink mask in which
+/// what hid a line in the first still shows (a seal's red over a grey ruling): a longer
+/// gap between collinear pieces is bridged where `cover` has ink all along it.
+pub(crate) fn find(
+    ink: &[bool],
+    cover: Option<&[bool]>,
+    w: usize,
+    h: usize,
+    sz: RuleSizes,
+) -> Vec<Rule> {
+    let mut out = lines(ink, cover, w, h, sz, true);
+    out.extend(lines(ink, cover, w, h, sz, false));
+    out
+}
+
+fn lines(
+    ink: &[bool],
+    cover: Option<&[bool]>,
+    w: usize,
+    h: usize,
+    sz: RuleSizes,
+    horiz: bool,
+) -> Vec<Rule> {
+    // `across` indexes rows for horizontal lines, columns for vertical ones
+    let (n_across, n_along) = if horiz { (h, w) } else { (w, h) };
+    let at = |across: usize, along: usize| -> bool {
+        if horiz {
+            ink[across * w + along]
+        } else {
+            ink[along * w + across]
+        }
+    };
+    let min = if horiz { sz.min_h } else { sz.min_v };
+    // open pieces: (first across, last across, a, b)
+    let mut open: Vec<(usize, usize, usize, usize)> = Vec::new();
+    let mut done: Vec<(usize, usize, usize, usize)> = Vec::new();
+    for k in 0..n_across {
+        let rs = runs(n_along, |i| at(k, i), sz.run_gap, min);
+        let mut next: Vec<(usize, usize, usize, usize)> = Vec::new();
+        let mut used = vec![false; rs.len()];
+        for p in open.drain(..) {
+            // a run on this row overlapping the piece continues it
+            let hit = rs.iter().enumerate().find(|(j, r)| {
+                !used[*j] && r.0.max(p.2) < r.1.min(p.3) && {
+                    let ov = r.1.min(p.3) - r.0.max(p.2);
+                    ov * 2 >= (r.1 - r.0).min(p.3 - p.2)
+                }
+            });
+            match hit {
+                Some((j, r)) => {
+                    used[j] = true;
+                    next.push((p.0, k, p.2.min(r.0), p.3.max(r.1)));
+                }
+                None => done.push(p),
+            }
+        }
+        for (j, r) in rs.iter().enumerate() {
+            if !used[j] {
+                next.push((k, k, r.0, r.1));
+            }
+        }
+        open = next;
+    }
+    done.extend(open);
+    let mut rules: Vec<Rule> = done
+        .into_iter()
+        .filter(|p| p.1 - p.0 < sz.max_thick)
+        .filter(|p| paper_on_both_sides(&at, n_across, *p))
+        .map(|(k0, k1, a, b)| Rule {
+            horiz,
+            pos: (k0 + k1) as f32 / 2.0,
+            a,
+            b,
+            thick: k1 - k0 + 1,
+        })
+        .collect();
+    let covered = |r: &Rule, from: usize, to: usize| -> bool {
+        let Some(cover) = cover else { return false };
+        let k = r.pos.round() as usize;
+        let mut hit = 0;
+        for i in from..to {
+            let inked = (k.saturating_sub(1)..=k + 1).any(|kk| {
+                let (x, y) = if horiz { (i, kk) } else { (kk, i) };
+                x < w && y < h && cover[y * w + x]
+            });
+            hit += usize::from(inked);
+        }
+        to > from && hit * 10 >= (to - from) * 9
+    };
+    bridge(&mut rules, sz.bridge, sz.bridge * 16, covered);
+    rules
+}
+
+/// A ruling has paper just beyond its edges along most of its length; a glyph's stroke
+/// (or a row of bold text fused into one run) has ink there.
+fn paper_on_both_sides(
+    at: &impl Fn(usize, usize) -> bool,
+    n_across: usize,
+    (k0, k1, a, b): (usize, usize, usize, usize),
+) -> bool {
+    let before = k0.checked_sub(3);
+    let after = (k1 + 3 < n_across).then_some(k1 + 3);
+    let (mut inked, mut n) = (0usize, 0usize);
+    for i in (a..b).step_by(2) {
+        for k in [before, after].into_iter().flatten() {
+            n += 1;
+            if at(k, i) {
+                inked += 1;
+            }
+        }
+    }
+    n == 0 || inked * 10 < n * 3
+}
+
+/// Joins collinear pieces (same row or column within 2 px) whose gap is at most `gap`, or
+/// at most `long` where `covered(piece, gap start, gap end)` says something hides the line.
+fn bridge(
+    rules: &mut Vec<Rule>,
+    gap: usize,
+    long: usize,
+    covered: impl Fn(&Rule, usize, usize) -> bool,
+) {
+    rules.sort_by(|x, y| x.pos.total_cmp(&y.pos).then(x.a.cmp(&y.a)));
+    let mut out: Vec<Rule> = Vec::with_capacity(rules.len());
+    for r in rules.drain(..) {
+        // the nearest earlier piece on the same line
+        let prev = out
+            .iter_mut()
+            .rev()
+            .take_while(|p| r.pos - p.pos <= 2.5)
+            .find(|p| {
+                (p.pos - r.pos).abs() <= 2.5
+                    && ((r.a <= p.b + gap && p.a <= r.b + gap)
+                        || (r.a > p.b && r.a <= p.b + long && covered(p, p.b, r.a)))
+            });
+        match prev {
+            Some(p) => {
+                let (pl, rl) = ((p.b - p.a) as f32, (r.b - r.a) as f32);
+                p.pos = (p.pos * pl + r.pos * rl) / (pl + rl);
+                p.a = p.a.min(r.a);
+                p.b = p.b.max(r.b);
+                p.thick = p.thick.max(r.thick);
+            }
+            None => out.push(r),
+        }
+    }
+    *rules = out;
+}
+
+/// Marks every ruling (with a pixel of margin) in a mask `w × h`, for erasing them before
+/// the characters are read.
+pub(crate) fn mask(rules: &[Rule], w: usize, h: usize) -> Vec<bool> {
+    let mut m = vec![false; w * h];
+    for r in rules {
+        let half = r.thick as f32 / 2.0 + 1.5;
+        let k0 = (r.pos - half).floor().max(0.0) as usize;
+        let k1 = (r.pos + half).ceil() as usize;
+        for k in k0..=k1 {
+            for i in r.a.saturating_sub(1)..(r.b + 1) {
+                let (x, y) = if r.horiz { (i, k) } else { (k, i) };
+                if x < w && y < h {
+                    m[y * w + x] = true;
+                }
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_grid_gives_its_lines_and_text_gives_none() {
+        let (w, h) = (300usize, 200usize);
+        let mut ink = vec![false; w * h];
+        for y in [20usize, 100, 180] {
+            for x in 20..280 {
+                ink[y * w + x] = true;
+                ink[(y + 1) * w + x] = true;
+            }
+        }
+        for x in [20usize, 150, 279] {
+            for y in 20..182 {
+                ink[y * w + x] = true;
+            }
+        }
+        // a gap in one line (a seal's ink washed it out)
+        for x in 60..66 {
+            ink[100 * w + x] = false;
+            ink[101 * w + x] = false;
+        }
+        // a "glyph": a small filled box inside a cell
+        for y in 40..60 {
+            for x in 40..58 {
+                ink[y * w + x] = true;
+            }
+        }
+        let sz = RuleSizes {
+            min_h: 40,
+            min_v: 30,
+            max_thick: 6,
+            run_gap: 2,
+            bridge: 10,
+        };
+        let rules = find(&ink, None, w, h, sz);
+        let hs: Vec<&Rule> = rules.iter().filter(|r| r.horiz).collect();
+        let vs: Vec<&Rule> = rules.iter().filter(|r| !r.horiz).collect();
+        assert_eq!(hs.len(), 3, "{hs:?}");
+        assert_eq!(vs.len(), 3, "{vs:?}");
+        assert!(hs.iter().all(|r| r.a <= 21 && r.b >= 279), "{hs:?}");
+        assert!((hs[1].pos - 100.5).abs() < 0.6);
+    }
+
+    #[test]
+    fn runs_bridge_small_gaps_only() {
+        let v = [1, 1, 0, 1, 1, 0, 0, 0, 1, 1, 1];
+        let r = runs(v.len(), |i| v[i] == 1, 2, 2);
+        assert_eq!(r, vec![(0, 5), (8, 11)]);
+    }
+}
