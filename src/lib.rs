@@ -80,8 +80,8 @@ stage! {
     script;
 }
 mod multi;
-mod ocr;
 mod narrative;
+mod ocr;
 mod profile;
 mod published;
 
@@ -223,9 +223,9 @@ fn doubted_cells(report: &Report, doubts: &[extract::Doubt]) -> Vec<Diagnostic> 
         let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
         let hit = doubts.iter().find(|d| {
             d.location.page == Some(page)
-                && d.location.bbox.is_some_and(|r| {
-                    r[0] <= cx && cx <= r[2] && r[1] <= cy && cy <= r[3]
-                })
+                && d.location
+                    .bbox
+                    .is_some_and(|r| r[0] <= cx && cx <= r[2] && r[1] <= cy && cy <= r[3])
         });
         if let Some(d) = hit {
             out.push(

@@ -290,21 +290,10 @@ fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         format: "image",
         reason,
     })?;
-    let mut diagnostics = Vec::new();
     let images: Vec<scan::PageImage<'_>> = pages
         .iter()
         .zip(1u32..)
         .map(|(p, number)| {
-            if p.dpi_guessed {
-                diagnostics.push(Diagnostic::new(
-                    Code::OcrPage,
-                    Severity::Info,
-                    format!(
-                        "page {number}: the image gives no resolution; {:.0} dpi assumed (an A4 page)",
-                        p.dpi
-                    ),
-                ));
-            }
             let pt = 72.0 / p.dpi;
             let (w, h) = (p.raster.seen.w, p.raster.seen.h);
             let page_box = [0.0, 0.0, w as f32 * pt, h as f32 * pt];
@@ -318,16 +307,18 @@ fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
                     sx: pt,
                     sy: pt,
                 },
+                note: p
+                    .dpi_guessed
+                    .then(|| " assumed: the image gives no resolution".to_string()),
             }
         })
         .collect();
     let scanned = scan::read_pages(&images, &engine);
-    diagnostics.extend(scanned.diagnostics);
     let text = pdf::lay_out(scanned.pages);
     Ok(Extracted {
         format: InputFormat::Image,
         lines: lines_of(&text),
-        diagnostics,
+        diagnostics: scanned.diagnostics,
         doubts: scanned.doubts,
     })
 }

@@ -17,6 +17,8 @@ pub(crate) struct PageImage<'a> {
     pub raster: &'a ocr::raster::PageRaster,
     /// Where it lands on the page.
     pub at: Placement,
+    /// Said in the page's `ocr.page` diagnostic (how its resolution was found).
+    pub note: Option<String>,
 }
 
 /// What OCR of a set of pages gave.
@@ -42,9 +44,10 @@ pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scann
                         Code::OcrPage,
                         Severity::Info,
                         format!(
-                            "page {} read by OCR ({:.0} dpi, skew {:.2}°, {} cells)",
+                            "page {} read by OCR ({:.0} dpi{}, skew {:.2}°, {} cells)",
                             img.number,
                             img.at.dpi(),
+                            img.note.as_deref().unwrap_or_default(),
                             read.skew,
                             read.cells
                         ),

@@ -106,13 +106,12 @@ fn decode_tiff(bytes: &[u8]) -> Result<Vec<ImagePage>, String> {
         if (w as u64) * (h as u64) > MAX_PIXELS {
             return Err(format!("a {w}×{h} page is larger than {MAX_PIXELS} pixels"));
         }
-        let dpi = dec
-            .get_tag_f32(Tag::XResolution)
-            .ok()
-            .map(|x| match dec.get_tag_u32(Tag::ResolutionUnit).ok() {
+        let dpi = dec.get_tag_f32(Tag::XResolution).ok().map(|x| {
+            match dec.get_tag_u32(Tag::ResolutionUnit).ok() {
                 Some(3) => x * 2.54,
                 _ => x,
-            });
+            }
+        });
         let colour = dec.colortype().map_err(|e| e.to_string())?;
         let data = dec.read_image().map_err(|e| e.to_string())?;
         let samples: Vec<u8> = match data {
@@ -164,7 +163,8 @@ mod tests {
 
     #[test]
     fn png_with_density_is_read_with_its_dpi() {
-        let img = image::GrayImage::from_fn(40, 30, |x, _| image::Luma([if x < 20 { 0 } else { 255 }]));
+        let img =
+            image::GrayImage::from_fn(40, 30, |x, _| image::Luma([if x < 20 { 0 } else { 255 }]));
         let mut png = Vec::new();
         img.write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
             .unwrap();

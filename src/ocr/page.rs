@@ -301,7 +301,10 @@ pub(crate) fn read_page(
 fn level_lines(words: &mut [Word]) {
     let mut i = 0;
     while i < words.len() {
-        let j = i + words[i..].iter().take_while(|w| w.line == words[i].line).count();
+        let j = i + words[i..]
+            .iter()
+            .take_while(|w| w.line == words[i].line)
+            .count();
         let y0 = median(words[i..j].iter().map(|w| w.bbox[1]));
         let y1 = median(words[i..j].iter().map(|w| w.bbox[3]));
         for w in &mut words[i..j] {
@@ -424,7 +427,10 @@ const SURE: f32 = 0.75;
 
 /// The words kept for a cell from its Chinese reading and (for cells without Chinese) its
 /// digits reading, and the doubt if any: `(confidence, why)`.
-fn choose<'a>(chinese: &'a [Word], digits: Option<&'a [Word]>) -> (&'a [Word], Option<(f32, String)>) {
+fn choose<'a>(
+    chinese: &'a [Word],
+    digits: Option<&'a [Word]>,
+) -> (&'a [Word], Option<(f32, String)>) {
     let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
     let conf = |ws: &[Word]| ws.iter().map(|w| w.conf).fold(1.0f32, f32::min);
     let Some(digits) = digits else {
@@ -435,7 +441,10 @@ fn choose<'a>(chinese: &'a [Word], digits: Option<&'a [Word]>) -> (&'a [Word], O
     match (c.is_empty(), d.is_empty()) {
         (true, true) => (
             chinese,
-            Some((0.0, "ink in the cell, but no character was recognised".into())),
+            Some((
+                0.0,
+                "ink in the cell, but no character was recognised".into(),
+            )),
         ),
         _ if c == d => {
             let best = cc.max(dc);
@@ -448,7 +457,10 @@ fn choose<'a>(chinese: &'a [Word], digits: Option<&'a [Word]>) -> (&'a [Word], O
         ),
         (false, true) => (
             chinese,
-            Some((cc.min(0.5), format!("read as {c:?}, which the digits recogniser did not confirm"))),
+            Some((
+                cc.min(0.5),
+                format!("read as {c:?}, which the digits recogniser did not confirm"),
+            )),
         ),
         _ => {
             let (kept, other, k) = if dc >= cc {

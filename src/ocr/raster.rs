@@ -215,7 +215,11 @@ pub(crate) fn otsu(g: &Gray) -> u8 {
     if total == 0.0 {
         return 128;
     }
-    let sum: f64 = hist.iter().enumerate().map(|(i, &n)| i as f64 * n as f64).sum();
+    let sum: f64 = hist
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| i as f64 * n as f64)
+        .sum();
     let (mut w0, mut sum0, mut best, mut t) = (0.0f64, 0.0f64, -1.0f64, 128u8);
     for (i, &n) in hist.iter().enumerate() {
         w0 += n as f64;
@@ -249,7 +253,9 @@ mod tests {
     #[test]
     fn red_ink_goes_black_print_and_tinted_cells_stay() {
         // black, seal red, dark red over black, light blue fill, white
-        let px = [0, 0, 0, 200, 40, 40, 60, 10, 10, 189, 215, 238, 255, 255, 255];
+        let px = [
+            0, 0, 0, 200, 40, 40, 60, 10, 10, 189, 215, 238, 255, 255, 255,
+        ];
         let g = Gray::without_red(5, 1, 3, &px).unwrap();
         // as seen, red print is dark
         let l = Gray::from_samples(5, 1, 3, &px).unwrap();

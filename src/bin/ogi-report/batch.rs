@@ -4,7 +4,7 @@
 
 use indicatif::{ProgressBar, ProgressStyle};
 use ogi_report::export::{self, LongRow, RowExtra};
-use ogi_report::{years, Diagnostic, InputFormat, Severity};
+use ogi_report::{years, Code, Diagnostic, InputFormat, Severity};
 use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -615,6 +615,16 @@ pub fn summary(
     }
     if tally.resumed > 0 {
         extra.push_str(&format!(", {} already done", tally.resumed));
+    }
+    // every page OCR read (or failed on) has one ocr.page / ocr.page-unread diagnostic
+    let ocr_pages: usize = entries
+        .iter()
+        .filter_map(Entry::parsed)
+        .flat_map(|p| &p.diagnostics)
+        .filter(|d| matches!(d.code, Code::OcrPage | Code::OcrPageUnread))
+        .count();
+    if ocr_pages > 0 {
+        extra.push_str(&format!(", {ocr_pages} pages read by OCR"));
     }
     eprintln!(
         "{} files: {parsed} parsed ({warned} with warnings), {failed} failed{extra}{}",

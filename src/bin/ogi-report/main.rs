@@ -71,6 +71,10 @@ enum Command {
         /// Per-file time budget in seconds; a file over it is stopped and fails alone.
         #[arg(long)]
         timeout: Option<f64>,
+        /// When pages are read by OCR (Tesseract): never, auto (pages without a text
+        /// layer and image files), always (every page holding an image).
+        #[arg(long, value_enum, default_value_t = Ocr::Auto)]
+        ocr: Ocr,
         /// Files or folders, `-` for stdin.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -87,6 +91,9 @@ enum Command {
         /// Colour the output: auto (on a terminal, unless NO_COLOR is set), always, never.
         #[arg(long, value_enum, default_value_t = render::ColorChoice::Auto)]
         color: render::ColorChoice,
+        /// When pages are read by OCR: never, auto, always (as for `parse`).
+        #[arg(long, value_enum, default_value_t = Ocr::Auto)]
+        ocr: Ocr,
         /// Files or folders, `-` for stdin.
         #[arg(required = true)]
         paths: Vec<PathBuf>,
@@ -97,6 +104,9 @@ enum Command {
         /// The HTML file to write.
         #[arg(long)]
         html: PathBuf,
+        /// When pages are read by OCR: never, auto, always (as for `parse`).
+        #[arg(long, value_enum, default_value_t = Ocr::Auto)]
+        ocr: Ocr,
         /// Worker processes (default: all cores).
         #[arg(long)]
         jobs: Option<usize>,
@@ -126,6 +136,27 @@ enum Format {
     Jsonl,
     Csv,
     Long,
+}
+
+/// `--ocr`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Ocr {
+    Never,
+    Auto,
+    Always,
+}
+
+impl Ocr {
+    /// Hands the choice to this process's parsing and to the worker processes it starts
+    /// (they inherit the environment).
+    fn set(self) {
+        let name = match self {
+            Ocr::Never => "never",
+            Ocr::Auto => "auto",
+            Ocr::Always => "always",
+        };
+        std::env::set_var(worker::OCR_ENV, name);
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -170,8 +201,10 @@ fn main() -> ExitCode {
             bom,
             jobs,
             timeout,
+            ocr,
             paths,
         } => {
+            ocr.set();
             batch::on_interrupt();
             let budget = timeout
                 .filter(|t| t.is_finite() && *t > 0.0)
@@ -192,8 +225,10 @@ fn main() -> ExitCode {
             all,
             jobs,
             color,
+            ocr,
             paths,
         } => {
+            ocr.set();
             batch::on_interrupt();
             render::check(&paths, all, jobs, color)
         }
@@ -202,7 +237,13 @@ fn main() -> ExitCode {
             correspondence,
         } if correspondence => schema_correspondence(format),
         Command::Schema { format, .. } => schema(format),
-        Command::Review { html, jobs, paths } => {
+        Command::Review {
+            html,
+            jobs,
+            ocr,
+            paths,
+        } => {
+            ocr.set();
             batch::on_interrupt();
             review::review(&paths, &html, jobs)
         }

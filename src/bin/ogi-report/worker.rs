@@ -73,9 +73,23 @@ pub enum Response {
     },
 }
 
+/// The environment variable by which `--ocr` reaches the parsing (in this process and in
+/// workers): `never`, `auto` or `always`.
+pub const OCR_ENV: &str = "OGI_REPORT_OCR";
+
+/// Parsing options: the defaults, with `--ocr` as [`OCR_ENV`] says.
+fn options() -> ogi_report::Options {
+    let ocr = match std::env::var(OCR_ENV).as_deref() {
+        Ok("never") => ogi_report::OcrMode::Never,
+        Ok("always") => ogi_report::OcrMode::Always,
+        _ => ogi_report::OcrMode::Auto,
+    };
+    ogi_report::Options::default().with_ocr(ocr)
+}
+
 /// Parses one file into its [`Response`] (in this process).
 pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
-    match ogi_report::parse_path(path) {
+    match ogi_report::parse_path_with(path, &options()) {
         Ok(rep) => {
             let report = match if json {
                 serde_json::to_value(&rep)
