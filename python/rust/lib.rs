@@ -104,9 +104,11 @@ fn input_format(name: &str) -> PyResult<InputFormat> {
         "doc" => InputFormat::Doc,
         "pdf" => InputFormat::Pdf,
         "image" => InputFormat::Image,
-        _ => return Err(PyValueError::new_err(format!(
+        _ => {
+            return Err(PyValueError::new_err(format!(
             "unknown format {name:?}: expected one of text, markdown, html, docx, doc, pdf, image"
-        ))),
+        )))
+        }
     })
 }
 

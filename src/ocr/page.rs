@@ -128,7 +128,7 @@ pub(crate) fn read_page(
     );
     let rmask = rulings::mask(&rules, w, h);
     let found = cells::find(&rmask, &ink, w, h, px(0.08, dpi));
-    if let Some(dir) = std::env::var_os("OGI_OCR_DEBUG") {
+    if let Some(dir) = debug_dir() {
         // the rulings found (black) and the cells (their boxes in grey)
         let mut dbg = Gray::white(w, h);
         for (p, &m) in dbg.px.iter_mut().zip(&rmask) {
@@ -249,14 +249,47 @@ pub(crate) fn read_page(
     } else {
         read_montage(&clean, &digit_crops, dpi, engine, Script::Digits)?
     };
+    let mut digits = digits;
+    // a cell neither reading makes a number of (a digit half hidden by a seal) is read
+    // once more on its own, enlarged twice
+    for (j, &k) in numeric.iter().enumerate() {
+        let read = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
+        let (d, c) = (read(&digits[j]), read(&chinese[k]));
+        if number_like(&d) || number_like(&c) {
+            continue;
+        }
+        let again = read_montage(&clean, &[crops[k]], dpi * 0.5, engine, Script::Digits)?;
+        if let Some(ws) = again.into_iter().next() {
+            if number_like(&read(&ws)) {
+                digits[j] = ws;
+            }
+        }
+    }
     let mut digit_of = vec![None; inked.len()];
     for (j, &k) in numeric.iter().enumerate() {
         digit_of[k] = digits.get(j);
     }
+    let mut decisions = String::new();
     for (k, cell) in inked.iter().enumerate() {
         let region = cell.region.map(|v| v as f32);
         let bbox = at.to_page(region);
         let (kept, doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice));
+        if debug_dir().is_some() {
+            let texts = |ws: &[Word]| {
+                ws.iter()
+                    .map(|w| w.text.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            };
+            decisions.push_str(&format!(
+                "{:?}\tC={:?}\tD={:?}\tkept={:?}\t{:?}\n",
+                cell.region,
+                texts(&chinese[k]),
+                digit_of[k].map(|d| texts(d)),
+                texts(kept),
+                doubt
+            ));
+        }
         if let Some((conf, why)) = doubt {
             out.doubts.push(Doubt { bbox, conf, why });
         }
@@ -293,7 +326,16 @@ pub(crate) fn read_page(
             });
         }
     }
+    if let Some(dir) = debug_dir() {
+        let _ = std::fs::write(dir.join("cells.txt"), decisions);
+    }
     Ok(out)
+}
+
+/// `OGI_OCR_DEBUG=DIR`: where to leave the pictures and readings of a page, for looking at
+/// misreadings.
+fn debug_dir() -> Option<std::path::PathBuf> {
+    std::env::var_os("OGI_OCR_DEBUG").map(Into::into)
 }
 
 /// Words of one line given the line's vertical extent (the median of its words'): the
@@ -378,6 +420,12 @@ fn read_montage(
     engine: &dyn Engine,
     script: Script,
 ) -> Result<Vec<Vec<Word>>, String> {
+    // the engine reads digits best a good 30 px tall: small print and low resolutions are
+    // enlarged (and the boxes it gives scaled back)
+    let f = match script {
+        Script::Digits => (300.0 / dpi).clamp(1.0, 3.0),
+        Script::Chinese => 1.0,
+    };
     let gap = px(0.12, dpi);
     let margin = px(0.1, dpi);
     let width = crops.iter().map(|c| c[2] - c[0]).max().unwrap_or(0) + 2 * margin;
@@ -390,9 +438,19 @@ fn read_montage(
         tops.push(y);
         y += c[3] - c[1] + gap;
     }
-    let words = engine.read(&m, script)?;
-    // OGI_OCR_DEBUG=DIR keeps each montage and its words, for looking at misreadings
-    if let Some(dir) = std::env::var_os("OGI_OCR_DEBUG") {
+    let mut words = if f > 1.01 {
+        engine.read(&m.scale(f), script)?
+    } else {
+        engine.read(&m, script)?
+    };
+    if f > 1.01 {
+        for w in &mut words {
+            for v in &mut w.bbox {
+                *v /= f;
+            }
+        }
+    }
+    if let Some(dir) = debug_dir() {
         let stem = std::path::Path::new(&dir).join(format!("montage-{script:?}-{}", crops.len()));
         let _ = std::fs::write(stem.with_extension("png"), m.to_png());
         let listing: String = words
@@ -438,24 +496,47 @@ fn choose<'a>(
     };
     let (c, d) = (joined(chinese), joined(digits));
     let (cc, dc) = (conf(chinese), conf(digits));
-    match (c.is_empty(), d.is_empty()) {
-        (true, true) => (
+    let (nc, nd) = (number_like(&c), number_like(&d));
+    let dash = |s: &str| !s.is_empty() && s.chars().all(|ch| "-—–/－".contains(ch));
+    if c.is_empty() && d.is_empty() {
+        return (
             chinese,
             Some((
                 0.0,
                 "ink in the cell, but no character was recognised".into(),
             )),
-        ),
-        _ if c == d => {
-            let best = cc.max(dc);
-            let doubt = (best < SURE).then(|| (best, format!("read as {d:?} with low confidence")));
+        );
+    }
+    if !nc && !nd {
+        // a dash stays (a blank cell's mark); other ink that makes no number is left out,
+        // so the cell is null, with the doubt
+        if dash(&c) {
+            return (chinese, None);
+        }
+        if dash(&d) {
+            return (digits, None);
+        }
+        return (
+            &[],
+            Some((0.0, format!("ink read as {c:?} / {d:?}, no number"))),
+        );
+    }
+    if c == d {
+        let best = cc.max(dc);
+        let doubt = (best < SURE).then(|| (best, format!("read as {d:?} with low confidence")));
+        return (digits, doubt);
+    }
+    match (nc, nd) {
+        // a number beats a reading that is none (`]` for a 1 half hidden by a seal)
+        (false, true) => {
+            let doubt = if c.is_empty() {
+                (dc < 0.9).then(|| (dc, format!("read as {d:?} by the digits recogniser only")))
+            } else {
+                Some((dc.min(0.6), format!("read as {d:?} (or {c:?})")))
+            };
             (digits, doubt)
         }
         (true, false) => (
-            digits,
-            (dc < 0.9).then(|| (dc, format!("read as {d:?} by the digits recogniser only"))),
-        ),
-        (false, true) => (
             chinese,
             Some((
                 cc.min(0.5),
@@ -475,6 +556,12 @@ fn choose<'a>(
             )
         }
     }
+}
+
+/// Digits with at most the separators a printed number has.
+fn number_like(s: &str) -> bool {
+    s.chars().any(|c| c.is_ascii_digit())
+        && s.chars().all(|c| c.is_ascii_digit() || ".,-".contains(c))
 }
 
 #[cfg(test)]
@@ -508,10 +595,30 @@ mod tests {
     }
 
     #[test]
+    fn a_number_beats_a_reading_that_is_no_number() {
+        let (c, d) = (vec![w("]", 0.9)], vec![w("1", 0.5)]);
+        let (kept, doubt) = choose(&c, Some(&d));
+        assert_eq!(kept[0].text, "1");
+        assert!(doubt.is_some(), "still doubted");
+    }
+
+    #[test]
     fn chinese_cells_keep_their_reading() {
         let c = vec![w("行政", 0.96), w("处罚", 0.9)];
         let (kept, doubt) = choose(&c, None);
         assert_eq!(kept.len(), 2);
+        assert!(doubt.is_none());
+    }
+
+    #[test]
+    fn ink_that_is_no_number_leaves_the_cell_blank_with_a_doubt() {
+        let (c, d) = (vec![w("U", 0.9)], vec![]);
+        let (kept, doubt) = choose(&c, Some(&d));
+        assert!(kept.is_empty());
+        assert!(doubt.is_some());
+        let (c, d) = (vec![w("—", 0.9)], vec![]);
+        let (kept, doubt) = choose(&c, Some(&d));
+        assert_eq!(kept[0].text, "—");
         assert!(doubt.is_none());
     }
 

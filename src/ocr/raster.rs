@@ -139,6 +139,28 @@ impl Gray {
         out
     }
 
+    /// Scaled by `f` (bilinear; at least 1 × 1).
+    pub fn scale(&self, f: f32) -> Gray {
+        let w = ((self.w as f32 * f).round() as usize).max(1);
+        let h = ((self.h as f32 * f).round() as usize).max(1);
+        let mut out = Gray::white(w, h);
+        for y in 0..h {
+            let sy = (y as f32 + 0.5) / f - 0.5;
+            let (fy, ay) = (sy.floor(), sy - sy.floor());
+            for x in 0..w {
+                let sx = (x as f32 + 0.5) / f - 0.5;
+                let (fx, ax) = (sx.floor(), sx - sx.floor());
+                let (ix, iy) = (fx as isize, fy as isize);
+                let v = self.at(ix, iy) as f32 * (1.0 - ax) * (1.0 - ay)
+                    + self.at(ix + 1, iy) as f32 * ax * (1.0 - ay)
+                    + self.at(ix, iy + 1) as f32 * (1.0 - ax) * ay
+                    + self.at(ix + 1, iy + 1) as f32 * ax * ay;
+                out.px[y * w + x] = v.round().clamp(0.0, 255.0) as u8;
+            }
+        }
+        out
+    }
+
     /// Every sample above `t` turned white: paper texture, faint seals and JPEG haze go,
     /// the strokes keep their grey edges.
     pub fn clear_above(&self, t: u8) -> Gray {

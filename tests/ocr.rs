@@ -1,0 +1,248 @@
+//! OCR of scanned pages and pictures of tables (`corpus/*/scanned-*`).
+//!
+//! The tests that read scans need Tesseract with its Chinese model (`apt-get install
+//! tesseract-ocr tesseract-ocr-chi-sim`, done by `.ci/run`), so they are `#[ignore]`d in a
+//! plain `cargo test` and run by `.ci/run` with `--ignored`. They hold the OCR path to the
+//! library's promise: every number given is the number printed, or carries a warning naming
+//! its cell; and the cells these pages print are read.
+
+use ogi_report::{Code, InputFormat, OcrMode, Options, Report, Severity};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+#[path = "common/expected.rs"]
+mod expected;
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
+}
+
+/// Every scan in the corpus (page pictures and image-only PDFs).
+fn scans() -> Vec<PathBuf> {
+    let mut v = Vec::new();
+    for d in std::fs::read_dir(corpus()).unwrap() {
+        let d = d.unwrap().path();
+        if !d.is_dir() {
+            continue;
+        }
+        for f in std::fs::read_dir(&d).unwrap() {
+            let f = f.unwrap().path();
+            if f.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("scanned-")
+            {
+                v.push(f);
+            }
+        }
+    }
+    v.sort();
+    v
+}
+
+fn parse(path: &Path) -> Report {
+    ogi_report::parse_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Cells given a number that is not the printed one, with no warning naming them.
+fn silent_wrong(report: &Report, exp: &serde_json::Map<String, Value>) -> Vec<String> {
+    let flagged = |key: &str| {
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.severity >= Severity::Warning && d.cells.iter().any(|c| c == key))
+    };
+    let mut out = Vec::new();
+    for (key, cell) in report.cells() {
+        let Some(v) = cell.value else { continue };
+        let want = exp.get(&key).and_then(Value::as_f64);
+        if want.is_none_or(|w| (v.as_f64() - w).abs() > 1e-9) && !flagged(&key) {
+            out.push(format!("{key}: read {v}, printed {want:?}"));
+        }
+    }
+    out
+}
+
+/// The values of the cells `keys` in the report.
+fn values(report: &Report, keys: &[&str]) -> Vec<Option<f64>> {
+    keys.iter()
+        .map(|k| report.value(k).map(|n| n.as_f64()))
+        .collect()
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn every_number_read_from_a_scan_is_the_printed_one_or_flagged() {
+    let files = scans();
+    assert!(files.len() >= 4, "scans in corpus/: {files:?}");
+    for f in files {
+        let report = parse(&f);
+        let exp = expected::load(f.parent().unwrap());
+        let pages = report
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::OcrPage)
+            .count();
+        assert!(pages >= 1, "{}: no page read by OCR", f.display());
+        let silent = silent_wrong(&report, &exp);
+        assert!(silent.is_empty(), "{}: {silent:#?}", f.display());
+        let given = report
+            .cells()
+            .iter()
+            .filter(|(_, c)| c.value.is_some())
+            .count();
+        assert!(given >= 15, "{}: only {given} cells read", f.display());
+    }
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
+    let f = corpus().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
+    let report = parse(&f);
+    assert_eq!(report.metadata.format, InputFormat::Image);
+    let exp = expected::load(f.parent().unwrap());
+    // the rows this page prints (table 二's last blocks, table 三 down to （四）1.)
+    let rows = [
+        "applications.new_received",
+        "applications.carried_over",
+        "applications.granted",
+        "applications.partially_granted",
+        "applications.denied_state_secret",
+        "applications.denied_law_prohibited",
+        "applications.denied_security_stability",
+        "applications.denied_third_party",
+        "applications.denied_internal_affairs",
+        "applications.denied_process_info",
+        "applications.denied_enforcement_file",
+        "applications.denied_inquiry",
+        "applications.unable_not_held",
+    ];
+    let cols = [
+        "natural_person",
+        "commercial",
+        "research",
+        "social_welfare",
+        "legal_service",
+        "other_org",
+        "total",
+    ];
+    // right, or (a digit the seal's ink ate) null with a warning naming the cell
+    let (mut wrong, mut unread) = (Vec::new(), 0);
+    for r in rows {
+        for c in cols {
+            let key = format!("{r}.{c}");
+            let want = exp[&key].as_f64();
+            let got = report.value(&key).map(|n| n.as_f64());
+            let warned = report
+                .diagnostics
+                .iter()
+                .any(|d| d.code == Code::OcrLowConfidence && d.cells.iter().any(|k| *k == key));
+            if got.is_none() && warned {
+                unread += 1;
+            } else if got != want {
+                wrong.push(format!("{key}: {got:?}, printed {want:?}"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    assert!(unread <= 3, "{unread} of 91 cells unread");
+    assert_eq!(
+        values(
+            &report,
+            &[
+                "active_disclosure.punishment.decisions",
+                "active_disclosure.fees.amount"
+            ]
+        ),
+        vec![Some(2776.0), Some(7545.0)]
+    );
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn a_sealed_page_keeps_the_numbers_under_the_seal_or_flags_them() {
+    // the seal covers the 社会公益组织 … 法律服务机构 columns of the first rows
+    let f = corpus().join("2021-fujian-pingtan-zone/scanned-200-p4.jpg");
+    let report = parse(&f);
+    let keys: Vec<String> = [
+        "natural_person",
+        "commercial",
+        "research",
+        "social_welfare",
+        "legal_service",
+        "other_org",
+        "total",
+    ]
+    .iter()
+    .map(|c| format!("applications.new_received.{c}"))
+    .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    assert_eq!(
+        values(&report, &keys),
+        [64.0, 0.0, 0.0, 2.0, 0.0, 4.0, 70.0]
+            .iter()
+            .map(|v| Some(*v))
+            .collect::<Vec<_>>()
+    );
+    let exp = expected::load(f.parent().unwrap());
+    assert!(silent_wrong(&report, &exp).is_empty());
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn an_image_only_pdf_is_read_page_by_page() {
+    let f = corpus().join("2024-huaian-hongze-district/scanned-150.pdf");
+    let report = parse(&f);
+    assert_eq!(report.metadata.format, InputFormat::Pdf);
+    let pages = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::OcrPage)
+        .count();
+    assert!(pages >= 4, "{pages} pages OCR'd");
+    assert_eq!(report.metadata.year, Some(2024));
+    assert_eq!(
+        values(&report, &["applications.new_received.total"]),
+        vec![Some(95.0)]
+    );
+}
+
+#[test]
+fn with_ocr_off_a_scan_is_an_error_saying_so() {
+    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let err =
+        ogi_report::parse_path_with(&f, &Options::default().with_ocr(OcrMode::Never)).unwrap_err();
+    assert_eq!(err.kind(), ogi_report::ErrorKind::NoTextLayer, "{err}");
+    let f = corpus().join("2024-huaian-hongze-district/scanned-150.pdf");
+    let err =
+        ogi_report::parse_path_with(&f, &Options::default().with_ocr(OcrMode::Never)).unwrap_err();
+    assert_eq!(err.kind(), ogi_report::ErrorKind::NoTextLayer, "{err}");
+}
+
+#[test]
+fn an_image_is_told_from_its_bytes() {
+    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let bytes = std::fs::read(f).unwrap();
+    assert_eq!(ogi_report::sniff_format(&bytes), InputFormat::Image);
+}
+
+#[test]
+fn without_the_engine_the_error_says_what_to_install() {
+    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ogi-report"))
+        .args(["parse", "--format", "csv"])
+        .arg(&f)
+        .env("OGI_REPORT_TESSERACT", "/nonexistent/tesseract")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("apt-get install tesseract-ocr tesseract-ocr-chi-sim"),
+        "{stderr}"
+    );
+    // the batch still has its row for the file, with the error
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
+    assert!(stdout.contains("tesseract"), "{stdout}");
+}
