@@ -58,7 +58,7 @@ fn fkp_pages<'a>(
     plc_name: &str,
     page_name: &str,
 ) -> Result<Vec<&'a [u8]>, DocError> {
-    if (plc.len() - 4) % 8 != 0 {
+    if !(plc.len() - 4).is_multiple_of(8) {
         return Err(DocError::Damaged(format!(
             "{plc_name} of {} bytes",
             plc.len()
