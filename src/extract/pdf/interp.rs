@@ -6,7 +6,7 @@ use std::rc::Rc;
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
-use super::lexer::{Lexer, Op, Operand};
+use super::lexer::{level, InlineImage, Lexer, Op, Operand};
 use super::objects::{as_dict, deref_id, dict_get, num, Streams};
 use super::types::{PdfError, PdfLimits};
 
@@ -60,11 +60,48 @@ pub struct Seg {
     pub b: f32,
 }
 
+/// Where the samples of a drawn image are.
+#[derive(Debug, Clone)]
+pub enum ImageSource {
+    /// An image XObject.
+    XObject(ObjectId),
+    /// An inline image: its dictionary with the abbreviated keys spelled out (`/W` →
+    /// `/Width`, …; values as written, a colour space named in the resources replaced by
+    /// its definition), and its data as written (still filtered).
+    Inline {
+        /// The image dictionary.
+        dict: Dictionary,
+        /// The data between `ID` and `EI`.
+        data: Vec<u8>,
+    },
+}
+
+/// One image drawn on the page.
+#[derive(Debug, Clone)]
+pub struct ImageDraw {
+    /// The image.
+    pub source: ImageSource,
+    /// The CTM at the draw (forms it is drawn in included): where the image's unit square
+    /// lands in page space.
+    pub ctm: Matrix,
+}
+
+/// Most image draws recorded per page (a pattern of tiny images drawn over and over is no
+/// scan).
+pub const MAX_DRAWS_PER_PAGE: usize = 10_000;
+/// Most inline image data kept per page, in bytes.
+pub const MAX_INLINE_BYTES_PER_PAGE: usize = 4 * 1024 * 1024;
+
 #[derive(Debug, Default)]
 pub struct PageData {
     pub glyphs: Vec<TextGlyph>,
     pub segs: Vec<Seg>,
     pub images: usize,
+    /// The images drawn, in drawing order (recorded only; decoded by `images`).
+    pub draws: Vec<ImageDraw>,
+    /// Draws not recorded: past [`MAX_DRAWS_PER_PAGE`], or inline data past
+    /// [`MAX_INLINE_BYTES_PER_PAGE`].
+    pub draws_dropped: usize,
     pub text_shows: usize,
     pub undecodable: usize,
 }
@@ -98,6 +135,8 @@ pub struct Interp<'a> {
     /// Decoded streams and the document-wide decoding budget.
     pub streams: Streams,
     pub out: PageData,
+    /// Inline image data kept on the current page, in bytes.
+    inline_bytes: usize,
 }
 
 fn finite(m: &Matrix) -> bool {
@@ -117,6 +156,7 @@ impl<'a> Interp<'a> {
             form_stack: Vec::new(),
             streams: Streams::new(limits),
             out: PageData::default(),
+            inline_bytes: 0,
         }
     }
 
@@ -125,6 +165,7 @@ impl<'a> Interp<'a> {
         self.forms = 0;
         self.form_stack.clear();
         self.out = PageData::default();
+        self.inline_bytes = 0;
     }
 
     fn font(&mut self, resources: Option<&Dictionary>, name: &[u8]) -> Rc<Font> {
@@ -356,7 +397,12 @@ impl<'a> Interp<'a> {
                         self.do_xobject(resources, n, &gs.ctm, depth)?;
                     }
                 }
-                b"BI" => self.out.images += 1,
+                b"BI" => {
+                    self.out.images += 1;
+                    if let Some(img) = op.image {
+                        self.inline_image(o, img, resources, &gs.ctm);
+                    }
+                }
                 _ => {}
             }
         }
@@ -388,6 +434,15 @@ impl<'a> Interp<'a> {
             .unwrap_or(b"");
         if subtype == b"Image" {
             self.out.images += 1;
+            match id {
+                Some(id) if self.out.draws.len() < MAX_DRAWS_PER_PAGE => {
+                    self.out.draws.push(ImageDraw {
+                        source: ImageSource::XObject(id),
+                        ctm: *ctm,
+                    })
+                }
+                _ => self.out.draws_dropped += 1,
+            }
             return Ok(());
         }
         if subtype != b"Form" || depth >= self.limits.max_xobject_depth {
@@ -431,6 +486,60 @@ impl<'a> Interp<'a> {
             self.form_stack.pop();
         }
         r
+    }
+
+    /// Records an inline image: its dictionary as lopdf objects, its data copied (within
+    /// the per-page cap).
+    fn inline_image(
+        &mut self,
+        op: &Op<'_>,
+        img: InlineImage<'_>,
+        resources: Option<&Dictionary>,
+        ctm: &Matrix,
+    ) {
+        let kept = self.inline_bytes.saturating_add(img.data.len());
+        if self.out.draws.len() >= MAX_DRAWS_PER_PAGE || kept > MAX_INLINE_BYTES_PER_PAGE {
+            self.out.draws_dropped += 1;
+            return;
+        }
+        self.inline_bytes = kept;
+        let mut dict = Dictionary::new();
+        let mut buf = Vec::new();
+        let mut it = level(img.dict);
+        while let Some((_, k)) = it.next() {
+            let Some((at, v)) = it.next() else { break };
+            let Some(key) = op.bytes(k, &mut buf).filter(|_| matches!(k, Operand::Name(_)))
+            else {
+                continue;
+            };
+            let key = inline_key(key).to_vec();
+            let value = operand_object(op, img.dict, at, v, 0);
+            dict.set(key, value);
+        }
+        // A colour space may be named in the resources (only inline images may do that).
+        if let Ok(Object::Name(n)) = dict.get(b"ColorSpace") {
+            let device = matches!(
+                n.as_slice(),
+                b"G" | b"RGB" | b"CMYK" | b"I" | b"DeviceGray" | b"DeviceRGB" | b"DeviceCMYK"
+            );
+            let doc = self.doc;
+            let named = (!device)
+                .then(|| resources.and_then(|r| dict_get(doc, r, b"ColorSpace")))
+                .flatten()
+                .and_then(|o| as_dict(doc, o))
+                .and_then(|cs| cs.get(n).ok())
+                .cloned();
+            if let Some(cs) = named {
+                dict.set("ColorSpace", cs);
+            }
+        }
+        self.out.draws.push(ImageDraw {
+            source: ImageSource::Inline {
+                dict,
+                data: img.data.to_vec(),
+            },
+            ctm: *ctm,
+        });
     }
 
     fn show(&mut self, gs: &GState, tm: &mut Matrix, bytes: &[u8]) -> Result<(), PdfError> {
@@ -523,6 +632,64 @@ impl<'a> Interp<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The full key for an inline image's abbreviated one.
+fn inline_key(k: &[u8]) -> &[u8] {
+    match k {
+        b"BPC" => b"BitsPerComponent",
+        b"CS" => b"ColorSpace",
+        b"D" => b"Decode",
+        b"DP" => b"DecodeParms",
+        b"F" => b"Filter",
+        b"H" => b"Height",
+        b"IM" => b"ImageMask",
+        b"I" => b"Interpolate",
+        b"W" => b"Width",
+        b"L" => b"Length",
+        other => other,
+    }
+}
+
+/// An operand of an inline image dictionary as a lopdf object (`at` is its index in `ops`).
+fn operand_object(op: &Op<'_>, ops: &[Operand], at: usize, o: &Operand, depth: usize) -> Object {
+    let mut buf = Vec::new();
+    match *o {
+        Operand::Int(v) => Object::Integer(v),
+        Operand::Real(v) => Object::Real(v),
+        Operand::Bool(b) => Object::Boolean(b),
+        Operand::Null | Operand::Close => Object::Null,
+        Operand::Name(_) => Object::Name(op.bytes(o, &mut buf).unwrap_or(&[]).to_vec()),
+        Operand::Str(..) => Object::String(
+            op.bytes(o, &mut buf).unwrap_or(&[]).to_vec(),
+            lopdf::StringFormat::Literal,
+        ),
+        Operand::Open { dict, inner } => {
+            let inside = ops
+                .get(at + 1..(at + 1).saturating_add(inner as usize))
+                .filter(|_| depth < 16)
+                .unwrap_or(&[]);
+            let base = at + 1;
+            let items = level(inside).map(|(i, v)| (base + i, v));
+            if dict {
+                let mut d = Dictionary::new();
+                let mut items = items;
+                while let (Some((_, k)), Some((i, v))) = (items.next(), items.next()) {
+                    if let (Operand::Name(_), Some(k)) = (k, op.bytes(k, &mut buf)) {
+                        let k = k.to_vec();
+                        d.set(k, operand_object(op, ops, i, v, depth + 1));
+                    }
+                }
+                Object::Dictionary(d)
+            } else {
+                Object::Array(
+                    items
+                        .map(|(i, v)| operand_object(op, ops, i, v, depth + 1))
+                        .collect(),
+                )
+            }
+        }
     }
 }
 

@@ -103,6 +103,18 @@ pub struct Op<'l> {
     /// Whether any operand is an array or dictionary (top-level indexing then walks).
     nested: bool,
     data: &'l [u8],
+    /// For `BI`: the inline image (its operands stay empty, as for lopdf).
+    pub image: Option<InlineImage<'l>>,
+}
+
+/// An inline image (`BI … ID … EI`) as lexed.
+#[derive(Debug, Clone, Copy)]
+pub struct InlineImage<'l> {
+    /// The dictionary's keys and values, flattened like operands (read them with
+    /// [`level`] and [`Op::bytes`]).
+    pub dict: &'l [Operand],
+    /// The image data between `ID` and `EI`.
+    pub data: &'l [u8],
 }
 
 impl<'l> Op<'l> {
@@ -485,17 +497,28 @@ impl<'a> Lexer<'a> {
         let data = self.data;
         let word = data.get(start..end).unwrap_or(&[]);
         if word == b"BI" {
-            self.skip_inline_image()?;
-            self.operands.clear();
-            self.nested = false;
-        } else {
+            let (ds, de) = self.skip_inline_image()?;
+            // The dictionary's operands are kept for the image, not as the operator's.
             self.finish_operands();
+            let image = InlineImage {
+                dict: &self.operands,
+                data: data.get(ds..de).unwrap_or(&[]),
+            };
+            return Some(Op {
+                operator: word,
+                operands: &[],
+                nested: false,
+                data,
+                image: Some(image),
+            });
         }
+        self.finish_operands();
         Some(Op {
             operator: word,
             operands: &self.operands,
             nested: self.nested,
             data,
+            image: None,
         })
     }
 
@@ -643,8 +666,8 @@ impl<'a> Lexer<'a> {
 
     /// After `BI`: the image dictionary up to `ID`, then the data, skipped by its length
     /// when it is unfiltered with a known colour space and an `EI` follows there, else up to
-    /// the first `EI` between white space.
-    fn skip_inline_image(&mut self) -> Option<()> {
+    /// the first `EI` between white space. Returns the data's byte range.
+    fn skip_inline_image(&mut self) -> Option<(usize, usize)> {
         let data = self.data;
         loop {
             let (s, e) = match self.next_word() {
@@ -659,14 +682,17 @@ impl<'a> Lexer<'a> {
         if data.get(ds).is_some_and(|&c| is_white(c)) {
             ds += 1;
         }
+        // (end of the data, end of `EI`)
         let by_length = self
             .image_length()
             .and_then(|n| ds.checked_add(n))
-            .and_then(|mut e| {
+            .and_then(|de| {
+                let mut e = de;
                 while data.get(e).is_some_and(|&c| is_white(c)) {
                     e += 1;
                 }
-                (data.get(e..e + 2) == Some(b"EI") && ends_token(data, e + 2)).then_some(e + 2)
+                (data.get(e..e + 2) == Some(b"EI") && ends_token(data, e + 2))
+                    .then_some((de, e + 2))
             });
         let end = by_length.or_else(|| {
             let rest = data.get(ds..)?;
@@ -677,12 +703,12 @@ impl<'a> Lexer<'a> {
                         && data.get(p - 1).is_some_and(|&c| is_white(c))
                         && ends_token(data, p + 2)
                 })
-                .map(|p| p + 2)
+                .map(|p| ((p - 1).max(ds), p + 2))
         });
         match end {
-            Some(end) => {
+            Some((de, end)) => {
                 self.pos = end;
-                Some(())
+                Some((ds, de))
             }
             None => self.truncate(),
         }
@@ -936,6 +962,21 @@ mod tests {
         let ops = ours(b"q BI /W 4 /H 1 /BPC 8 /CS /RGB /F /AHx ID 00ffEIx\nEI Q (z) Tj");
         let names: Vec<&str> = ops.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(names, ["q", "BI", "Q", "Tj"]);
+    }
+
+    #[test]
+    fn inline_image_dict_and_data_are_kept() {
+        let data = b"BI /W 4 /H 1 /BPC 8 /CS /G /D [1 0] ID  EI  EI BI /F /AHx ID 00ff\nEI";
+        let mut lx = Lexer::new(data);
+        let op = lx.next_op().expect("BI");
+        assert!(op.operands.is_empty());
+        let img = op.image.expect("image");
+        assert_eq!(img.data, b" EI ");
+        let keys: Vec<V> = from_ours(&op, img.dict);
+        assert_eq!(keys.len(), 10);
+        assert_eq!(keys[9], V::Array(vec![V::Num(1.0), V::Num(0.0)]));
+        let op = lx.next_op().expect("BI");
+        assert_eq!(op.image.map(|i| i.data), Some(&b"00ff"[..]));
     }
 
     #[test]
