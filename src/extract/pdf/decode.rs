@@ -46,10 +46,17 @@ fn int_param(p: Option<&Dictionary>, key: &[u8], default: i64) -> i64 {
 
 /// Decodes `content` through the stream's filter chain; no buffer grows past `max` bytes.
 pub fn decode(dict: &Dictionary, content: &[u8], max: usize) -> Step {
-    let names = filters(dict);
+    decode_first(dict, content, max, usize::MAX)
+}
+
+/// Like [`decode`], through the first `n` filters of the chain only (an image's chain ends
+/// with an image codec that is decoded elsewhere).
+pub fn decode_first(dict: &Dictionary, content: &[u8], max: usize, n: usize) -> Step {
+    let mut names = filters(dict);
     if names.len() > 16 {
         return Ok(None);
     }
+    names.truncate(n);
     if names.is_empty() {
         if content.len() > max {
             return Err(TooLarge);

@@ -4,6 +4,7 @@ use std::collections::{HashMap, HashSet};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
+use super::images::page_images;
 use super::interp::{Interp, Matrix, Seg, TextGlyph, IDENTITY};
 use super::layout::layout_page;
 use super::load;
@@ -164,6 +165,7 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
                 width: page_box[2] - page_box[0],
                 height: page_box[3] - page_box[1],
                 lines: lines.clone(),
+                ..PdfPage::default()
             });
             continue;
         }
@@ -185,9 +187,17 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
         out.undecodable_glyphs += pd.undecodable;
         let seen = pd.glyphs.iter().filter(|g| !g.space).count();
         visible += seen;
+        // pdfimg: the images of a page without visible glyphs, decoded when asked for.
+        // Such a page is not cached below, so a page drawing the same is decoded again.
+        let wants_images = limits.decode_images && seen == 0;
+        let (images, image_notes) = if wants_images {
+            profile::time("pdf.images", || page_images(doc, &pd, &limits.images))
+        } else {
+            Default::default()
+        };
         let (lines, tables) =
             profile::time("pdf.layout", || layout_page(pd.glyphs, &pd.segs, page_box));
-        if let Some(k) = key {
+        if let Some(k) = key.filter(|_| !wants_images) {
             done.insert(k, (lines.clone(), tables.clone(), pd.undecodable, seen));
         }
         borderless.push(tables);
@@ -196,9 +206,12 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
             width: page_box[2] - page_box[0],
             height: page_box[3] - page_box[1],
             lines,
+            images,
+            image_notes,
         });
     }
-    if visible == 0 {
+    // pdfimg: with `decode_images` a document without text gives its pages (and images).
+    if visible == 0 && !limits.decode_images {
         return Err(PdfError::NoText);
     }
     stitch_borderless(&mut out, &mut borderless);
@@ -233,6 +246,7 @@ pub fn lay_out(pages: Vec<PositionedPage>) -> PdfText {
             width: p.page_box[2] - p.page_box[0],
             height: p.page_box[3] - p.page_box[1],
             lines,
+            ..PdfPage::default()
         });
     }
     stitch_borderless(&mut out, &mut borderless);

@@ -14,6 +14,7 @@ mod cmap;
 mod decode;
 mod extract;
 mod fonts;
+mod images;
 mod interp;
 mod layout;
 mod lexer;
@@ -28,3 +29,7 @@ pub use extract::{extract, lay_out, PositionedPage};
 pub use interp::{Seg, TextGlyph};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
+pub use images::{decode_draws, dpi_of, ImageDraw, ImageSource, PageImage};
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
+pub use types::ImageLimits;

@@ -1,5 +1,7 @@
 //! Public types of the PDF text extractor.
 
+use super::images::PageImage;
+
 /// Limits against hostile input; Default gives sane values.
 #[derive(Debug, Clone)]
 pub struct PdfLimits {
@@ -24,6 +26,30 @@ pub struct PdfLimits {
     /// Most glyphs placed in the whole document. A shown string is counted against what is
     /// left *before* it is decoded.
     pub max_glyphs_per_document: usize,
+    /// Whether the images of pages without visible text are decoded (into
+    /// [`PdfPage::images`], for OCR); a document without any text then gives its pages
+    /// instead of [`PdfError::NoText`].
+    pub decode_images: bool,
+    /// Limits on that decoding.
+    pub images: ImageLimits,
+}
+
+/// Limits on decoding the images drawn on a page; past one, an image is skipped with a note.
+#[derive(Debug, Clone)]
+pub struct ImageLimits {
+    /// Most pixels (width × height) of one image, checked before anything is allocated.
+    pub max_pixels: u64,
+    /// Most bytes of decoded pixels per page, all its images together.
+    pub max_bytes_per_page: usize,
+}
+
+impl Default for ImageLimits {
+    fn default() -> Self {
+        ImageLimits {
+            max_pixels: 80_000_000,
+            max_bytes_per_page: 400 * 1024 * 1024,
+        }
+    }
 }
 
 impl Default for PdfLimits {
@@ -38,6 +64,8 @@ impl Default for PdfLimits {
             max_glyphs_per_page: 500_000,
             max_ops_per_document: 3_000_000,
             max_glyphs_per_document: 5_000_000,
+            decode_images: false,
+            images: ImageLimits::default(),
         }
     }
 }
@@ -80,6 +108,11 @@ pub struct PdfPage {
     pub height: f32,
     /// Lines in reading order.
     pub lines: Vec<PdfLine>,
+    /// The images drawn on the page, decoded: only with [`PdfLimits::decode_images`] and
+    /// only on a page without visible glyphs (a scanned page).
+    pub images: Vec<PageImage>,
+    /// Why images of such a page were not decoded (or only in part), one note each.
+    pub image_notes: Vec<String>,
 }
 
 /// One output line in reading order. `text` is a visual line of ordinary text, or, when
