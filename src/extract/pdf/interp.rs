@@ -31,10 +31,15 @@ pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 /// A glyph placed on the page (axis-aligned box in page space).
 #[derive(Debug, Clone)]
 pub struct TextGlyph {
+    /// The glyph's text (usually one character).
     pub text: String,
+    /// Left edge.
     pub x0: f32,
+    /// Bottom edge.
     pub y0: f32,
+    /// Right edge.
     pub x1: f32,
+    /// Top edge.
     pub y1: f32,
     /// Em size in page space.
     pub size: f32,
@@ -43,9 +48,11 @@ pub struct TextGlyph {
 }
 
 impl TextGlyph {
+    /// The box's centre x.
     pub fn cx(&self) -> f32 {
         (self.x0 + self.x1) * 0.5
     }
+    /// The box's centre y.
     pub fn cy(&self) -> f32 {
         (self.y0 + self.y1) * 0.5
     }
@@ -54,9 +61,13 @@ impl TextGlyph {
 /// An axis-aligned ruling segment: horizontal (y = pos, x in a..b) or vertical (x = pos, y in a..b).
 #[derive(Debug, Clone, Copy)]
 pub struct Seg {
+    /// Horizontal (else vertical).
     pub horiz: bool,
+    /// y of a horizontal segment, x of a vertical one.
     pub pos: f32,
+    /// Where it starts along its axis.
     pub a: f32,
+    /// Where it ends along its axis (≥ `a`).
     pub b: f32,
 }
 
