@@ -31,7 +31,7 @@ pub(crate) struct Placement {
 
 impl Placement {
     /// Pixel box (y down) → page box (y up).
-    pub fn to_page(&self, b: [f32; 4]) -> [f32; 4] {
+    pub fn to_page(self, b: [f32; 4]) -> [f32; 4] {
         [
             self.x0 + b[0] * self.sx,
             self.y_top - b[3] * self.sy,

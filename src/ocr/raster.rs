@@ -278,7 +278,7 @@ mod tests {
         let px = [
             0, 0, 0, 200, 40, 40, 60, 10, 10, 189, 215, 238, 255, 255, 255,
         ];
-        let g = Gray::without_red(5, 1, 3, &px).unwrap();
+        let _g = Gray::without_red(5, 1, 3, &px).unwrap();
         // as seen, red print is dark
         let l = Gray::from_samples(5, 1, 3, &px).unwrap();
         assert!(l.px[1] < 100, "{:?}", l.px);
