@@ -790,3 +790,42 @@ fn inline_image_with_a_named_colour_space_and_flate() {
         (3, &[10u8, 20, 30, 40, 50, 60][..])
     );
 }
+
+#[test]
+fn corpus_scan_gives_one_150_dpi_image_per_page() {
+    let dir =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/2024-huaian-hongze-district");
+    let pdf = std::fs::read(dir.join("scanned-150.pdf")).expect("corpus scan");
+    let t = extract(&pdf, &images_limits()).expect("extract");
+    assert_eq!(t.pages.len(), 5);
+    for p in &t.pages {
+        assert!(
+            p.lines.is_empty() && p.image_notes.is_empty(),
+            "{:?}",
+            p.image_notes
+        );
+        assert_eq!(p.images.len(), 1, "page {}", p.number);
+        let img = &p.images[0];
+        let (dx, dy) = dpi_of(img);
+        assert!(
+            (dx - 150.0).abs() < 0.5 && (dy - 150.0).abs() < 0.5,
+            "page {}: {dx} {dy}",
+            p.number
+        );
+        assert_eq!(img.channels, 3);
+    }
+    // Page 3 is the picture next to the PDF, as another decoder reads it.
+    let jpg = image::load_from_memory(&std::fs::read(dir.join("scanned-150-p3.jpg")).expect("jpg"))
+        .expect("decode")
+        .to_rgb8();
+    let img = &t.pages[2].images[0];
+    assert_eq!((img.width, img.height), jpg.dimensions());
+    let diff: u64 = img
+        .pixels
+        .iter()
+        .zip(jpg.as_raw())
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum();
+    let mean = diff as f64 / img.pixels.len() as f64;
+    assert!(mean < 1.0, "mean difference {mean}");
+}
