@@ -218,17 +218,45 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         max_glyphs_per_document: opts.max_glyphs_per_document,
         ..pdf::PdfLimits::default()
     };
-    let text = pdf::extract(bytes, &limits).map_err(|e| match e {
+    // scanned pages go to OCR as they come (only when an engine is there: without one a
+    // scan is the error saying what to install)
+    let mut engine_missing = None;
+    let engine = match opts.ocr {
+        crate::options::OcrMode::Never => None,
+        _ => match crate::ocr::Tesseract::find() {
+            Ok(t) => Some(t),
+            Err(e) => {
+                engine_missing = Some(e);
+                None
+            }
+        },
+    };
+    let mut scans = engine.as_ref().map(|engine| scan::PdfScans {
+        engine,
+        every: opts.ocr == crate::options::OcrMode::Always,
+        scanned: scan::Scanned::default(),
+    });
+    let read = match scans.as_mut() {
+        Some(s) => pdf::extract_scanned(bytes, &limits, s),
+        None => pdf::extract(bytes, &limits),
+    };
+    let text = read.map_err(|e| match e {
         pdf::PdfError::Malformed(m) => Error::Damaged {
             format: "pdf",
             reason: m,
         },
         pdf::PdfError::Encrypted => Error::Encrypted,
-        pdf::PdfError::NoText => Error::NoTextLayer,
+        pdf::PdfError::NoText => match engine_missing.take() {
+            Some(why) => Error::OcrUnavailable(why),
+            None => Error::NoTextLayer,
+        },
         pdf::PdfError::Limit(m) => Error::Limit(m),
     })?;
+    let (mut diagnostics, doubts) = match scans {
+        Some(s) => (s.scanned.diagnostics, s.scanned.doubts),
+        None => (Vec::new(), Vec::new()),
+    };
     let lines = lines_of(&text);
-    let mut diagnostics = Vec::new();
     if text.undecodable_glyphs > 0 {
         diagnostics.push(Diagnostic::new(
             Code::UndecodableGlyphs,
@@ -243,7 +271,7 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         format: InputFormat::Pdf,
         lines,
         diagnostics,
-        doubts: Vec::new(),
+        doubts,
     })
 }
 

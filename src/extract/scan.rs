@@ -1,7 +1,7 @@
 //! The OCR reader: page images (image files, and later scanned PDF pages) → positioned
 //! glyphs and rulings → the PDF reader's layout → lines, with a [`Doubt`] per unsure cell.
 
-use super::pdf::{PositionedPage, Seg, TextGlyph};
+use super::pdf::{self, PositionedPage, ScanReader, Seg, TextGlyph};
 use super::Doubt;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ocr::{self, Engine, PageRead, Placement};
@@ -37,6 +37,16 @@ pub(crate) struct Scanned {
 pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scanned {
     let mut out = Scanned::default();
     for img in images {
+        let page = out.read(img, engine);
+        out.pages.push(page);
+    }
+    out
+}
+
+impl Scanned {
+    /// Reads one page image, keeping its doubts and diagnostics.
+    fn read(&mut self, img: &PageImage<'_>, engine: &dyn Engine) -> PositionedPage {
+        let out = self;
         match ocr::read_page(img.raster, img.at, engine) {
             Ok(read) => {
                 out.diagnostics.push(
@@ -66,7 +76,7 @@ pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scann
                     conf: d.conf,
                     why: d.why.clone(),
                 }));
-                out.pages.push(positioned(img.number, img.page_box, read));
+                positioned(img.number, img.page_box, read)
             }
             Err(e) => {
                 out.diagnostics.push(
@@ -80,15 +90,119 @@ pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scann
                         ..Location::default()
                     })),
                 );
-                out.pages.push(PositionedPage {
+                PositionedPage {
                     number: img.number,
                     page_box: img.page_box,
                     ..PositionedPage::default()
-                });
+                }
             }
         }
     }
-    out
+}
+
+/// The OCR reader of a PDF's scanned pages: each page's largest image, read as it lies.
+pub(crate) struct PdfScans<'e> {
+    /// The engine.
+    pub engine: &'e dyn Engine,
+    /// OCR every page holding an image, not only those without text.
+    pub every: bool,
+    /// What was read: doubts and diagnostics (the pages go back to the PDF reader).
+    pub scanned: Scanned,
+}
+
+impl ScanReader for PdfScans<'_> {
+    fn every_image_page(&self) -> bool {
+        self.every
+    }
+
+    fn read(
+        &mut self,
+        number: u32,
+        page_box: [f32; 4],
+        images: &[pdf::PageImage],
+        notes: &[String],
+    ) -> Option<(Vec<TextGlyph>, Vec<Seg>)> {
+        let at = Location {
+            page: Some(number),
+            ..Location::default()
+        };
+        for n in notes {
+            self.scanned.diagnostics.push(
+                Diagnostic::new(
+                    Code::OcrPageUnread,
+                    Severity::Warning,
+                    format!("page {number}: an image could not be decoded: {n}"),
+                )
+                .at(Some(at.clone())),
+            );
+        }
+        // the page is the image that covers most of it (a scan is one image a page)
+        let area = |i: &pdf::PageImage| {
+            let [a, b, c, d, _, _] = i.ctm;
+            (a * d - b * c).abs()
+        };
+        let img = images.iter().max_by(|x, y| area(x).total_cmp(&area(y)))?;
+        let Some((raster, place)) = upright(img) else {
+            self.scanned.diagnostics.push(
+                Diagnostic::new(
+                    Code::OcrPageUnread,
+                    Severity::Error,
+                    format!("page {number}: its image is rotated or skewed on the page; not read"),
+                )
+                .at(Some(at)),
+            );
+            return None;
+        };
+        let page = self.scanned.read(
+            &PageImage {
+                number,
+                page_box,
+                raster: &raster,
+                at: place,
+                note: None,
+            },
+            self.engine,
+        );
+        Some((page.glyphs, page.segs))
+    }
+}
+
+/// The image's pixels upright with where they land, for an image drawn axis-aligned (flipped
+/// or not); `None` for one drawn rotated.
+fn upright(img: &pdf::PageImage) -> Option<(ocr::raster::PageRaster, Placement)> {
+    let [a, b, c, d, e, f] = img.ctm;
+    let (w, h) = (img.width as usize, img.height as usize);
+    if w == 0 || h == 0 || b.abs() > 1e-3 * a.abs().max(1.0) || c.abs() > 1e-3 * d.abs().max(1.0)
+    {
+        return None;
+    }
+    let ch = img.channels as usize;
+    let mut px = img.pixels.clone();
+    // pixel rows run from the unit square's top (v = 1) down; a negative scale flips
+    if a < 0.0 {
+        for row in px.chunks_exact_mut(w * ch) {
+            for x in 0..w / 2 {
+                for k in 0..ch {
+                    row.swap(x * ch + k, (w - 1 - x) * ch + k);
+                }
+            }
+        }
+    }
+    if d < 0.0 {
+        let stride = w * ch;
+        for y in 0..h / 2 {
+            let (top, bottom) = px.split_at_mut((h - 1 - y) * stride);
+            top[y * stride..(y + 1) * stride].swap_with_slice(&mut bottom[..stride]);
+        }
+    }
+    let raster = ocr::raster::PageRaster::from_samples(w, h, ch, &px)?;
+    let place = Placement {
+        x0: e + a.min(0.0),
+        y_top: f + d.max(0.0),
+        sx: a.abs() / w as f32,
+        sy: d.abs() / h as f32,
+    };
+    Some((raster, place))
 }
 
 /// Words → one glyph per character (a word's box shared evenly: the engine gives word

@@ -591,7 +591,7 @@ mod tests {
         let (kept, doubt) = choose(&c, Some(&d));
         assert_eq!(kept[0].text, "31");
         let (_, why) = doubt.unwrap();
-        assert!(why.contains("\"31\" or \"S\""), "{why}");
+        assert!(why.contains("\"31\" (or \"S\")"), "{why}");
     }
 
     #[test]

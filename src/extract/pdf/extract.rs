@@ -16,7 +16,45 @@ use crate::script::is_cjk;
 
 /// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
 pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
-    match std::panic::catch_unwind(|| extract_inner(bytes, limits)) {
+    extract_inner_caught(bytes, limits, None)
+}
+
+/// Reads the pages of a PDF that have no text layer from their images (OCR).
+pub trait ScanReader {
+    /// Whether every page holding an image is read so, its text layer ignored (else only
+    /// pages without visible text).
+    fn every_image_page(&self) -> bool;
+    /// The glyphs and rulings found on page `number` (box `page_box`) in its decoded
+    /// `images`; `notes` say which images could not be decoded. `None`: nothing read.
+    fn read(
+        &mut self,
+        number: u32,
+        page_box: [f32; 4],
+        images: &[super::images::PageImage],
+        notes: &[String],
+    ) -> Option<(Vec<TextGlyph>, Vec<Seg>)>;
+}
+
+/// [`extract`], with the pages without a text layer handed to `scans` as images, one page
+/// at a time (so a long scan never holds more than one page's pixels), and laid out from
+/// the glyphs and rulings it returns like any other page.
+pub fn extract_scanned(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    scans: &mut dyn ScanReader,
+) -> Result<PdfText, PdfError> {
+    let mut limits = limits.clone();
+    limits.decode_images = true;
+    extract_inner_caught(bytes, &limits, Some(scans))
+}
+
+fn extract_inner_caught(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    scans: Option<&mut dyn ScanReader>,
+) -> Result<PdfText, PdfError> {
+    let run = std::panic::AssertUnwindSafe(|| extract_inner(bytes, limits, scans));
+    match std::panic::catch_unwind(run) {
         Ok(r) => r,
         Err(_) => Err(PdfError::Malformed(
             "the PDF reader failed on this file".into(),
@@ -59,7 +97,11 @@ fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
     Some(r)
 }
 
-fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
+fn extract_inner(
+    bytes: &[u8],
+    limits: &PdfLimits,
+    mut scans: Option<&mut dyn ScanReader>,
+) -> Result<PdfText, PdfError> {
     let head = bytes
         .get(..bytes.len().min(1024 * 1024 + 4))
         .unwrap_or(bytes);
@@ -183,18 +225,32 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
         }
         interp.reset_page();
         profile::time("pdf.interpret", || interp.run(&data, resources, ctm, 0))?;
-        let pd = std::mem::take(&mut interp.out);
+        let mut pd = std::mem::take(&mut interp.out);
         out.undecodable_glyphs += pd.undecodable;
-        let seen = pd.glyphs.iter().filter(|g| !g.space).count();
-        visible += seen;
-        // pdfimg: the images of a page without visible glyphs, decoded when asked for.
-        // Such a page is not cached below, so a page drawing the same is decoded again.
-        let wants_images = limits.decode_images && seen == 0;
-        let (images, image_notes) = if wants_images {
+        let mut seen = pd.glyphs.iter().filter(|g| !g.space).count();
+        // The images of a page without visible glyphs (or of every page drawing one, when
+        // the scan reader says so), decoded when asked for. Such a page is not cached
+        // below, so a page drawing the same is decoded again.
+        let every = scans.as_ref().is_some_and(|s| s.every_image_page());
+        let wants_images =
+            limits.decode_images && (seen == 0 || every && !pd.draws.is_empty());
+        let (mut images, mut image_notes) = if wants_images {
             profile::time("pdf.images", || page_images(doc, &pd, &limits.images))
         } else {
             Default::default()
         };
+        if let (true, Some(reader)) = (wants_images, scans.as_deref_mut()) {
+            // read now and the pixels dropped: only this page's are ever held
+            if let Some((glyphs, segs)) = reader.read(number, page_box, &images, &image_notes)
+            {
+                pd.glyphs = glyphs;
+                pd.segs = segs;
+                seen = pd.glyphs.len();
+            }
+            images = Vec::new();
+            image_notes = Vec::new();
+        }
+        visible += seen;
         let (lines, tables) =
             profile::time("pdf.layout", || layout_page(pd.glyphs, &pd.segs, page_box));
         if let Some(k) = key.filter(|_| !wants_images) {
@@ -210,8 +266,8 @@ fn extract_inner(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> 
             image_notes,
         });
     }
-    // pdfimg: with `decode_images` a document without text gives its pages (and images).
-    if visible == 0 && !limits.decode_images {
+    // with `decode_images` a document without text gives its pages (and images)
+    if visible == 0 && (scans.is_some() || !limits.decode_images) {
         return Err(PdfError::NoText);
     }
     stitch_borderless(&mut out, &mut borderless);

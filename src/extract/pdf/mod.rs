@@ -25,7 +25,7 @@ mod objects;
 pub mod stages;
 mod types;
 
-pub use extract::{extract, lay_out, PositionedPage};
+pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader};
 pub use interp::{Seg, TextGlyph};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
