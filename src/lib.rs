@@ -159,7 +159,16 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
     }
     let mut diagnostics = extracted.diagnostics;
     let doubts = extracted.doubts;
-    diagnostics.extend(parsed.diagnostics);
+    let ocr_read = diagnostics.iter().any(|d| d.code == Code::OcrPage);
+    diagnostics.extend(parsed.diagnostics.into_iter().map(|mut d| {
+        // On a scan a cell read as blank may hold print too faint or too damaged to see:
+        // not a fact, a doubt.
+        if ocr_read && d.code == Code::CellMissing && d.severity < Severity::Warning {
+            d.severity = Severity::Warning;
+            d.message.push_str(" (read by OCR: faint or damaged print would look the same)");
+        }
+        d
+    }));
     // a dataset row without its body or year cannot be joined to anything: say so
     for (missing, what) in [
         (parsed.organization.is_none(), "reporting body"),
