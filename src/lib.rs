@@ -165,7 +165,8 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
         // not a fact, a doubt.
         if ocr_read && d.code == Code::CellMissing && d.severity < Severity::Warning {
             d.severity = Severity::Warning;
-            d.message.push_str(" (read by OCR: faint or damaged print would look the same)");
+            d.message
+                .push_str(" (read by OCR: faint or damaged print would look the same)");
         }
         d
     }));

@@ -265,15 +265,40 @@ pub(crate) fn read_page(
             }
         }
     }
+    // a check reading of every number, binarised and larger: the first two see the same
+    // pixels alike, so a 5 for a blurred 8 needs another view to come to light
+    let check = if digit_crops.is_empty() {
+        Vec::new()
+    } else {
+        read_montage(
+            &clean.clear_above(t),
+            &digit_crops,
+            dpi * 0.75,
+            engine,
+            Script::Digits,
+        )?
+    };
     let mut digit_of = vec![None; inked.len()];
+    let mut check_of = vec![None; inked.len()];
     for (j, &k) in numeric.iter().enumerate() {
         digit_of[k] = digits.get(j);
+        check_of[k] = check.get(j);
     }
     let mut decisions = String::new();
     for (k, cell) in inked.iter().enumerate() {
         let region = cell.region.map(|v| v as f32);
         let bbox = at.to_page(region);
-        let (kept, doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice));
+        let (kept, mut doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice));
+        if doubt.is_none() {
+            doubt = disputed(kept, check_of[k].map(Vec::as_slice));
+        }
+        let is_number = number_like(&kept.iter().map(|w| w.text.as_str()).collect::<String>());
+        if doubt.is_none() && is_number && cell.ink.is_some_and(|b| sealed(&lev, &seen, b, pad)) {
+            doubt = Some((
+                0.5,
+                "a seal's ink crosses the number: strokes under it may be lost".into(),
+            ));
+        }
         if debug_dir().is_some() {
             let texts = |ws: &[Word]| {
                 ws.iter()
@@ -558,6 +583,29 @@ fn choose<'a>(
     }
 }
 
+/// Whether a seal's ink lies over the box `b` (grown by `pad`): pixels dark as seen but
+/// paper once red is removed, more than 2% of it.
+fn sealed(unsealed: &Gray, seen: &Gray, b: [usize; 4], pad: usize) -> bool {
+    let (x0, y0) = (b[0].saturating_sub(pad), b[1].saturating_sub(pad));
+    let (x1, y1) = ((b[2] + pad).min(seen.w), (b[3] + pad).min(seen.h));
+    let mut red = 0usize;
+    for y in y0..y1 {
+        for x in x0..x1 {
+            let i = y * seen.w + x;
+            red += usize::from(unsealed.px[i] as i32 - seen.px[i] as i32 > 80);
+        }
+    }
+    red * 50 > (x1 - x0) * (y1 - y0)
+}
+
+/// The doubt a check reading raises over a number kept: another number where it read one.
+fn disputed(kept: &[Word], check: Option<&[Word]>) -> Option<(f32, String)> {
+    let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
+    let (k, c) = (joined(kept), joined(check?));
+    (number_like(&k) && number_like(&c) && k != c)
+        .then(|| (0.5, format!("read as {k:?}, and as {c:?} when binarised")))
+}
+
 /// Digits with at most the separators a printed number has.
 fn number_like(s: &str) -> bool {
     s.chars().any(|c| c.is_ascii_digit())
@@ -600,6 +648,15 @@ mod tests {
         let (kept, doubt) = choose(&c, Some(&d));
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_some(), "still doubted");
+    }
+
+    #[test]
+    fn a_check_reading_of_another_number_raises_a_doubt() {
+        let kept = vec![w("54", 0.95)];
+        assert!(disputed(&kept, Some(&[w("84", 0.9)])).is_some());
+        assert!(disputed(&kept, Some(&[w("54", 0.9)])).is_none());
+        // a check that makes no number says nothing
+        assert!(disputed(&kept, Some(&[])).is_none());
     }
 
     #[test]
