@@ -1,4 +1,5 @@
-//! OCR of scanned pages and pictures of tables (`corpus/*/scanned-*`).
+//! OCR of scanned pages and pictures of tables (`tests/scans/<report>/scanned-*`, scans of
+//! the corpus reports of the same name: their `expected.json` is in `corpus/<report>/`).
 //!
 //! The tests that read scans need Tesseract with its Chinese model (`apt-get install
 //! tesseract-ocr tesseract-ocr-chi-sim`, done by `.ci/run`), so they are `#[ignore]`d in a
@@ -17,10 +18,21 @@ fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
 }
 
-/// Every scan in the corpus (page pictures and image-only PDFs).
+/// The scans (kept out of `corpus/`, whose README command runs with the Rust toolchain only).
+fn scans_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/scans")
+}
+
+/// The expected cells of the report a scan is of.
+fn expected_of(scan: &Path) -> serde_json::Map<String, Value> {
+    let report = scan.parent().unwrap().file_name().unwrap();
+    expected::load(&corpus().join(report))
+}
+
+/// Every scan (page pictures and image-only PDFs).
 fn scans() -> Vec<PathBuf> {
     let mut v = Vec::new();
-    for d in std::fs::read_dir(corpus()).unwrap() {
+    for d in std::fs::read_dir(scans_dir()).unwrap() {
         let d = d.unwrap().path();
         if !d.is_dir() {
             continue;
@@ -77,7 +89,7 @@ fn every_number_read_from_a_scan_is_the_printed_one_or_flagged() {
     assert!(files.len() >= 4, "scans in corpus/: {files:?}");
     for f in files {
         let report = parse(&f);
-        let exp = expected::load(f.parent().unwrap());
+        let exp = expected_of(&f);
         let pages = report
             .diagnostics
             .iter()
@@ -98,10 +110,10 @@ fn every_number_read_from_a_scan_is_the_printed_one_or_flagged() {
 #[test]
 #[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
 fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
-    let f = corpus().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
     let report = parse(&f);
     assert_eq!(report.metadata.format, InputFormat::Image);
-    let exp = expected::load(f.parent().unwrap());
+    let exp = expected_of(&f);
     // the rows this page prints (table 二's last blocks, table 三 down to （四）1.)
     let rows = [
         "applications.new_received",
@@ -163,7 +175,7 @@ fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
 #[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
 fn a_sealed_page_keeps_the_numbers_under_the_seal_or_flags_them() {
     // the seal covers the 社会公益组织 … 法律服务机构 columns of the first rows
-    let f = corpus().join("2021-fujian-pingtan-zone/scanned-200-p4.jpg");
+    let f = scans_dir().join("2021-fujian-pingtan-zone/scanned-200-p4.jpg");
     let report = parse(&f);
     let keys: Vec<String> = [
         "natural_person",
@@ -185,14 +197,14 @@ fn a_sealed_page_keeps_the_numbers_under_the_seal_or_flags_them() {
             .map(|v| Some(*v))
             .collect::<Vec<_>>()
     );
-    let exp = expected::load(f.parent().unwrap());
+    let exp = expected_of(&f);
     assert!(silent_wrong(&report, &exp).is_empty());
 }
 
 #[test]
 #[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
 fn an_image_only_pdf_is_read_page_by_page() {
-    let f = corpus().join("2024-huaian-hongze-district/scanned-150.pdf");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-150.pdf");
     let report = parse(&f);
     assert_eq!(report.metadata.format, InputFormat::Pdf);
     let pages = report
@@ -210,11 +222,11 @@ fn an_image_only_pdf_is_read_page_by_page() {
 
 #[test]
 fn with_ocr_off_a_scan_is_an_error_saying_so() {
-    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
     let err =
         ogi_report::parse_path_with(&f, &Options::default().with_ocr(OcrMode::Never)).unwrap_err();
     assert_eq!(err.kind(), ogi_report::ErrorKind::NoTextLayer, "{err}");
-    let f = corpus().join("2024-huaian-hongze-district/scanned-150.pdf");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-150.pdf");
     let err =
         ogi_report::parse_path_with(&f, &Options::default().with_ocr(OcrMode::Never)).unwrap_err();
     assert_eq!(err.kind(), ogi_report::ErrorKind::NoTextLayer, "{err}");
@@ -222,14 +234,14 @@ fn with_ocr_off_a_scan_is_an_error_saying_so() {
 
 #[test]
 fn an_image_is_told_from_its_bytes() {
-    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
     let bytes = std::fs::read(f).unwrap();
     assert_eq!(ogi_report::sniff_format(&bytes), InputFormat::Image);
 }
 
 #[test]
 fn without_the_engine_the_error_says_what_to_install() {
-    let f = corpus().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-150-p3.jpg");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_ogi-report"))
         .args(["parse", "--format", "csv"])
         .arg(&f)

@@ -793,8 +793,8 @@ fn inline_image_with_a_named_colour_space_and_flate() {
 
 #[test]
 fn corpus_scan_gives_one_150_dpi_image_per_page() {
-    let dir =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/2024-huaian-hongze-district");
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/scans/2024-huaian-hongze-district");
     let pdf = std::fs::read(dir.join("scanned-150.pdf")).expect("corpus scan");
     let t = extract(&pdf, &images_limits()).expect("extract");
     assert_eq!(t.pages.len(), 5);

@@ -199,6 +199,9 @@ pub(crate) fn read_page(
         }
     }
     if rest.px.iter().any(|&v| v <= t_seen) {
+        if let Some(dir) = debug_dir() {
+            let _ = std::fs::write(dir.join("page-text.png"), rest.to_png());
+        }
         let mut words = engine.read(&rest, Script::Chinese)?;
         level_lines(&mut words);
         let em = median(words.iter().map(|w| w.bbox[3] - w.bbox[1])).max(dpi * 0.08);

@@ -91,7 +91,20 @@ pub(crate) fn find(
     sz: RuleSizes,
 ) -> Vec<Rule> {
     let mut out = lines(ink, cover, w, h, sz, true);
-    out.extend(lines(ink, cover, w, h, sz, false));
+    let verticals = lines(ink, cover, w, h, sz, false);
+    // A table's vertical rulings meet its horizontal ones; a stroke of a large glyph (a
+    // title's 丨) stands alone, and erasing it would cut the glyph.
+    let tol = sz.run_gap as f32 * 3.0 + 2.0;
+    let meets = |v: &Rule| {
+        out.iter().any(|h| {
+            h.a as f32 - tol <= v.pos
+                && v.pos <= h.b as f32 + tol
+                && v.a as f32 - tol <= h.pos
+                && h.pos <= v.b as f32 + tol
+        })
+    };
+    let kept: Vec<Rule> = verticals.into_iter().filter(|v| meets(v)).collect();
+    out.extend(kept);
     out
 }
 
