@@ -10,7 +10,8 @@ use std::path::{Path, PathBuf};
 
 /// File name endings of the formats this crate reads.
 pub const EXTENSIONS: &[&str] = &[
-    "pdf", "txt", "md", "markdown", "html", "htm", "shtml", "docx", "doc", "wps",
+    "pdf", "txt", "md", "markdown", "html", "htm", "shtml", "docx", "doc", "wps", "png", "jpg",
+    "jpeg", "tif", "tiff",
 ];
 
 /// Why the walk passed over a file in a folder.
