@@ -6,33 +6,18 @@ use std::io::Write;
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 use ogi_report::extract::pdf::{dpi_of, extract, PageImage, PdfError, PdfLimits, PdfPage};
 
+#[path = "common/a4_pdf.rs"]
+mod a4_pdf;
+
 /// A PDF of A4 pages; `build` adds the objects and gives each page's content and resources.
 fn make_pdf(build: impl FnOnce(&mut Document) -> Vec<(Vec<u8>, Dictionary)>) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
     let pages = build(&mut doc);
-    let mut kids = Vec::new();
-    for (content, resources) in pages {
-        let cid = doc.add_object(Stream::new(dictionary! {}, content));
-        let pid = doc.add_object(dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            "Contents" => cid,
-            "Resources" => resources,
-        });
-        kids.push(Object::Reference(pid));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
+    let pages = pages
+        .into_iter()
+        .map(|(content, resources)| (content, Object::Dictionary(resources)))
+        .collect();
+    a4_pdf::a4_pdf(doc, pages)
 }
 
 /// One page drawing image XObject `dict` + `data` as /Im0 with `cm`.

@@ -3,35 +3,20 @@
 use lopdf::{dictionary, Dictionary, Document, Object, Stream};
 use ogi_report::extract::pdf::{extract, PdfError, PdfLimits, PdfText};
 
+#[path = "common/a4_pdf.rs"]
+mod a4_pdf;
+
 /// Builds a PDF whose pages (A4) have the given content streams and share the resources
 /// returned by `setup`.
 fn make_pdf(contents: &[&[u8]], setup: impl FnOnce(&mut Document) -> Dictionary) -> Vec<u8> {
     let mut doc = Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
     let resources = setup(&mut doc);
     let res_id = doc.add_object(resources);
-    let mut kids = Vec::new();
-    for c in contents {
-        let cid = doc.add_object(Stream::new(dictionary! {}, c.to_vec()));
-        let pid = doc.add_object(dictionary! {
-            "Type" => "Page",
-            "Parent" => pages_id,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-            "Contents" => cid,
-            "Resources" => res_id,
-        });
-        kids.push(Object::Reference(pid));
-    }
-    let count = kids.len() as i64;
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! { "Type" => "Pages", "Kids" => kids, "Count" => count }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
+    let pages = contents
+        .iter()
+        .map(|c| (c.to_vec(), Object::Reference(res_id)))
+        .collect();
+    a4_pdf::a4_pdf(doc, pages)
 }
 
 fn helvetica() -> Dictionary {
