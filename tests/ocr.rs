@@ -75,6 +75,14 @@ fn silent_wrong(report: &Report, exp: &serde_json::Map<String, Value>) -> Vec<St
     out
 }
 
+/// The keys of a table-三 row's cells, in template column order (自然人 … 总计).
+fn applicant_keys(row: &str) -> Vec<String> {
+    ogi_report::schema::APPLICANT_COLUMNS
+        .iter()
+        .map(|c| format!("{row}.{}", c.key))
+        .collect()
+}
+
 /// The values of the cells `keys` in the report.
 fn values(report: &Report, keys: &[&str]) -> Vec<Option<f64>> {
     keys.iter()
@@ -130,20 +138,10 @@ fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
         "applications.denied_inquiry",
         "applications.unable_not_held",
     ];
-    let cols = [
-        "natural_person",
-        "commercial",
-        "research",
-        "social_welfare",
-        "legal_service",
-        "other_org",
-        "total",
-    ];
     // right, or (a digit the seal's ink ate) null with a warning naming the cell
     let (mut wrong, mut unread) = (Vec::new(), 0);
     for r in rows {
-        for c in cols {
-            let key = format!("{r}.{c}");
+        for key in applicant_keys(r) {
             let want = exp[&key].as_f64();
             let got = report.value(&key).map(|n| n.as_f64());
             let warned = report
@@ -177,18 +175,7 @@ fn a_sealed_page_keeps_the_numbers_under_the_seal_or_flags_them() {
     // the seal covers the 社会公益组织 … 法律服务机构 columns of the first rows
     let f = scans_dir().join("2021-fujian-pingtan-zone/scanned-200-p4.jpg");
     let report = parse(&f);
-    let keys: Vec<String> = [
-        "natural_person",
-        "commercial",
-        "research",
-        "social_welfare",
-        "legal_service",
-        "other_org",
-        "total",
-    ]
-    .iter()
-    .map(|c| format!("applications.new_received.{c}"))
-    .collect();
+    let keys = applicant_keys("applications.new_received");
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     assert_eq!(
         values(&report, &keys),
