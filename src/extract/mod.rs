@@ -220,19 +220,7 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     };
     // scanned pages go to OCR as they come (only when an engine is there: without one a
     // scan is the error saying what to install)
-    let mut engine_missing = None;
-    let engine = match opts.ocr {
-        crate::options::OcrMode::Never => None,
-        _ => match crate::ocr::Tesseract::find() {
-            Ok(t) => Some(t),
-            Err(e) => {
-                engine_missing = Some(e);
-                None
-            }
-        },
-    };
-    let mut scans = engine.as_ref().map(|engine| scan::PdfScans {
-        engine,
+    let mut scans = (opts.ocr != crate::options::OcrMode::Never).then(|| scan::PdfScans {
         every: opts.ocr == crate::options::OcrMode::Always,
         scanned: scan::Scanned::default(),
     });
@@ -246,9 +234,9 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
             reason: m,
         },
         pdf::PdfError::Encrypted => Error::Encrypted,
-        pdf::PdfError::NoText => match engine_missing.take() {
-            Some(why) => Error::OcrUnavailable(why),
-            None => Error::NoTextLayer,
+        pdf::PdfError::NoText => match (&scans, crate::ocr::Tesseract::find()) {
+            (Some(_), Err(why)) => Error::OcrUnavailable(why),
+            _ => Error::NoTextLayer,
         },
         pdf::PdfError::Limit(m) => Error::Limit(m),
     })?;

@@ -101,18 +101,22 @@ impl Scanned {
 }
 
 /// The OCR reader of a PDF's scanned pages: each page's largest image, read as it lies.
-pub(crate) struct PdfScans<'e> {
-    /// The engine.
-    pub engine: &'e dyn Engine,
+/// The engine is looked for when the first such page comes, so a PDF with a text layer
+/// costs no engine probe.
+pub(crate) struct PdfScans {
     /// OCR every page holding an image, not only those without text.
     pub every: bool,
     /// What was read: doubts and diagnostics (the pages go back to the PDF reader).
     pub scanned: Scanned,
 }
 
-impl ScanReader for PdfScans<'_> {
+impl ScanReader for PdfScans {
     fn every_image_page(&self) -> bool {
         self.every
+    }
+
+    fn ready(&mut self) -> bool {
+        ocr::Tesseract::find().is_ok()
     }
 
     fn read(
@@ -153,6 +157,7 @@ impl ScanReader for PdfScans<'_> {
             );
             return None;
         };
+        let engine = ocr::Tesseract::find().ok()?;
         let page = self.scanned.read(
             &PageImage {
                 number,
@@ -161,7 +166,7 @@ impl ScanReader for PdfScans<'_> {
                 at: place,
                 note: None,
             },
-            self.engine,
+            &engine,
         );
         Some((page.glyphs, page.segs))
     }

@@ -24,6 +24,9 @@ pub trait ScanReader {
     /// Whether every page holding an image is read so, its text layer ignored (else only
     /// pages without visible text).
     fn every_image_page(&self) -> bool;
+    /// Whether pages can be read now (the engine is there); asked before a page's images
+    /// are decoded, so none are decoded for nothing.
+    fn ready(&mut self) -> bool;
     /// The glyphs and rulings found on page `number` (box `page_box`) in its decoded
     /// `images`; `notes` say which images could not be decoded. `None`: nothing read.
     fn read(
@@ -232,8 +235,9 @@ fn extract_inner(
         // the scan reader says so), decoded when asked for. Such a page is not cached
         // below, so a page drawing the same is decoded again.
         let every = scans.as_ref().is_some_and(|s| s.every_image_page());
-        let wants_images =
-            limits.decode_images && (seen == 0 || every && !pd.draws.is_empty());
+        let wants_images = limits.decode_images
+            && (seen == 0 || every && !pd.draws.is_empty())
+            && scans.as_deref_mut().is_none_or(|s| s.ready());
         let (mut images, mut image_notes) = if wants_images {
             profile::time("pdf.images", || page_images(doc, &pd, &limits.images))
         } else {
