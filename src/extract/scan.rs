@@ -182,9 +182,11 @@ fn upright(img: &pdf::PageImage) -> Option<(ocr::raster::PageRaster, Placement)>
         return None;
     }
     let ch = img.channels as usize;
-    let mut px = img.pixels.clone();
-    // pixel rows run from the unit square's top (v = 1) down; a negative scale flips
+    // pixel rows run from the unit square's top (v = 1) down; a negative scale flips (only
+    // then are the pixels copied)
+    let mut px = std::borrow::Cow::Borrowed(img.pixels.as_slice());
     if a < 0.0 {
+        let px = px.to_mut();
         for row in px.chunks_exact_mut(w * ch) {
             for x in 0..w / 2 {
                 for k in 0..ch {
@@ -194,6 +196,7 @@ fn upright(img: &pdf::PageImage) -> Option<(ocr::raster::PageRaster, Placement)>
         }
     }
     if d < 0.0 {
+        let px = px.to_mut();
         let stride = w * ch;
         for y in 0..h / 2 {
             let (top, bottom) = px.split_at_mut((h - 1 - y) * stride);

@@ -11,7 +11,7 @@
 use super::cells::{self, Cell};
 use super::deskew;
 use super::engine::{Engine, Script, Word};
-use super::raster::{ink_mask, otsu, Gray, PageRaster};
+use super::raster::{histogram, ink_mask, otsu, Gray, PageRaster};
 use super::rulings::{self, RuleSizes};
 use crate::script::is_cjk;
 
@@ -118,7 +118,8 @@ pub(crate) fn read_page(
     // shows there still (dark under red), so pieces of a line are joined across the seal
     let seen = img.seen.rotate(skew);
     let t_seen = otsu(&seen);
-    let cover = ink_mask(&seen, near_paper(&seen, t_seen));
+    let t_seen_paper = near_paper(&seen, t_seen);
+    let cover = ink_mask(&seen, t_seen_paper);
     let rules = rulings::find(
         &ink_mask(&lev, t_line),
         Some(&cover),
@@ -191,7 +192,7 @@ pub(crate) fn read_page(
     };
 
     // page text: everything outside the cells, as seen (red print included)
-    let mut rest = erase(&seen, near_paper(&seen, t_seen));
+    let mut rest = erase(&seen, t_seen_paper);
     for c in &found {
         let [x0, y0, x1, y1] = c.region;
         for y in y0..y1 {
@@ -410,11 +411,8 @@ fn near_paper(g: &Gray, t: u8) -> u8 {
 
 /// The paper's grey: the median sample (most of a page is paper).
 fn paper_level(g: &Gray) -> u8 {
-    let mut hist = [0usize; 256];
-    for &v in &g.px {
-        hist[v as usize] += 1;
-    }
-    let half = g.px.len() / 2;
+    let hist = histogram(g);
+    let half = g.px.len() as u64 / 2;
     let mut seen = 0;
     for (v, &n) in hist.iter().enumerate() {
         seen += n;

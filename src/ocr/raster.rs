@@ -226,13 +226,19 @@ impl PageRaster {
     }
 }
 
-/// Otsu's threshold of the samples: the level that best splits ink from paper. Clamped to
-/// a sane band so that an almost blank page does not turn its paper texture into ink.
-pub(crate) fn otsu(g: &Gray) -> u8 {
+/// How many samples have each grey level.
+pub(crate) fn histogram(g: &Gray) -> [u64; 256] {
     let mut hist = [0u64; 256];
     for &v in &g.px {
         hist[v as usize] += 1;
     }
+    hist
+}
+
+/// Otsu's threshold of the samples: the level that best splits ink from paper. Clamped to
+/// a sane band so that an almost blank page does not turn its paper texture into ink.
+pub(crate) fn otsu(g: &Gray) -> u8 {
+    let hist = histogram(g);
     let total = g.px.len() as f64;
     if total == 0.0 {
         return 128;
