@@ -46,10 +46,9 @@ pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scann
 impl Scanned {
     /// Reads one page image, keeping its doubts and diagnostics.
     fn read(&mut self, img: &PageImage<'_>, engine: &dyn Engine) -> PositionedPage {
-        let out = self;
         match ocr::read_page(img.raster, img.at, engine) {
             Ok(read) => {
-                out.diagnostics.push(
+                self.diagnostics.push(
                     Diagnostic::new(
                         Code::OcrPage,
                         Severity::Info,
@@ -67,7 +66,7 @@ impl Scanned {
                         ..Location::default()
                     })),
                 );
-                out.doubts.extend(read.doubts.iter().map(|d| Doubt {
+                self.doubts.extend(read.doubts.iter().map(|d| Doubt {
                     location: Location {
                         page: Some(img.number),
                         bbox: Some(d.bbox),
@@ -79,7 +78,7 @@ impl Scanned {
                 positioned(img.number, img.page_box, read)
             }
             Err(e) => {
-                out.diagnostics.push(
+                self.diagnostics.push(
                     Diagnostic::new(
                         Code::OcrPageUnread,
                         Severity::Error,
