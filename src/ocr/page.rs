@@ -13,6 +13,7 @@ use super::deskew;
 use super::engine::{Engine, Script, Word};
 use super::raster::{histogram, ink_mask, otsu, Gray, PageRaster};
 use super::rulings::{self, RuleSizes};
+use crate::parse::labels::is_ideograph;
 use crate::script::is_cjk;
 
 /// Where a page image lands: page x = `x0 + px · sx`, page y = `y_top − py · sy` (PDF user
@@ -106,6 +107,8 @@ pub(crate) fn read_page(
     engine: &dyn Engine,
 ) -> Result<PageRead, String> {
     let dpi = at.dpi();
+    let dbg = page_debug_dir();
+    let dbg = dbg.as_deref();
     let t = otsu(&img.unsealed);
     let (skew, lev) = deskew::level(&img.unsealed, t);
     let (w, h) = (lev.w, lev.h);
@@ -129,7 +132,7 @@ pub(crate) fn read_page(
     );
     let rmask = rulings::mask(&rules, w, h);
     let found = cells::find(&rmask, &ink, w, h, px(0.08, dpi));
-    if let Some(dir) = debug_dir() {
+    if let Some(dir) = dbg {
         // the rulings found (black) and the cells (their boxes in grey)
         let mut dbg = Gray::white(w, h);
         for (p, &m) in dbg.px.iter_mut().zip(&rmask) {
@@ -148,7 +151,7 @@ pub(crate) fn read_page(
                 dbg.px[y * w + x1.saturating_sub(4)] = 160;
             }
         }
-        let _ = std::fs::write(std::path::Path::new(&dir).join("cells.png"), dbg.to_png());
+        let _ = std::fs::write(dir.join("cells.png"), dbg.to_png());
     }
     // the rulings erased, so that no engine reads them as characters, and the paper made
     // white: a grey page (scanner white point, JPEG haze) makes the engine misread lines
@@ -200,7 +203,7 @@ pub(crate) fn read_page(
         }
     }
     if rest.px.iter().any(|&v| v <= t_seen) {
-        if let Some(dir) = debug_dir() {
+        if let Some(dir) = dbg {
             let _ = std::fs::write(dir.join("page-text.png"), rest.to_png());
         }
         let mut words = engine.read(&rest, Script::Chinese)?;
@@ -243,15 +246,15 @@ pub(crate) fn read_page(
             ]
         })
         .collect();
-    let chinese = read_montage(&clean, &crops, dpi, engine, Script::Chinese)?;
+    let chinese = read_montage(&clean, &crops, dpi, engine, Script::Chinese, dbg.map(|d| (d, "cells")))?;
     let numeric: Vec<usize> = (0..inked.len())
-        .filter(|&k| !chinese[k].iter().any(|w| w.text.chars().any(is_cjk)))
+        .filter(|&k| may_be_number(&chinese[k]))
         .collect();
     let digit_crops: Vec<[usize; 4]> = numeric.iter().map(|&k| crops[k]).collect();
     let digits = if digit_crops.is_empty() {
         Vec::new()
     } else {
-        read_montage(&clean, &digit_crops, dpi, engine, Script::Digits)?
+        read_montage(&clean, &digit_crops, dpi, engine, Script::Digits, dbg.map(|d| (d, "cells")))?
     };
     let mut digits = digits;
     // a cell neither reading makes a number of (a digit half hidden by a seal) is read
@@ -262,7 +265,14 @@ pub(crate) fn read_page(
         if number_like(&d) || number_like(&c) {
             continue;
         }
-        let again = read_montage(&clean, &[crops[k]], dpi * 0.5, engine, Script::Digits)?;
+        let again = read_montage(
+            &clean,
+            &[crops[k]],
+            dpi * 0.5,
+            engine,
+            Script::Digits,
+            None,
+        )?;
         if let Some(ws) = again.into_iter().next() {
             if number_like(&read(&ws)) {
                 digits[j] = ws;
@@ -280,6 +290,7 @@ pub(crate) fn read_page(
             dpi * 0.75,
             engine,
             Script::Digits,
+            dbg.map(|d| (d, "check")),
         )?
     };
     let mut digit_of = vec![None; inked.len()];
@@ -292,9 +303,10 @@ pub(crate) fn read_page(
     for (k, cell) in inked.iter().enumerate() {
         let region = cell.region.map(|v| v as f32);
         let bbox = at.to_page(region);
-        let (kept, mut doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice));
+        let check = check_of[k].map(Vec::as_slice);
+        let (kept, mut doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice), check);
         if doubt.is_none() {
-            doubt = disputed(kept, check_of[k].map(Vec::as_slice));
+            doubt = disputed(kept, check);
         }
         let is_number = number_like(&kept.iter().map(|w| w.text.as_str()).collect::<String>());
         if doubt.is_none() && is_number && cell.ink.is_some_and(|b| sealed(&lev, &seen, b, pad)) {
@@ -303,7 +315,7 @@ pub(crate) fn read_page(
                 "a seal's ink crosses the number: strokes under it may be lost".into(),
             ));
         }
-        if debug_dir().is_some() {
+        if dbg.is_some() {
             let texts = |ws: &[Word]| {
                 ws.iter()
                     .map(|w| w.text.as_str())
@@ -355,7 +367,7 @@ pub(crate) fn read_page(
             });
         }
     }
-    if let Some(dir) = debug_dir() {
+    if let Some(dir) = dbg {
         let _ = std::fs::write(dir.join("cells.txt"), decisions);
     }
     Ok(out)
@@ -365,6 +377,17 @@ pub(crate) fn read_page(
 /// misreadings.
 fn debug_dir() -> Option<std::path::PathBuf> {
     std::env::var_os("OGI_OCR_DEBUG").map(Into::into)
+}
+
+/// The debug folder of the next page read: `DIR/page-N`, numbered in the order pages are
+/// read in this process, so the pages of a long scan do not overwrite each other.
+fn page_debug_dir() -> Option<std::path::PathBuf> {
+    static PAGES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(1);
+    let dir = debug_dir()?;
+    let n = PAGES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = dir.join(format!("page-{n}"));
+    std::fs::create_dir_all(&dir).ok()?;
+    Some(dir)
 }
 
 /// Words of one line given the line's vertical extent (the median of its words'): the
@@ -445,6 +468,7 @@ fn read_montage(
     dpi: f32,
     engine: &dyn Engine,
     script: Script,
+    dbg: Option<(&std::path::Path, &str)>,
 ) -> Result<Vec<Vec<Word>>, String> {
     // the engine reads digits best a good 30 px tall: small print and low resolutions are
     // enlarged (and the boxes it gives scaled back)
@@ -476,8 +500,8 @@ fn read_montage(
             }
         }
     }
-    if let Some(dir) = debug_dir() {
-        let stem = std::path::Path::new(&dir).join(format!("montage-{script:?}-{}", crops.len()));
+    if let Some((dir, tag)) = dbg {
+        let stem = dir.join(format!("montage-{tag}-{script:?}-{}", crops.len()));
         let _ = std::fs::write(stem.with_extension("png"), m.to_png());
         let listing: String = words
             .iter()
@@ -509,11 +533,24 @@ fn read_montage(
 /// Confidence below which a number read is doubted.
 const SURE: f32 = 0.75;
 
-/// The words kept for a cell from its Chinese reading and (for cells without Chinese) its
-/// digits reading, and the doubt if any: `(confidence, why)`.
+/// Whether a cell's Chinese reading may stand for a number, so the digits recogniser reads
+/// it too: no ideograph in it, or a single one among digits and marks. The Chinese model
+/// reads a lone digit as a look-alike ideograph (`1` → `工`, `0` → `口`), and a seal's star
+/// over a `0` as punctuation; a label has more than one ideograph, a "none" mark (`无`)
+/// is kept as such.
+fn may_be_number(chinese: &[Word]) -> bool {
+    let text: String = chinese.iter().map(|w| w.text.as_str()).collect();
+    let ideographs = text.chars().filter(|&c| is_ideograph(c)).count();
+    ideographs == 0 || (ideographs == 1 && !matches!(text.as_str(), "无" | "空"))
+}
+
+/// The words kept for a cell from its Chinese reading and (for cells that may hold a
+/// number) its digits reading, and the doubt if any: `(confidence, why)`. `check`, a third
+/// reading of the digits, confirms a number the Chinese model read as something else.
 fn choose<'a>(
     chinese: &'a [Word],
     digits: Option<&'a [Word]>,
+    check: Option<&[Word]>,
 ) -> (&'a [Word], Option<(f32, String)>) {
     let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
     let conf = |ws: &[Word]| ws.iter().map(|w| w.conf).fold(1.0f32, f32::min);
@@ -521,6 +558,10 @@ fn choose<'a>(
         return (chinese, None);
     };
     let (c, d) = (joined(chinese), joined(digits));
+    if c.chars().any(is_ideograph) && !number_like(&d) {
+        // a one-character label (or mark): the digits recogniser makes no number of it
+        return (chinese, None);
+    }
     let (cc, dc) = (conf(chinese), conf(digits));
     let (nc, nd) = (number_like(&c), number_like(&d));
     let dash = |s: &str| !s.is_empty() && s.chars().all(|ch| "-—–/－".contains(ch));
@@ -555,8 +596,11 @@ fn choose<'a>(
     match (nc, nd) {
         // a number beats a reading that is none (`]` for a 1 half hidden by a seal)
         (false, true) => {
+            let confirmed = check.is_some_and(|ch| joined(ch) == d) && dc >= SURE;
             let doubt = if c.is_empty() {
                 (dc < 0.9).then(|| (dc, format!("read as {d:?} by the digits recogniser only")))
+            } else if confirmed {
+                None
             } else {
                 Some((dc.min(0.6), format!("read as {d:?} (or {c:?})")))
             };
@@ -629,7 +673,7 @@ mod tests {
     #[test]
     fn agreeing_readings_are_kept_without_doubt() {
         let (c, d) = (vec![w("95", 0.9)], vec![w("95", 0.96)]);
-        let (kept, doubt) = choose(&c, Some(&d));
+        let (kept, doubt) = choose(&c, Some(&d), None);
         assert_eq!(kept[0].text, "95");
         assert!(doubt.is_none());
     }
@@ -637,7 +681,7 @@ mod tests {
     #[test]
     fn disagreeing_readings_are_doubted() {
         let (c, d) = (vec![w("S", 0.26)], vec![w("31", 0.72)]);
-        let (kept, doubt) = choose(&c, Some(&d));
+        let (kept, doubt) = choose(&c, Some(&d), None);
         assert_eq!(kept[0].text, "31");
         let (_, why) = doubt.unwrap();
         assert!(why.contains("\"31\" (or \"S\")"), "{why}");
@@ -646,7 +690,7 @@ mod tests {
     #[test]
     fn a_number_beats_a_reading_that_is_no_number() {
         let (c, d) = (vec![w("]", 0.9)], vec![w("1", 0.5)]);
-        let (kept, doubt) = choose(&c, Some(&d));
+        let (kept, doubt) = choose(&c, Some(&d), None);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_some(), "still doubted");
     }
@@ -661,9 +705,31 @@ mod tests {
     }
 
     #[test]
+    fn a_digit_read_as_an_ideograph_is_read_as_digits() {
+        assert!(may_be_number(&[w("工", 0.8)]));
+        assert!(may_be_number(&[w("(《", 0.4)]));
+        assert!(!may_be_number(&[w("其他", 0.9)]));
+        assert!(!may_be_number(&[w("无", 0.9)]));
+        let (c, d) = (vec![w("工", 0.8)], vec![w("1", 0.95)]);
+        // confirmed by the check reading: no doubt
+        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("1", 0.9)]));
+        assert_eq!(kept[0].text, "1");
+        assert!(doubt.is_none());
+        // not confirmed: kept, doubted
+        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("7", 0.9)]));
+        assert_eq!(kept[0].text, "1");
+        assert!(doubt.is_some());
+        // a one-character label the digits make nothing of stays as read
+        let label = [w("否", 0.9)];
+        let (kept, doubt) = choose(&label, Some(&[]), None);
+        assert_eq!(kept[0].text, "否");
+        assert!(doubt.is_none());
+    }
+
+    #[test]
     fn chinese_cells_keep_their_reading() {
         let c = vec![w("行政", 0.96), w("处罚", 0.9)];
-        let (kept, doubt) = choose(&c, None);
+        let (kept, doubt) = choose(&c, None, None);
         assert_eq!(kept.len(), 2);
         assert!(doubt.is_none());
     }
@@ -671,18 +737,18 @@ mod tests {
     #[test]
     fn ink_that_is_no_number_leaves_the_cell_blank_with_a_doubt() {
         let (c, d) = (vec![w("U", 0.9)], vec![]);
-        let (kept, doubt) = choose(&c, Some(&d));
+        let (kept, doubt) = choose(&c, Some(&d), None);
         assert!(kept.is_empty());
         assert!(doubt.is_some());
         let (c, d) = (vec![w("—", 0.9)], vec![]);
-        let (kept, doubt) = choose(&c, Some(&d));
+        let (kept, doubt) = choose(&c, Some(&d), None);
         assert_eq!(kept[0].text, "—");
         assert!(doubt.is_none());
     }
 
     #[test]
     fn unread_ink_is_doubted() {
-        let (kept, doubt) = choose(&[], Some(&[]));
+        let (kept, doubt) = choose(&[], Some(&[]), None);
         assert!(kept.is_empty());
         assert!(doubt.is_some());
     }

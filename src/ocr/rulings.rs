@@ -103,9 +103,143 @@ pub(crate) fn find(
                 && h.pos <= v.b as f32 + tol
         })
     };
-    let kept: Vec<Rule> = verticals.into_iter().filter(|v| meets(v)).collect();
-    out.extend(kept);
+    let mut kept: Vec<Rule> = verticals.into_iter().filter(|v| meets(v)).collect();
+    // lines broken where a seal or a faint stretch hides them, restored cell side by cell
+    // side: verticals between the horizontals they cross, then horizontals between the
+    // (restored) verticals
+    let evidence = |x: usize, y: usize| ink[y * w + x] || cover.is_some_and(|c| c[y * w + x]);
+    complete(&mut kept, &out, &evidence, w, h, sz);
+    complete(&mut out, &kept, &evidence, w, h, sz);
+    // a short piece that leaves a line of the other direction at one end and stops in the
+    // open at the other is no ruling of a grid: strokes of a glyph (`一` beside `安全`)
+    // fused with the cell's border
+    let short = 2 * sz.min_h;
+    let dangling = |r: &Rule, others: &[Rule]| {
+        let at = |end: usize| {
+            others.iter().any(|o| {
+                (o.pos - end as f32).abs() <= tol
+                    && o.a as f32 - tol <= r.pos
+                    && r.pos <= o.b as f32 + tol
+            })
+        };
+        r.b - r.a < short && at(r.a) != at(r.b.saturating_sub(1))
+    };
+    let horizontals: Vec<Rule> = out.iter().filter(|r| !dangling(r, &kept)).copied().collect();
+    let verticals: Vec<Rule> = kept
+        .iter()
+        .filter(|r| !dangling(r, &horizontals))
+        .copied()
+        .collect();
+    let mut out = horizontals;
+    out.extend(verticals);
     out
+}
+
+/// Completes the lines of `lines` (all of one direction) across the cells that the lines of
+/// `across` (the other direction) mark out along them. For each line and each stretch
+/// between two consecutive crossing lines, a missing part is restored where `evidence`
+/// shows ink (a ruling's grey, or a seal's red over it) along at least 90% of it with no
+/// gap of paper longer than a glyph's stroke gap: a line hidden under a seal, or one
+/// whose pieces were each too short to count. A merged cell has no such ink along the
+/// missing part (text leaves paper between its lines), so it stays merged.
+fn complete(
+    lines: &mut Vec<Rule>,
+    across: &[Rule],
+    evidence: &impl Fn(usize, usize) -> bool,
+    w: usize,
+    h: usize,
+    sz: RuleSizes,
+) {
+    let Some(horiz) = lines.first().map(|r| r.horiz) else {
+        return;
+    };
+    let (n_along, n_across) = if horiz { (w, h) } else { (h, w) };
+    let tol = sz.run_gap as f32 * 3.0 + 2.0;
+    let max_paper = (sz.run_gap * 2).max(3);
+    let mut added: Vec<Rule> = Vec::new();
+    // the pieces of each line, grouped by position
+    let mut sorted: Vec<&Rule> = lines.iter().collect();
+    sorted.sort_by(|a, b| a.pos.total_cmp(&b.pos));
+    let mut groups: Vec<Vec<&Rule>> = Vec::new();
+    for r in sorted {
+        match groups.last_mut() {
+            Some(g) if (r.pos - g[0].pos).abs() <= 2.5 => g.push(r),
+            _ => groups.push(vec![r]),
+        }
+    }
+    for g in &groups {
+        let len: f32 = g.iter().map(|r| (r.b - r.a) as f32).sum();
+        let pos = g.iter().map(|r| r.pos * (r.b - r.a) as f32).sum::<f32>() / len.max(1.0);
+        let thick = g.iter().map(|r| r.thick).max().unwrap_or(1);
+        let k = pos.round() as usize;
+        if k >= n_across {
+            continue;
+        }
+        // where the crossing lines cut this one
+        let mut cuts: Vec<usize> = across
+            .iter()
+            .filter(|c| c.a as f32 - tol <= pos && pos <= c.b as f32 + tol)
+            .map(|c| c.pos.round() as usize)
+            .filter(|&c| c < n_along)
+            .collect();
+        cuts.sort_unstable();
+        cuts.dedup_by(|a, b| a.abs_diff(*b) <= 3);
+        for pair in cuts.windows(2) {
+            let (s0, s1) = (pair[0], pair[1]);
+            // the parts of [s0, s1) no piece covers
+            let mut missing: Vec<(usize, usize)> = vec![(s0, s1)];
+            for r in g {
+                let (ra, rb) = (r.a.saturating_sub(2), r.b + 2);
+                missing = missing
+                    .into_iter()
+                    .flat_map(|(m0, m1)| {
+                        let mut parts = Vec::with_capacity(2);
+                        if m0 < ra.min(m1) {
+                            parts.push((m0, ra.min(m1)));
+                        }
+                        if rb.max(m0) < m1 {
+                            parts.push((rb.max(m0), m1));
+                        }
+                        parts
+                    })
+                    .collect();
+            }
+            for (m0, m1) in missing {
+                if m1 - m0 <= 2 {
+                    continue;
+                }
+                let (mut inked, mut paper, mut worst) = (0usize, 0usize, 0usize);
+                for i in m0..m1 {
+                    let hit = (k.saturating_sub(2)..=(k + 2).min(n_across - 1)).any(|kk| {
+                        let (x, y) = if horiz { (i, kk) } else { (kk, i) };
+                        evidence(x, y)
+                    });
+                    if hit {
+                        inked += 1;
+                        paper = 0;
+                    } else {
+                        paper += 1;
+                        worst = worst.max(paper);
+                    }
+                }
+                if inked * 10 >= (m1 - m0) * 9 && worst <= max_paper {
+                    added.push(Rule {
+                        horiz,
+                        pos,
+                        a: m0,
+                        b: m1,
+                        thick,
+                    });
+                }
+            }
+        }
+    }
+    if added.is_empty() {
+        return;
+    }
+    lines.extend(added);
+    // the restored parts join the pieces they fill in between
+    bridge(lines, 3, 3, |_, _, _| false);
 }
 
 fn lines(
@@ -306,6 +440,77 @@ mod tests {
         assert_eq!(vs.len(), 3, "{vs:?}");
         assert!(hs.iter().all(|r| r.a <= 21 && r.b >= 279), "{hs:?}");
         assert!((hs[1].pos - 100.5).abs() < 0.6);
+    }
+
+    fn grid(w: usize, h: usize, ys: &[usize], xs: &[usize]) -> Vec<bool> {
+        let mut ink = vec![false; w * h];
+        for &y in ys {
+            for x in xs[0]..=xs[xs.len() - 1] {
+                ink[y * w + x] = true;
+            }
+        }
+        for &x in xs {
+            for y in ys[0]..=ys[ys.len() - 1] {
+                ink[y * w + x] = true;
+            }
+        }
+        ink
+    }
+
+    fn sizes() -> RuleSizes {
+        RuleSizes {
+            min_h: 40,
+            min_v: 30,
+            max_thick: 6,
+            run_gap: 2,
+            bridge: 10,
+        }
+    }
+
+    #[test]
+    fn a_line_hidden_by_a_seal_is_restored_between_its_crossings() {
+        let (w, h) = (300usize, 260usize);
+        let (ys, xs) = ([20usize, 120, 240], [20usize, 100, 200, 280]);
+        let mut ink = grid(w, h, &ys, &xs);
+        // the seal: the vertical at x=200 gone from y=60 to the bottom, the seal's ink
+        // there as seen
+        let mut cover = ink.clone();
+        for y in 60..=240 {
+            ink[y * w + 200] = false;
+            for x in 196..205 {
+                cover[y * w + x] = true;
+            }
+        }
+        let rules = find(&ink, Some(&cover), w, h, sizes());
+        let v: Vec<&Rule> = rules
+            .iter()
+            .filter(|r| !r.horiz && (r.pos - 200.0).abs() < 2.0)
+            .collect();
+        assert_eq!(v.len(), 1, "{v:?}");
+        assert!(v[0].a <= 21 && v[0].b >= 239, "{v:?}");
+        // without the seal's evidence the line stays broken
+        let rules = find(&ink, None, w, h, sizes());
+        assert!(rules
+            .iter()
+            .filter(|r| !r.horiz && (r.pos - 200.0).abs() < 2.0)
+            .all(|r| r.b < 100));
+    }
+
+    #[test]
+    fn a_stroke_fused_with_a_border_is_no_ruling() {
+        let (w, h) = (300usize, 260usize);
+        let (ys, xs) = ([20usize, 120, 240], [20usize, 150, 280]);
+        let mut ink = grid(w, h, &ys, &xs);
+        // `一` beside the border at x=150, run into it
+        for x in 150..200 {
+            ink[70 * w + x] = true;
+        }
+        let rules = find(&ink, None, w, h, sizes());
+        assert!(
+            rules.iter().all(|r| !(r.horiz && (r.pos - 70.0).abs() < 2.0)),
+            "{rules:?}"
+        );
+        assert_eq!(rules.iter().filter(|r| r.horiz).count(), 3);
     }
 
     #[test]

@@ -224,6 +224,34 @@ pub fn parse(doc: &NormDoc) -> Parsed {
             TemplateVersion::V2021
         }),
     };
+    if !sub_rows && !single && t3_version.is_some() {
+        // the form of （六）其他处理 was not read: the version came from table 二 (or by
+        // default), so the cells of the other form are in doubt as much as the ones chosen
+        let other = |v: Versions| {
+            if t3_version == Some(TemplateVersion::V2019) {
+                v == Versions::V2021
+            } else {
+                v == Versions::V2019
+            }
+        };
+        let cells: Vec<String> = specs(schema::APPLICATIONS, other)
+            .iter()
+            .flat_map(|r| {
+                r.columns
+                    .iter()
+                    .map(move |c| format!("applications.{}.{}", r.key, c.key))
+            })
+            .collect();
+        diags.push(
+            Diagnostic::new(
+                Code::RowMissing,
+                Severity::Warning,
+                "table 三's （六）其他处理 was read neither as one row (v2019) nor as three \
+                 sub-rows (v2021); the rows of the form not chosen are null as well",
+            )
+            .with_cells(cells),
+        );
+    }
     let (t3_reads, t3_diags) = if t3_version == Some(TemplateVersion::V2019) {
         solve::applications(&mut a19);
         (a19, e19)

@@ -400,7 +400,10 @@ fn join_rows_split_by_page_break(text: &mut PdfText) {
         if !prev.is_table_row || !cur.is_table_row {
             continue;
         }
-        if (prev.bbox[0] - cur.bbox[0]).abs() > 3.0 || (prev.bbox[2] - cur.bbox[2]).abs() > 3.0 {
+        // the same table on both pages: the same edges, give or take a scan's shift between
+        // pages (a born-digital page repeats them to the point)
+        let tol = (0.025 * (prev.bbox[2] - prev.bbox[0])).max(3.0);
+        if (prev.bbox[0] - cur.bbox[0]).abs() > tol || (prev.bbox[2] - cur.bbox[2]).abs() > tol {
             continue;
         }
         let (pc, cc) = (row_cells(&prev.text), row_cells(&cur.text));
