@@ -152,6 +152,8 @@ pub(crate) fn read_page(
             }
         }
         let _ = std::fs::write(dir.join("cells.png"), dbg.to_png());
+        let listing: String = rules.iter().map(|r| format!("{r:?}\n")).collect();
+        let _ = std::fs::write(dir.join("rules.txt"), listing);
     }
     // the rulings erased, so that no engine reads them as characters, and the paper made
     // white: a grey page (scanner white point, JPEG haze) makes the engine misread lines

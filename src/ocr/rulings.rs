@@ -184,12 +184,23 @@ fn complete(
             .collect();
         cuts.sort_unstable();
         cuts.dedup_by(|a, b| a.abs_diff(*b) <= 3);
-        for pair in cuts.windows(2) {
-            let (s0, s1) = (pair[0], pair[1]);
+        let mut pieces: Vec<(usize, usize)> = g.iter().map(|r| (r.a, r.b)).collect();
+        let bands: Vec<(usize, usize)> = cuts.windows(2).map(|p| (p[0], p[1])).collect();
+        // down the line and back up, so a restored part lets the next one continue it
+        for (s0, s1) in bands.iter().copied().chain(bands.iter().rev().copied()) {
+            // only a line that reaches into the stretch is continued across it: under a
+            // seal any column looks inked, and a line of another table may share the x
+            let reach = tol as usize;
+            if !pieces
+                .iter()
+                .any(|&(a, b)| b + reach >= s0 && a <= s1 + reach)
+            {
+                continue;
+            }
             // the parts of [s0, s1) no piece covers
             let mut missing: Vec<(usize, usize)> = vec![(s0, s1)];
-            for r in g {
-                let (ra, rb) = (r.a.saturating_sub(2), r.b + 2);
+            for &(a, b) in &pieces {
+                let (ra, rb) = (a.saturating_sub(2), b + 2);
                 missing = missing
                     .into_iter()
                     .flat_map(|(m0, m1)| {
@@ -223,6 +234,7 @@ fn complete(
                     }
                 }
                 if inked * 10 >= (m1 - m0) * 9 && worst <= max_paper {
+                    pieces.push((m0, m1));
                     added.push(Rule {
                         horiz,
                         pos,
@@ -494,6 +506,32 @@ mod tests {
             .iter()
             .filter(|r| !r.horiz && (r.pos - 200.0).abs() < 2.0)
             .all(|r| r.b < 100));
+    }
+
+    #[test]
+    fn a_seal_does_not_carry_a_line_of_another_table_into_this_one() {
+        let (w, h) = (300usize, 300usize);
+        // upper table: columns at 20, 100, 280; lower table: 20, 200, 280
+        let mut ink = grid(w, h, &[20, 100], &[20, 100, 280]);
+        let lower = grid(w, h, &[180, 280], &[20, 200, 280]);
+        for (a, b) in ink.iter_mut().zip(&lower) {
+            *a |= *b;
+        }
+        // a seal over the upper table around x=200
+        let mut cover = ink.clone();
+        for y in 15..105 {
+            for x in 190..210 {
+                cover[y * w + x] = true;
+            }
+        }
+        let rules = find(&ink, Some(&cover), w, h, sizes());
+        assert!(
+            rules
+                .iter()
+                .filter(|r| !r.horiz && (r.pos - 200.0).abs() < 3.0)
+                .all(|r| r.a >= 170),
+            "{rules:?}"
+        );
     }
 
     #[test]
