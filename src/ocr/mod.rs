@@ -6,7 +6,7 @@
 //! (ruled grids, borderless tables, lines) takes them from there, so the tables of a scan
 //! are rebuilt by the same code as those of a born-digital PDF. Steps: [`raster`] (gray,
 //! red seals dropped), [`deskew`], [`rulings`], [`cells`] (regions the rulings enclose),
-//! [`engine`] (Tesseract behind a trait), [`page`] (cell-by-cell reading, digits checked by
+//! [`seal`] (red ink's remnants), [`engine`] (Tesseract behind a trait), [`page`] (cell-by-cell reading, digits checked by
 //! a second recogniser). Image files come in through [`image_file`].
 
 pub(crate) mod cells;
@@ -16,6 +16,7 @@ pub(crate) mod image_file;
 pub(crate) mod page;
 pub(crate) mod raster;
 pub(crate) mod rulings;
+pub(crate) mod seal;
 
 pub(crate) use engine::{Engine, Tesseract};
 pub(crate) use page::{read_page, PageRead, Placement};

@@ -13,6 +13,7 @@ use super::deskew;
 use super::engine::{Engine, Script, Word};
 use super::raster::{histogram, ink_mask, otsu, Gray, PageRaster};
 use super::rulings::{self, RuleSizes};
+use super::seal;
 use crate::parse::labels::is_ideograph;
 use crate::script::is_cjk;
 
@@ -112,7 +113,6 @@ pub(crate) fn read_page(
     let t = otsu(&img.unsealed);
     let (skew, lev) = deskew::level(&img.unsealed, t);
     let (w, h) = (lev.w, lev.h);
-    let ink = ink_mask(&lev, t);
     // thin rulings scan light grey, well above the threshold that suits text: lines are
     // looked for at a level nearer the paper (only long thin runs qualify, so little
     // else gets in)
@@ -123,6 +123,10 @@ pub(crate) fn read_page(
     let t_seen = otsu(&seen);
     let t_seen_paper = near_paper(&seen, t_seen);
     let cover = ink_mask(&seen, t_seen_paper);
+    // what dropping red left of a seal is no ink of the cells
+    let mut lev_clean = lev.clone();
+    seal::erase_remnants(&mut lev_clean, &lev, &seen, t_line, px(0.015, dpi));
+    let ink = ink_mask(&lev_clean, t);
     let rules = rulings::find(
         &ink_mask(&lev, t_line),
         Some(&cover),
@@ -166,7 +170,7 @@ pub(crate) fn read_page(
         }
         g
     };
-    let clean = erase(&lev, t_line);
+    let clean = erase(&lev_clean, t_line);
     let mut out = PageRead {
         skew,
         cells: found.len(),
@@ -306,12 +310,14 @@ pub(crate) fn read_page(
         let region = cell.region.map(|v| v as f32);
         let bbox = at.to_page(region);
         let check = check_of[k].map(Vec::as_slice);
-        let (kept, mut doubt) = choose(&chinese[k], digit_of[k].map(Vec::as_slice), check);
+        let under_seal = cell.ink.is_some_and(|b| seal::crosses(&lev, &seen, b, pad));
+        let (kept, mut doubt) =
+            choose(&chinese[k], digit_of[k].map(Vec::as_slice), check, under_seal);
         if doubt.is_none() {
             doubt = disputed(kept, check);
         }
         let is_number = number_like(&kept.iter().map(|w| w.text.as_str()).collect::<String>());
-        if doubt.is_none() && is_number && cell.ink.is_some_and(|b| sealed(&lev, &seen, b, pad)) {
+        if doubt.is_none() && is_number && under_seal {
             doubt = Some((
                 0.5,
                 "a seal's ink crosses the number: strokes under it may be lost".into(),
@@ -548,11 +554,13 @@ fn may_be_number(chinese: &[Word]) -> bool {
 
 /// The words kept for a cell from its Chinese reading and (for cells that may hold a
 /// number) its digits reading, and the doubt if any: `(confidence, why)`. `check`, a third
-/// reading of the digits, confirms a number the Chinese model read as something else.
+/// reading of the digits, confirms a number the Chinese model read as something else;
+/// `sealed`: a seal's ink crosses the cell's ink.
 fn choose<'a>(
     chinese: &'a [Word],
     digits: Option<&'a [Word]>,
     check: Option<&[Word]>,
+    sealed: bool,
 ) -> (&'a [Word], Option<(f32, String)>) {
     let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
     let conf = |ws: &[Word]| ws.iter().map(|w| w.conf).fold(1.0f32, f32::min);
@@ -561,7 +569,15 @@ fn choose<'a>(
     };
     let (c, d) = (joined(chinese), joined(digits));
     if c.chars().any(is_ideograph) && !number_like(&d) {
-        // a one-character label (or mark): the digits recogniser makes no number of it
+        // a one-character label (or mark) the digits recogniser makes no number of; but
+        // under a seal, or read unsure, it is as likely the remains of a hidden digit
+        let cc = conf(chinese);
+        if sealed || cc < SURE {
+            return (
+                &[],
+                Some((cc.min(0.5), format!("ink read as {c:?}, no number"))),
+            );
+        }
         return (chinese, None);
     }
     let (cc, dc) = (conf(chinese), conf(digits));
@@ -630,21 +646,6 @@ fn choose<'a>(
     }
 }
 
-/// Whether a seal's ink lies over the box `b` (grown by `pad`): pixels dark as seen but
-/// paper once red is removed, more than 2% of it.
-fn sealed(unsealed: &Gray, seen: &Gray, b: [usize; 4], pad: usize) -> bool {
-    let (x0, y0) = (b[0].saturating_sub(pad), b[1].saturating_sub(pad));
-    let (x1, y1) = ((b[2] + pad).min(seen.w), (b[3] + pad).min(seen.h));
-    let mut red = 0usize;
-    for y in y0..y1 {
-        for x in x0..x1 {
-            let i = y * seen.w + x;
-            red += usize::from(unsealed.px[i] as i32 - seen.px[i] as i32 > 80);
-        }
-    }
-    red * 50 > (x1 - x0) * (y1 - y0)
-}
-
 /// The doubt a check reading raises over a number kept: another number where it read one.
 fn disputed(kept: &[Word], check: Option<&[Word]>) -> Option<(f32, String)> {
     let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
@@ -675,7 +676,7 @@ mod tests {
     #[test]
     fn agreeing_readings_are_kept_without_doubt() {
         let (c, d) = (vec![w("95", 0.9)], vec![w("95", 0.96)]);
-        let (kept, doubt) = choose(&c, Some(&d), None);
+        let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert_eq!(kept[0].text, "95");
         assert!(doubt.is_none());
     }
@@ -683,7 +684,7 @@ mod tests {
     #[test]
     fn disagreeing_readings_are_doubted() {
         let (c, d) = (vec![w("S", 0.26)], vec![w("31", 0.72)]);
-        let (kept, doubt) = choose(&c, Some(&d), None);
+        let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert_eq!(kept[0].text, "31");
         let (_, why) = doubt.unwrap();
         assert!(why.contains("\"31\" (or \"S\")"), "{why}");
@@ -692,7 +693,7 @@ mod tests {
     #[test]
     fn a_number_beats_a_reading_that_is_no_number() {
         let (c, d) = (vec![w("]", 0.9)], vec![w("1", 0.5)]);
-        let (kept, doubt) = choose(&c, Some(&d), None);
+        let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_some(), "still doubted");
     }
@@ -714,24 +715,28 @@ mod tests {
         assert!(!may_be_number(&[w("无", 0.9)]));
         let (c, d) = (vec![w("工", 0.8)], vec![w("1", 0.95)]);
         // confirmed by the check reading: no doubt
-        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("1", 0.9)]));
+        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("1", 0.9)]), false);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_none());
         // not confirmed: kept, doubted
-        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("7", 0.9)]));
+        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("7", 0.9)]), false);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_some());
         // a one-character label the digits make nothing of stays as read
         let label = [w("否", 0.9)];
-        let (kept, doubt) = choose(&label, Some(&[]), None);
+        let (kept, doubt) = choose(&label, Some(&[]), None, false);
         assert_eq!(kept[0].text, "否");
         assert!(doubt.is_none());
+        // the same under a seal: the remains of a hidden digit, so blank and doubted
+        let (kept, doubt) = choose(&label, Some(&[]), None, true);
+        assert!(kept.is_empty());
+        assert!(doubt.is_some());
     }
 
     #[test]
     fn chinese_cells_keep_their_reading() {
         let c = vec![w("行政", 0.96), w("处罚", 0.9)];
-        let (kept, doubt) = choose(&c, None, None);
+        let (kept, doubt) = choose(&c, None, None, false);
         assert_eq!(kept.len(), 2);
         assert!(doubt.is_none());
     }
@@ -739,18 +744,18 @@ mod tests {
     #[test]
     fn ink_that_is_no_number_leaves_the_cell_blank_with_a_doubt() {
         let (c, d) = (vec![w("U", 0.9)], vec![]);
-        let (kept, doubt) = choose(&c, Some(&d), None);
+        let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert!(kept.is_empty());
         assert!(doubt.is_some());
         let (c, d) = (vec![w("—", 0.9)], vec![]);
-        let (kept, doubt) = choose(&c, Some(&d), None);
+        let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert_eq!(kept[0].text, "—");
         assert!(doubt.is_none());
     }
 
     #[test]
     fn unread_ink_is_doubted() {
-        let (kept, doubt) = choose(&[], Some(&[]), None);
+        let (kept, doubt) = choose(&[], Some(&[]), None, false);
         assert!(kept.is_empty());
         assert!(doubt.is_some());
     }
