@@ -20,6 +20,7 @@ mod layout;
 mod lexer;
 mod load;
 mod objects;
+mod objparse;
 mod reach;
 #[doc(hidden)]
 #[cfg(feature = "unstable")]

@@ -3,8 +3,8 @@
 //! lopdf's `Document::load` parses every object of a file; most of a browser's PDF is its
 //! structure tree (hundreds of `/StructElem`) and Type 3 glyph procedures, which the
 //! extractor never reads. Here the cross-reference is read first ([`super::xref`]), then
-//! the objects reachable from the trailer are parsed one by one (by lopdf's own object
-//! parser), through every key but those the extractor never looks up ([`UNREAD`]). The
+//! the objects reachable from the trailer are parsed one by one ([`objparse`], or lopdf's
+//! own object parser for what that one leaves), through every key but those the extractor never looks up ([`UNREAD`]). The
 //! result is a lopdf `Document` with those objects, the same objects the full load gives.
 //!
 //! Whenever the two could differ (an encrypted file, a reachable object that does not
@@ -17,6 +17,7 @@ use lopdf::xref::XrefEntry;
 use lopdf::{Document, Object, ObjectId, ObjectStream, Stream};
 
 use super::decode::{decode, filters, TooLarge};
+use super::objparse;
 use super::xref;
 
 /// Dictionary keys whose values the extractor never reads: what only they lead to is left
@@ -98,9 +99,14 @@ pub fn load(buffer: &[u8], max: usize) -> Result<Document, Fallback> {
             }
         }
         let object = match table.get(id.0) {
-            Some(XrefEntry::Normal { generation, .. }) if *generation == id.1 => reader
-                .get_object(id, &mut HashSet::new())
-                .map_err(|_| Fallback::Full)?,
+            Some(XrefEntry::Normal { offset, generation }) if *generation == id.1 => {
+                match objparse::parse(buffer, *offset as usize, id) {
+                    Some(o) => o,
+                    None => reader
+                        .get_object(id, &mut HashSet::new())
+                        .map_err(|_| Fallback::Full)?,
+                }
+            }
             // as in the full load: another generation is not this object
             Some(XrefEntry::Normal { .. }) => continue,
             Some(XrefEntry::Compressed { container, .. }) => {
