@@ -381,4 +381,30 @@ mod tests {
             assert_eq!(parse(t, 0, (1, 0)), None, "{}", String::from_utf8_lossy(t));
         }
     }
+
+    /// Every one-byte change of some objects (each position, a set of telling bytes):
+    /// what is taken is what lopdf gives.
+    #[test]
+    fn damaged_objects_are_lopdfs_or_left_to_it() {
+        let samples: &[&[u8]] = &[
+            b"1 0 obj\n<</Type/Font/W[1 [2 3.5] 4 5 6]/F 12 0 R/N/A#41 /S(a(b)c)/H<0a1>>>\nendobj",
+            b"1 0 obj\n<</Length 4>>stream\r\nabcd\r\nendstream\nendobj",
+            b"1 0 obj [true false null -1 +.5 7 0 R] endobj",
+        ];
+        let bytes: &[u8] = b" \n\r/#()<>[]%\\0159.-+Raefnt";
+        let mut n = 0;
+        for t in samples {
+            for i in 0..t.len() {
+                for &c in bytes {
+                    let mut v = t.to_vec();
+                    v[i] = c;
+                    if let Some(o) = parse(&v, 0, (1, 0)) {
+                        assert_eq!(Some(o), lopdf(&v), "{}", String::from_utf8_lossy(&v));
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 100);
+    }
 }
