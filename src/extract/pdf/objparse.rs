@@ -57,10 +57,8 @@ pub fn parse(buffer: &[u8], offset: usize, id: ObjectId) -> Option<Object> {
         return Some(o);
     };
     // a stream: `stream`, spaces or tabs, an end of line, /Length bytes, `endstream`
-    let at = p.i;
     p.spaces()?;
     if !p.rest().starts_with(b"stream") {
-        p.i = at;
         return Some(Object::Dictionary(dict));
     }
     p.i += 6;
