@@ -1,6 +1,7 @@
 //! The PDF reader stage by stage on real corpus PDFs (one per producer): prescan, object
-//! loading, content-stream lexing (this crate's lexer beside lopdf's `Content::decode`,
-//! which it replaced), the whole PDF extraction (inflate, interpret, layout) and the full
+//! loading (the reachable objects, beside lopdf's load of every object), content-stream
+//! lexing (this crate's lexer beside lopdf's `Content::decode`, which it replaced), the
+//! whole PDF extraction (inflate, interpret, layout) and the full
 //! `parse_bytes`. Throughput is in bytes of the input stage.
 //!
 //! `cargo bench --bench pdf_stages` (add `-- --quick` for a fast pass).
@@ -48,14 +49,21 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
-    let mut g = c.benchmark_group("pdf.load");
-    for (name, bytes) in &inputs {
-        g.throughput(Throughput::Bytes(bytes.len() as u64));
-        g.bench_with_input(BenchmarkId::from_parameter(name), bytes, |b, d| {
-            b.iter(|| stages::load(black_box(d)))
-        });
+    // the objects reachable from the trailer, and beside it every object through lopdf
+    // (what the reader did before, and falls back to)
+    for (group, load) in [
+        ("pdf.load", stages::load as fn(&[u8]) -> usize),
+        ("pdf.load_full", stages::load_full),
+    ] {
+        let mut g = c.benchmark_group(group);
+        for (name, bytes) in &inputs {
+            g.throughput(Throughput::Bytes(bytes.len() as u64));
+            g.bench_with_input(BenchmarkId::from_parameter(name), bytes, |b, d| {
+                b.iter(|| load(black_box(d)))
+            });
+        }
+        g.finish();
     }
-    g.finish();
     let contents: Vec<(&str, Vec<u8>)> = inputs
         .iter()
         .map(|(name, bytes)| (*name, stages::page_contents(bytes).concat()))

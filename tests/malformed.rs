@@ -816,3 +816,178 @@ fn hundred_thousand_table_rows() {
     cat.case("pipe rows", pipes.into_bytes(), &Options::default());
     cat.finish();
 }
+
+// ---------------------------------------------------------------- cross-references
+
+/// `needle` replaced by `with` once (same length or not), or `None` when absent.
+fn replaced(hay: &[u8], needle: &[u8], with: &[u8]) -> Option<Vec<u8>> {
+    let p = hay.windows(needle.len()).position(|w| w == needle)?;
+    let mut v = hay[..p].to_vec();
+    v.extend_from_slice(with);
+    v.extend_from_slice(&hay[p + needle.len()..]);
+    Some(v)
+}
+
+/// The number after the last `startxref`.
+fn startxref(bytes: &[u8]) -> usize {
+    let s = rfind(bytes, b"startxref").expect("startxref") + 9;
+    let digits: String = bytes[s..]
+        .iter()
+        .skip_while(|c| c.is_ascii_whitespace())
+        .take_while(|c| c.is_ascii_digit())
+        .map(|&c| c as char)
+        .collect();
+    digits.parse().expect("offset")
+}
+
+/// Cross-reference streams, `/Prev` chains and object streams made hostile, read by the
+/// loader of reachable objects (and by the full load it falls back to): a stream whose
+/// fields take no bytes for 10^12 entries, an /Index past its data, a /Prev naming its own
+/// section, an object stream listed as stored inside itself, object stream counts and
+/// offsets past the data, 5,000 chained table sections. The first is refused (lopdf would
+/// read entries from no bytes for ever); a /Prev loop reads as the file without it.
+#[test]
+fn cross_references_and_object_streams_hostile() {
+    let mut cat = Category::new("hostile cross-references and object streams");
+    let content = Stream::new(dictionary! {}, b"BT /F1 12 Tf 72 720 Td (1) Tj ET".to_vec());
+    let classic = pdf(3, content, |_| Dictionary::new());
+    let mut doc = Document::load_mem(&classic).expect("load");
+    let mut modern = Vec::new();
+    doc.save_modern(&mut modern).expect("save");
+    assert!(rfind(&modern, b"/ObjStm").is_some() && rfind(&modern, b"/XRef").is_some());
+    let opts = Options::default();
+    let base = cat.case("object streams, unchanged", modern.clone(), &opts);
+    let mut cases: Vec<(String, Vec<u8>)> = Vec::new();
+    let w = rfind(&modern, b"/W[").expect("/W");
+    let w_end = w + modern[w..].iter().position(|&c| c == b']').expect("]") + 1;
+    let index = rfind(&modern, b"/Index[").expect("/Index");
+    let index_end = index + modern[index..].iter().position(|&c| c == b']').expect("]") + 1;
+    let with_index = |idx: &[u8], widths: Option<&[u8]>| {
+        let mut v = modern.clone();
+        // the later of the two spans first, so the earlier's offsets hold
+        let (a, b) = ((w, w_end), (index, index_end));
+        let (first, second) = if a.0 < b.0 { (a, b) } else { (b, a) };
+        let repl = |span: (usize, usize)| {
+            if span == b {
+                idx.to_vec()
+            } else {
+                widths.map_or(modern[w..w_end].to_vec(), <[u8]>::to_vec)
+            }
+        };
+        v.splice(second.0..second.1, repl(second));
+        v.splice(first.0..first.1, repl(first));
+        v
+    };
+    cases.push((
+        "zero-width fields, 10^12 entries".into(),
+        with_index(b"/Index[0 999999999999]", Some(b"/W[0 0 0]")),
+    ));
+    cases.push((
+        "/Index past the data".into(),
+        with_index(b"/Index[0 99999999]", None),
+    ));
+    let at = startxref(&modern);
+    let mut own = modern.clone();
+    own.splice(w..w, format!("/Prev {at}").bytes());
+    cases.push(("/Prev naming its own section".into(), own));
+    // the object stream's own row in the cross-reference data: type 2, inside itself
+    let objstm = rfind(&modern, b"/Type/ObjStm")
+        .or_else(|| rfind(&modern, b"/ObjStm"))
+        .expect("objstm");
+    let header = modern[..objstm]
+        .windows(3)
+        .rposition(|x| x == b"obj")
+        .expect("obj");
+    let id: u32 = String::from_utf8_lossy(&modern[..header])
+        .rsplit('\n')
+        .next()
+        .and_then(|l| l.split_whitespace().next().map(str::to_string))
+        .and_then(|n| n.parse().ok())
+        .expect("id");
+    let text = String::from_utf8_lossy(&modern[w..w_end]).to_string();
+    let widths: Vec<usize> = text
+        .trim_start_matches("/W[")
+        .trim_end_matches(']')
+        .split_whitespace()
+        .map(|n| n.parse().expect("width"))
+        .collect();
+    let row: usize = widths.iter().sum();
+    let first: usize = rfind(&modern, b"/Index[")
+        .map(|i| {
+            String::from_utf8_lossy(&modern[i + 7..i + 20])
+                .split_whitespace()
+                .next()
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(0)
+        })
+        .unwrap_or(0);
+    let data = rfind(&modern, b"stream\n").expect("stream") + 7;
+    let mut inside = modern.clone();
+    let r = data + (id as usize - first) * row;
+    inside[r] = 2;
+    for (k, b) in (id as u64)
+        .to_be_bytes()
+        .iter()
+        .rev()
+        .take(widths[1])
+        .enumerate()
+    {
+        inside[r + widths[0] + widths[1] - 1 - k] = *b;
+    }
+    cases.push(("object stream stored inside itself".into(), inside));
+    for (what, from, to) in [
+        (
+            "object stream /N huge",
+            &b"/N "[..],
+            &b"/N 999999999 /M "[..],
+        ),
+        (
+            "object stream /First past its data",
+            b"/First ",
+            b"/First 99999999 /M ",
+        ),
+    ] {
+        if let Some(v) = replaced(&modern, from, to) {
+            cases.push((what.into(), v));
+        }
+    }
+    // 5,000 empty table sections chained by /Prev after the classic file's own
+    let mut chain = classic.clone();
+    let root = {
+        let r = rfind(&classic, b"/Root").expect("/Root") + 5;
+        String::from_utf8_lossy(&classic[r..r + 12])
+            .split_whitespace()
+            .take(2)
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let mut prev = startxref(&classic);
+    let size = doc.max_id + 1;
+    for _ in 0..5000 {
+        let here = chain.len();
+        chain.extend_from_slice(
+            format!("xref\n0 1\n0000000000 65535 f \ntrailer\n<</Size {size}/Root {root} R/Prev {prev}>>\n")
+                .as_bytes(),
+        );
+        prev = here;
+    }
+    chain.extend_from_slice(format!("startxref\n{prev}\n%%EOF\n").as_bytes());
+    cases.push(("5,000 chained table sections".into(), chain));
+    for (label, bytes) in cases {
+        let run = cat.case(label.clone(), bytes, &opts);
+        if label.starts_with("zero-width")
+            && !matches!(&run.outcome, Outcome::Err(k) if k == "Damaged")
+        {
+            cat.fail(format!("{label}: {:?}, expected Err(Damaged)", run.outcome));
+        }
+        if label.starts_with("/Prev naming")
+            && format!("{:?}", run.outcome) != format!("{:?}", base.outcome)
+        {
+            cat.fail(format!(
+                "{label}: {:?}, unchanged {:?}",
+                run.outcome, base.outcome
+            ));
+        }
+    }
+    cat.finish();
+}

@@ -1,6 +1,7 @@
 //! Fonts: character codes → Unicode and glyph advances.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Document, Object};
 
@@ -868,6 +869,19 @@ const GLYPH_NAMES: &[(&str, char)] = &[
     ("uni3000", '\u{3000}'),
 ];
 
+/// [`GLYPH_NAMES`] by name (the first entry of a name), built once: a font's /Differences
+/// look up every glyph, most of them (`g12`, `cid345`) in vain.
+fn glyph_index() -> &'static HashMap<&'static str, char> {
+    static INDEX: OnceLock<HashMap<&'static str, char>> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let mut m = HashMap::with_capacity(GLYPH_NAMES.len());
+        for &(n, c) in GLYPH_NAMES {
+            m.entry(n).or_insert(c);
+        }
+        m
+    })
+}
+
 /// Unicode for a glyph name: standard names, `uniXXXX…`, `uXXXX[XX]`, single letters/digits.
 pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     let name = name.split('.').next().unwrap_or(name);
@@ -880,7 +894,7 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
             return Some(c.to_string());
         }
     }
-    if let Some(&(_, c)) = GLYPH_NAMES.iter().find(|(n, _)| *n == name) {
+    if let Some(c) = glyph_index().get(name) {
         return Some(c.to_string());
     }
     if let Some(hex) = name.strip_prefix("uni") {

@@ -1,11 +1,15 @@
 //! Loading a document through lopdf without its unbounded decoders.
 //!
+//! [`load`] parses only the objects the extractor can reach ([`super::reach`]), and falls
+//! back to lopdf's load of every object when that cannot stand for it; the guards below
+//! hold for both.
+//!
 //! lopdf inflates object streams (`/Type /ObjStm`) and cross-reference streams while
 //! loading, with no output limit. Two guards:
 //! - before loading, the raw bytes are scanned for object and cross-reference streams
 //!   (and any stream at a `startxref` / `/Prev` / `/XRefStm` offset) and each is decoded
 //!   with the bounded decoder just to measure it: one over `max_decoded_stream` rejects the
-//!   file;
+//!   file, and so does a cross-reference stream whose entries take no bytes;
 //! - while loading, a filter replaces each object stream's content by its bounded decoding,
 //!   so lopdf's own decoder never runs on it.
 //!
@@ -30,6 +34,7 @@ use lopdf::content::Content;
 use lopdf::{Document, LoadOptions, Object};
 
 use super::decode::{decode, filters, TooLarge};
+use super::reach::{self, Fallback};
 use super::types::PdfError;
 
 thread_local! {
@@ -43,15 +48,44 @@ fn too_large(max: usize) -> PdfError {
     ))
 }
 
-/// Loads `bytes` with lopdf, object streams decoded under `max` bytes each, indirect
-/// stream lengths made direct first ([`harden_lengths`]).
+/// Loads `bytes`: the objects reachable from the trailer ([`reach`]), or when that cannot
+/// stand for it, the whole file through lopdf ([`load_full`]); object streams decoded
+/// under `max` bytes each, indirect stream lengths made direct first ([`harden_lengths`]).
 pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
     let (hardened, fixes) = harden_lengths(bytes);
-    LOAD_MAX.with(|m| m.set(max));
     LOAD_OVER.with(|o| o.set(false));
-    let r = Document::load_mem_with_options(&hardened, LoadOptions::with_filter(filter));
+    // offsets count from the header, as lopdf counts them
+    let base = memmem::find(&hardened, b"%PDF-").unwrap_or(0);
+    let doc = match reach::load(hardened.get(base..).unwrap_or(&[]), max) {
+        Ok(doc) => doc,
+        Err(Fallback::TooLarge) => {
+            LOAD_OVER.with(|o| o.set(true));
+            return Err(lopdf::Error::InvalidStream(
+                "an object stream over the limit".into(),
+            ));
+        }
+        Err(Fallback::Full) => load_lopdf(&hardened, max)?,
+    };
+    Ok(with_fixes(doc, &hardened, fixes))
+}
+
+/// [`load`] through lopdf's loader of every object (what [`load`] falls back to).
+pub fn load_full(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
+    let (hardened, fixes) = harden_lengths(bytes);
+    LOAD_OVER.with(|o| o.set(false));
+    let doc = load_lopdf(&hardened, max)?;
+    Ok(with_fixes(doc, &hardened, fixes))
+}
+
+fn load_lopdf(hardened: &[u8], max: usize) -> Result<Document, lopdf::Error> {
+    LOAD_MAX.with(|m| m.set(max));
+    let r = Document::load_mem_with_options(hardened, LoadOptions::with_filter(filter));
     LOAD_MAX.with(|m| m.set(usize::MAX));
-    let mut doc = r?;
+    r
+}
+
+/// Sets the data of the streams whose length [`harden_lengths`] could not write.
+fn with_fixes(mut doc: Document, hardened: &[u8], fixes: Vec<LengthFix>) -> Document {
     for fix in fixes {
         if let Some(Object::Stream(s)) = doc.objects.get_mut(&fix.id) {
             if s.content.is_empty() {
@@ -61,7 +95,7 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
             }
         }
     }
-    Ok(doc)
+    doc
 }
 
 /// A stream whose indirect length could not be written as a number in place: lopdf reads
@@ -395,6 +429,11 @@ pub fn prescan(bytes: &[u8], max: usize, total: usize) -> Result<(), PdfError> {
         else {
             continue;
         };
+        if empty_rows(dict) {
+            return Err(PdfError::Malformed(
+                "a cross-reference stream whose entries take no bytes".into(),
+            ));
+        }
         if filters(dict).is_empty() {
             continue;
         }
@@ -435,6 +474,34 @@ pub fn prescan(bytes: &[u8], max: usize, total: usize) -> Result<(), PdfError> {
         }
     }
     Ok(())
+}
+
+/// A cross-reference stream whose fields all have width 0 (`/W [0 0 0]`) and some entries:
+/// lopdf reads as many entries from no bytes as its /Index asks (10^12 is a hang).
+fn empty_rows(dict: &lopdf::Dictionary) -> bool {
+    let ints = |k: &[u8]| -> Option<Vec<i64>> {
+        dict.get(k)
+            .ok()?
+            .as_array()
+            .ok()?
+            .iter()
+            .map(|o| o.as_i64().ok())
+            .collect()
+    };
+    let Some(w) = ints(b"W") else {
+        return false;
+    };
+    if w.len() < 3 || w.iter().take(3).any(|&x| x != 0) {
+        return false;
+    }
+    match ints(b"Index") {
+        Some(index) => index.chunks_exact(2).any(|p| p[1] > 0),
+        None => dict
+            .get(b"Size")
+            .ok()
+            .and_then(|o| o.as_i64().ok())
+            .is_some_and(|n| n > 0),
+    }
 }
 
 /// The error for a load whose filter dropped an oversized object stream.

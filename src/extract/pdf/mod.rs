@@ -20,10 +20,13 @@ mod layout;
 mod lexer;
 mod load;
 mod objects;
+mod objparse;
+mod reach;
 #[doc(hidden)]
 #[cfg(feature = "unstable")]
 pub mod stages;
 mod types;
+mod xref;
 
 pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader};
 pub use interp::{Seg, TextGlyph};

@@ -16,9 +16,15 @@ pub fn prescan(bytes: &[u8]) -> bool {
     load::prescan(bytes, l.max_decoded_stream, l.max_decoded_per_document).is_ok()
 }
 
-/// Loads the object model; the number of objects (0 when it fails).
+/// Loads the object model (the objects the reader can reach); the number of objects (0
+/// when it fails).
 pub fn load(bytes: &[u8]) -> usize {
     load::load(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |d| d.objects.len())
+}
+
+/// Loads every object through lopdf (what [`load`] falls back to); the number of objects.
+pub fn load_full(bytes: &[u8]) -> usize {
+    load::load_full(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |d| d.objects.len())
 }
 
 /// The decoded content streams of each page, joined per page as the reader joins them.

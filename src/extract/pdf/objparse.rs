@@ -1,0 +1,408 @@
+//! Parsing one indirect object (`n g obj … endobj`) in its ordinary forms, to the same
+//! lopdf `Object` lopdf's own parser gives, at a fraction of its cost (that one is built
+//! from nom combinators and allocates per token; a browser's PDF spends most of its load
+//! time there, in the number arrays of its fonts).
+//!
+//! Only what is plainly written is taken: comments, string escapes, a stream length given
+//! by reference, deep nesting, a `#` that does not start an escape, a token run into the
+//! next, numbers out of range — anything where the two parsers could part — give `None`,
+//! and the caller parses the object with lopdf.
+
+use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
+
+/// Deepest array/dictionary nesting taken (lopdf allows 100).
+const MAX_DEPTH: usize = 64;
+/// Deepest parenthesis nesting in a string taken (lopdf allows 100).
+const MAX_PARENS: usize = 64;
+
+fn is_space(c: u8) -> bool {
+    b" \t\n\r\0\x0C".contains(&c)
+}
+
+fn is_delimiter(c: u8) -> bool {
+    b"()<>[]{}/%".contains(&c)
+}
+
+fn is_regular(c: u8) -> bool {
+    !is_space(c) && !is_delimiter(c)
+}
+
+struct Parser<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+/// The object `id` at `offset` of `buffer`, or `None` (see the module comment).
+pub fn parse(buffer: &[u8], offset: usize, id: ObjectId) -> Option<Object> {
+    let mut p = Parser {
+        b: buffer,
+        i: offset,
+    };
+    p.spaces()?;
+    let n: u32 = p.digits()?.parse().ok()?;
+    if !p.spaces1()? {
+        return None;
+    }
+    let g: u16 = p.digits()?.parse().ok()?;
+    if !p.spaces1()? || (n, g) != id {
+        return None;
+    }
+    if !p.rest().starts_with(b"obj") {
+        return None;
+    }
+    p.i += 3;
+    p.spaces()?;
+    let o = p.object(0)?;
+    let Object::Dictionary(dict) = o else {
+        return Some(o);
+    };
+    // a stream: `stream`, spaces or tabs, an end of line, /Length bytes, `endstream`
+    p.spaces()?;
+    if !p.rest().starts_with(b"stream") {
+        return Some(Object::Dictionary(dict));
+    }
+    p.i += 6;
+    while matches!(p.peek(), Some(b' ' | b'\t')) {
+        p.i += 1;
+    }
+    p.eol()?;
+    let len = match dict.get(b"Length").ok()? {
+        Object::Integer(n) => usize::try_from(*n).ok()?,
+        _ => return None,
+    };
+    let data = p.b.get(p.i..p.i.checked_add(len)?)?;
+    p.i += len;
+    let _ = p.eol();
+    if !p.rest().starts_with(b"endstream") {
+        return None;
+    }
+    Some(Object::Stream(Stream::new(dict, data.to_vec())))
+}
+
+impl<'a> Parser<'a> {
+    fn rest(&self) -> &'a [u8] {
+        self.b.get(self.i..).unwrap_or(&[])
+    }
+
+    fn peek(&self) -> Option<u8> {
+        self.b.get(self.i).copied()
+    }
+
+    /// Skips white space; `None` at a comment (not taken).
+    fn spaces(&mut self) -> Option<()> {
+        while let Some(c) = self.peek() {
+            if is_space(c) {
+                self.i += 1;
+            } else if c == b'%' {
+                return None;
+            } else {
+                break;
+            }
+        }
+        Some(())
+    }
+
+    /// [`Self::spaces`], and whether there were any.
+    fn spaces1(&mut self) -> Option<bool> {
+        let at = self.i;
+        self.spaces()?;
+        Some(self.i > at)
+    }
+
+    fn eol(&mut self) -> Option<()> {
+        match (self.peek(), self.b.get(self.i + 1)) {
+            (Some(b'\r'), Some(b'\n')) => self.i += 2,
+            (Some(b'\n' | b'\r'), _) => self.i += 1,
+            _ => return None,
+        }
+        Some(())
+    }
+
+    fn digits(&mut self) -> Option<&'a str> {
+        let s = self.i;
+        while self.peek().is_some_and(|c| c.is_ascii_digit()) {
+            self.i += 1;
+        }
+        if self.i == s {
+            return None;
+        }
+        std::str::from_utf8(self.b.get(s..self.i)?).ok()
+    }
+
+    /// The token must end here: at white space, a delimiter or the end.
+    fn ends(&self) -> Option<()> {
+        match self.peek() {
+            Some(c) if is_regular(c) => None,
+            _ => Some(()),
+        }
+    }
+
+    /// One object and the white space after it.
+    fn object(&mut self, depth: usize) -> Option<Object> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let c = self.peek()?;
+        let o = match c {
+            b'/' => Object::Name(self.name()?),
+            b'(' => Object::String(self.literal()?, StringFormat::Literal),
+            b'<' if self.b.get(self.i + 1) == Some(&b'<') => {
+                self.i += 2;
+                self.spaces()?;
+                let mut d = Dictionary::new();
+                loop {
+                    match self.peek()? {
+                        b'>' => {
+                            if self.b.get(self.i + 1) != Some(&b'>') {
+                                return None;
+                            }
+                            self.i += 2;
+                            break;
+                        }
+                        b'/' => {
+                            let k = self.name()?;
+                            self.spaces()?;
+                            let v = self.object(depth + 1)?;
+                            d.set(k, v);
+                        }
+                        _ => return None,
+                    }
+                }
+                Object::Dictionary(d)
+            }
+            b'<' => Object::String(self.hex()?, StringFormat::Hexadecimal),
+            b'[' => {
+                self.i += 1;
+                self.spaces()?;
+                let mut a = Vec::new();
+                while self.peek()? != b']' {
+                    a.push(self.object(depth + 1)?);
+                }
+                self.i += 1;
+                Object::Array(a)
+            }
+            b't' | b'f' | b'n' => {
+                let r = self.rest();
+                let (o, n) = if r.starts_with(b"true") {
+                    (Object::Boolean(true), 4)
+                } else if r.starts_with(b"false") {
+                    (Object::Boolean(false), 5)
+                } else if r.starts_with(b"null") {
+                    (Object::Null, 4)
+                } else {
+                    return None;
+                };
+                self.i += n;
+                self.ends()?;
+                o
+            }
+            b'0'..=b'9' | b'+' | b'-' | b'.' => self.number()?,
+            _ => return None,
+        };
+        self.spaces()?;
+        Some(o)
+    }
+
+    /// A number, or a reference `n g R` (tried first, as lopdf does).
+    fn number(&mut self) -> Option<Object> {
+        let s = self.i;
+        if let Some(r) = self.reference() {
+            return Some(r);
+        }
+        self.i = s;
+        if matches!(self.peek(), Some(b'+' | b'-')) {
+            self.i += 1;
+        }
+        let int_digits = self.digits().map_or(0, str::len);
+        let real = self.peek() == Some(b'.');
+        if real {
+            self.i += 1;
+            let frac = self.digits().map_or(0, str::len);
+            if int_digits == 0 && frac == 0 {
+                return None;
+            }
+        } else if int_digits == 0 {
+            return None;
+        }
+        self.ends()?;
+        let text = std::str::from_utf8(self.b.get(s..self.i)?).ok()?;
+        if real {
+            Some(Object::Real(text.parse().ok()?))
+        } else {
+            Some(Object::Integer(text.parse().ok()?))
+        }
+    }
+
+    fn reference(&mut self) -> Option<Object> {
+        let n: u32 = self.digits()?.parse().ok()?;
+        self.spaces()?;
+        let g: u16 = self.digits()?.parse().ok()?;
+        self.spaces()?;
+        if self.peek() != Some(b'R') {
+            return None;
+        }
+        self.i += 1;
+        self.ends()?;
+        Some(Object::Reference((n, g)))
+    }
+
+    fn name(&mut self) -> Option<Vec<u8>> {
+        self.i += 1;
+        let mut out = Vec::new();
+        while let Some(c) = self.peek() {
+            if c == b'#' {
+                let h = self.b.get(self.i + 1..self.i + 3)?;
+                let v = u8::from_str_radix(std::str::from_utf8(h).ok()?, 16).ok()?;
+                if !h.iter().all(u8::is_ascii_hexdigit) {
+                    return None;
+                }
+                out.push(v);
+                self.i += 3;
+            } else if is_regular(c) {
+                out.push(c);
+                self.i += 1;
+            } else {
+                break;
+            }
+        }
+        Some(out)
+    }
+
+    /// `( … )` with balanced parentheses and no backslash: its bytes as written.
+    fn literal(&mut self) -> Option<Vec<u8>> {
+        let s = self.i + 1;
+        let mut depth = 0usize;
+        let mut j = s;
+        loop {
+            match *self.b.get(j)? {
+                b'\\' => return None,
+                b'(' => {
+                    depth += 1;
+                    if depth > MAX_PARENS {
+                        return None;
+                    }
+                }
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                _ => {}
+            }
+            j += 1;
+        }
+        self.i = j + 1;
+        Some(self.b.get(s..j)?.to_vec())
+    }
+
+    /// `< … >`: hex digits and white space, an odd last digit padded with 0.
+    fn hex(&mut self) -> Option<Vec<u8>> {
+        self.i += 1;
+        let mut out = Vec::new();
+        let mut half = false;
+        loop {
+            let c = self.peek()?;
+            self.i += 1;
+            let v = match c {
+                b'>' => break,
+                c if is_space(c) => continue,
+                b'0'..=b'9' => c - b'0',
+                b'a'..=b'f' => c - b'a' + 10,
+                b'A'..=b'F' => c - b'A' + 10,
+                _ => return None,
+            };
+            if half {
+                if let Some(last) = out.last_mut() {
+                    *last |= v;
+                }
+            } else {
+                out.push(v << 4);
+            }
+            half = !half;
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use lopdf::xref::{Xref, XrefEntry, XrefType};
+
+    use super::super::xref::reader;
+    use super::parse;
+
+    /// lopdf's parse of the object at 0.
+    fn lopdf(text: &[u8]) -> Option<lopdf::Object> {
+        let mut table = Xref::new(0, XrefType::CrossReferenceTable);
+        table.insert(
+            1,
+            XrefEntry::Normal {
+                offset: 0,
+                generation: 0,
+            },
+        );
+        reader(text, table)
+            .get_object((1, 0), &mut HashSet::new())
+            .ok()
+    }
+
+    /// Objects taken parse as lopdf parses them; the others are left to it.
+    #[test]
+    fn objects_parse_as_lopdf_parses_them_or_are_left_to_it() {
+        let taken: &[&[u8]] = &[
+            b"1 0 obj\n<</Type/Font/Widths[500 250.5 -.5 +3 1. 0]/W[1 [2 3] 4 5 6]/F 12 0 R>>\nendobj",
+            b"1 0 obj <</A#20B (x(y)z) /C <4 1 4> /D <> /E true /F false /G null /H []>> endobj",
+            b"1 0 obj\r\n[1 0 R 2 0R 3 4 5 R 6 7]\r\nendobj",
+            b"1 0 obj\n<</Length 5>>stream\nabcde\nendstream\nendobj",
+            b"1 0 obj\n<</Length 5/Filter/FlateDecode>> stream \r\nabcde\r\nendstream\nendobj",
+            b"1 0 obj 42 endobj",
+            b"1 0 obj (line\r\nbreak\rkept) endobj",
+            b"1 0 obj <</K<</K<</K[/a/b]>>>>>> endobj",
+        ];
+        for t in taken {
+            let ours = parse(t, 0, (1, 0));
+            assert!(ours.is_some(), "{}", String::from_utf8_lossy(t));
+            assert_eq!(ours, lopdf(t), "{}", String::from_utf8_lossy(t));
+        }
+        let left: &[&[u8]] = &[
+            b"1 0 obj (a\\)b) endobj",
+            b"1 0 obj <</A 1 % note\n>> endobj",
+            b"1 0 obj <</Length 2 0 R>>stream\nab\nendstream endobj",
+            b"1 0 obj <</Length 9>>stream\nab\nendstream endobj",
+            b"1 0 obj [1 2 3abc] endobj",
+            b"1 0 obj /A#zz endobj",
+            b"1 0 obj 99999999999999999999 endobj",
+            b"2 0 obj 1 endobj",
+            b"1 0 obj [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] endobj",
+            b"1 0 obj <</A (unterminated",
+        ];
+        for t in left {
+            assert_eq!(parse(t, 0, (1, 0)), None, "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    /// Every one-byte change of some objects (each position, a set of telling bytes):
+    /// what is taken is what lopdf gives.
+    #[test]
+    fn damaged_objects_are_lopdfs_or_left_to_it() {
+        let samples: &[&[u8]] = &[
+            b"1 0 obj\n<</Type/Font/W[1 [2 3.5] 4 5 6]/F 12 0 R/N/A#41 /S(a(b)c)/H<0a1>>>\nendobj",
+            b"1 0 obj\n<</Length 4>>stream\r\nabcd\r\nendstream\nendobj",
+            b"1 0 obj [true false null -1 +.5 7 0 R] endobj",
+        ];
+        let bytes: &[u8] = b" \n\r/#()<>[]%\\0159.-+Raefnt";
+        let mut n = 0;
+        for t in samples {
+            for i in 0..t.len() {
+                for &c in bytes {
+                    let mut v = t.to_vec();
+                    v[i] = c;
+                    if let Some(o) = parse(&v, 0, (1, 0)) {
+                        assert_eq!(Some(o), lopdf(&v), "{}", String::from_utf8_lossy(&v));
+                        n += 1;
+                    }
+                }
+            }
+        }
+        assert!(n > 100);
+    }
+}
