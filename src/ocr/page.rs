@@ -252,7 +252,14 @@ pub(crate) fn read_page(
             ]
         })
         .collect();
-    let chinese = read_montage(&clean, &crops, dpi, engine, Script::Chinese, dbg.map(|d| (d, "cells")))?;
+    let chinese = read_montage(
+        &clean,
+        &crops,
+        dpi,
+        engine,
+        Script::Chinese,
+        dbg.map(|d| (d, "cells")),
+    )?;
     let numeric: Vec<usize> = (0..inked.len())
         .filter(|&k| may_be_number(&chinese[k]))
         .collect();
@@ -260,7 +267,14 @@ pub(crate) fn read_page(
     let digits = if digit_crops.is_empty() {
         Vec::new()
     } else {
-        read_montage(&clean, &digit_crops, dpi, engine, Script::Digits, dbg.map(|d| (d, "cells")))?
+        read_montage(
+            &clean,
+            &digit_crops,
+            dpi,
+            engine,
+            Script::Digits,
+            dbg.map(|d| (d, "cells")),
+        )?
     };
     let mut digits = digits;
     // a cell neither reading makes a number of (a digit half hidden by a seal) is read
@@ -271,14 +285,7 @@ pub(crate) fn read_page(
         if number_like(&d) || number_like(&c) {
             continue;
         }
-        let again = read_montage(
-            &clean,
-            &[crops[k]],
-            dpi * 0.5,
-            engine,
-            Script::Digits,
-            None,
-        )?;
+        let again = read_montage(&clean, &[crops[k]], dpi * 0.5, engine, Script::Digits, None)?;
         if let Some(ws) = again.into_iter().next() {
             if number_like(&read(&ws)) {
                 digits[j] = ws;
@@ -311,8 +318,12 @@ pub(crate) fn read_page(
         let bbox = at.to_page(region);
         let check = check_of[k].map(Vec::as_slice);
         let under_seal = cell.ink.is_some_and(|b| seal::crosses(&lev, &seen, b, pad));
-        let (kept, mut doubt) =
-            choose(&chinese[k], digit_of[k].map(Vec::as_slice), check, under_seal);
+        let (kept, mut doubt) = choose(
+            &chinese[k],
+            digit_of[k].map(Vec::as_slice),
+            check,
+            under_seal,
+        );
         if doubt.is_none() {
             doubt = disputed(kept, check);
         }

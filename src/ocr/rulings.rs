@@ -124,7 +124,11 @@ pub(crate) fn find(
         };
         r.b - r.a < short && at(r.a) != at(r.b.saturating_sub(1))
     };
-    let horizontals: Vec<Rule> = out.iter().filter(|r| !dangling(r, &kept)).copied().collect();
+    let horizontals: Vec<Rule> = out
+        .iter()
+        .filter(|r| !dangling(r, &kept))
+        .copied()
+        .collect();
     let verticals: Vec<Rule> = kept
         .iter()
         .filter(|r| !dangling(r, &horizontals))
@@ -545,7 +549,9 @@ mod tests {
         }
         let rules = find(&ink, None, w, h, sizes());
         assert!(
-            rules.iter().all(|r| !(r.horiz && (r.pos - 70.0).abs() < 2.0)),
+            rules
+                .iter()
+                .all(|r| !(r.horiz && (r.pos - 70.0).abs() < 2.0)),
             "{rules:?}"
         );
         assert_eq!(rules.iter().filter(|r| r.horiz).count(), 3);

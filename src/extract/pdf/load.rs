@@ -69,7 +69,9 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
     Ok(with_fixes(doc, &hardened, fixes))
 }
 
-/// [`load`] through lopdf's loader of every object (what [`load`] falls back to).
+/// [`load`] through lopdf's loader of every object (what [`load`] falls back to), for the
+/// benches and the test that the two agree.
+#[cfg(any(test, feature = "unstable"))]
 pub fn load_full(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
     let (hardened, fixes) = harden_lengths(bytes);
     LOAD_OVER.with(|o| o.set(false));
