@@ -342,10 +342,11 @@ pub(crate) fn read_page(
                     .join(" ")
             };
             decisions.push_str(&format!(
-                "{:?}\tC={:?}\tD={:?}\tkept={:?}\t{:?}\n",
+                "{:?}\tC={:?}\tD={:?}\tB={:?}\tkept={:?}\t{:?}\n",
                 cell.region,
                 texts(&chinese[k]),
                 digit_of[k].map(|d| texts(d)),
+                check.map(texts),
                 texts(kept),
                 doubt
             ));
@@ -570,7 +571,7 @@ fn may_be_number(chinese: &[Word]) -> bool {
 fn choose<'a>(
     chinese: &'a [Word],
     digits: Option<&'a [Word]>,
-    check: Option<&[Word]>,
+    check: Option<&'a [Word]>,
     sealed: bool,
 ) -> (&'a [Word], Option<(f32, String)>) {
     let joined = |ws: &[Word]| ws.iter().map(|w| w.text.as_str()).collect::<String>();
@@ -611,6 +612,17 @@ fn choose<'a>(
         }
         if dash(&d) {
             return (digits, None);
+        }
+        // the binarised reading may still make a number (a seal's edge clung to a `0`)
+        if let Some(ch) = check.filter(|ch| number_like(&joined(ch))) {
+            let k = joined(ch);
+            return (
+                ch,
+                Some((
+                    conf(ch).min(0.5),
+                    format!("read as {k:?} only when binarised ({c:?} / {d:?} otherwise)"),
+                )),
+            );
         }
         return (
             &[],
@@ -726,11 +738,12 @@ mod tests {
         assert!(!may_be_number(&[w("无", 0.9)]));
         let (c, d) = (vec![w("工", 0.8)], vec![w("1", 0.95)]);
         // confirmed by the check reading: no doubt
-        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("1", 0.9)]), false);
+        let (one, seven) = ([w("1", 0.9)], [w("7", 0.9)]);
+        let (kept, doubt) = choose(&c, Some(&d), Some(&one), false);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_none());
         // not confirmed: kept, doubted
-        let (kept, doubt) = choose(&c, Some(&d), Some(&[w("7", 0.9)]), false);
+        let (kept, doubt) = choose(&c, Some(&d), Some(&seven), false);
         assert_eq!(kept[0].text, "1");
         assert!(doubt.is_some());
         // a one-character label the digits make nothing of stays as read
@@ -762,6 +775,14 @@ mod tests {
         let (kept, doubt) = choose(&c, Some(&d), None, false);
         assert_eq!(kept[0].text, "—");
         assert!(doubt.is_none());
+    }
+
+    #[test]
+    fn a_number_only_the_binarised_reading_makes_is_kept_with_a_doubt() {
+        let (c, d, b) = (vec![w("0)", 0.6)], vec![], vec![w("0", 0.8)]);
+        let (kept, doubt) = choose(&c, Some(&d), Some(&b), false);
+        assert_eq!(kept[0].text, "0");
+        assert!(doubt.unwrap().1.contains("only when binarised"));
     }
 
     #[test]

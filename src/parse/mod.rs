@@ -398,13 +398,17 @@ fn build_or_missing(
             .map(|r| crate::report::Row::from_spec(r.spec))
             .collect(),
     };
-    let cells: Vec<String> = reads
+    // every version's rows: with the table absent, what decided the version may be a guess
+    let rows = schema::TABLES
+        .iter()
+        .find(|t| t.key == key)
+        .map_or(&[][..], |t| t.rows);
+    let cells: Vec<String> = rows
         .iter()
         .flat_map(|r| {
-            r.spec
-                .columns
+            r.columns
                 .iter()
-                .map(move |c| format!("{key}.{}.{}", r.spec.key, c.key))
+                .map(move |c| format!("{key}.{}.{}", r.key, c.key))
         })
         .collect();
     diags.push(

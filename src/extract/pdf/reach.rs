@@ -111,11 +111,13 @@ pub fn load(buffer: &[u8], max: usize) -> Result<Document, Fallback> {
             Some(XrefEntry::Normal { .. }) => continue,
             Some(XrefEntry::Compressed { container, .. }) => {
                 let c = *container;
-                if !containers.contains_key(&c) {
-                    let objs = unpack(&reader, c, max)?;
-                    containers.insert(c, objs);
-                }
-                match containers.get_mut(&c).and_then(|m| m.remove(&id)) {
+                let objs = match containers.entry(c) {
+                    std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(unpack(&reader, c, max)?)
+                    }
+                };
+                match objs.remove(&id) {
                     Some(o) => o,
                     None => return Err(Fallback::Full),
                 }
