@@ -12,7 +12,7 @@
 
 use super::{bbox_of, cluster_means, VLine, Word};
 use crate::document::{Grid, GridCell, Origin};
-use crate::script::{is_cjk, numbering_len};
+use crate::script::{is_cjk, is_decorated_page_number, is_page_number, numbering_len};
 use std::ops::Range;
 
 /// A table found: its grid and the lines it took.
@@ -27,6 +27,10 @@ pub(crate) struct Found {
     pub carry: Vec<String>,
     /// How many of the grid's columns (from the left) hold labels.
     pub label_cols: usize,
+    /// Whether the table starts at the page's top (page furniture aside).
+    pub top: bool,
+    /// Whether the table runs to the page's end (page furniture aside).
+    pub bottom: bool,
 }
 
 /// Most lines of one table rebuilt from positions (a report's table has a few hundred).
@@ -95,6 +99,9 @@ fn join_text(a: &mut String, b: &str) {
 
 struct Block {
     lines: Range<usize>,
+    /// Nothing but page furniture before / after the block on its page.
+    top: bool,
+    bottom: bool,
     /// Values per line (0 for label-only lines), parallel to `lines`.
     values: Vec<usize>,
 }
@@ -117,7 +124,26 @@ fn gap_ems(a: &VLine, b: &VLine) -> f32 {
 /// Most ems between two consecutive lines of one table.
 const MAX_LINE_GAP: f32 = 3.2;
 
-fn blocks(lines: &[VLine]) -> Vec<Block> {
+/// Whether a line is page furniture (a page number in any of its shapes).
+fn is_furniture(line: &VLine) -> bool {
+    let t: String = line.words.iter().map(|w| w.text.as_str()).collect();
+    is_page_number(&t) || is_decorated_page_number(&t)
+}
+
+/// Whether a label line may be wrapped text of a table's label next to it: it lies left of
+/// the values and does not end a sentence or introduce a list.
+fn label_continues(line: &VLine, value_left: f32) -> bool {
+    label_only(line, value_left)
+        && !line
+            .words
+            .last()
+            .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
+}
+
+fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
+    // layout-mode text shifts a line's columns by a character or two: a row's label may end
+    // that far into the value edge of the rows above
+    let slack = if origin == Origin::LayoutText { 2.0 } else { 0.0 };
     let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
     let mut out: Vec<Block> = Vec::new();
     let mut i = 0;
@@ -127,7 +153,10 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             continue;
         }
         let first_values = &lines[i].words[lines[i].words.len() - ks[i]..];
-        let mut value_left = first_values.iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+        // the first row's own value edge: layout text shifts later rows left or right, and
+        // a label wrapped above the first row only has to clear that row's values
+        let first_left = first_values.iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+        let mut value_left = first_left;
         let mut end = i + 1;
         let mut last_value = i;
         while end < lines.len() && gap_ems(&lines[end - 1], &lines[end]) <= MAX_LINE_GAP {
@@ -135,36 +164,42 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             let k = ks[end];
             if k > 0 {
                 let n = l.words.len() - k;
-                let labels_fit = left_of(&l.words[..n], value_left);
+                let labels_fit = left_of(&l.words[..n], value_left + slack * l.em());
                 let vl = l.words[n..].iter().map(|w| w.x0).fold(f32::MAX, f32::min);
                 if !labels_fit || vl < value_left - 4.0 * l.em() {
                     break;
                 }
                 value_left = value_left.min(vl);
                 last_value = end;
-            } else if !label_only(l, value_left) {
+            } else if !label_only(l, value_left + slack * l.em()) {
                 break;
             }
             end += 1;
         }
-        // label lines after the last row are kept only while they are close to it
-        let mut stop = last_value + 1;
-        while stop < end && stop - last_value <= MAX_LOOKBACK {
-            stop += 1;
-        }
-        let end = stop.min(end);
+        // label lines after the last row are kept only while they are close to it — or all
+        // of them when they run to the page's end: a label broken by the page
+        // (a sentence's end is prose after the table, not a label)
+        let end = (last_value + 1..end)
+            .find(|j| !label_continues(&lines[*j], value_left + slack * lines[*j].em()))
+            .unwrap_or(end);
+        let to_page_end = lines[end..].iter().all(is_furniture);
+        let end = if to_page_end {
+            end
+        } else {
+            end.min(last_value + 1 + MAX_LOOKBACK)
+        };
         let taken = out.last().map_or(0, |b| b.lines.end);
         let mut start = i;
         while start > taken
-            && i - (start - 1) <= MAX_LOOKBACK
-            && label_only(&lines[start - 1], value_left)
+            && label_continues(&lines[start - 1], first_left)
             && gap_ems(&lines[start - 1], &lines[start]) <= MAX_LINE_GAP
-            && !lines[start - 1]
-                .words
-                .last()
-                .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
         {
             start -= 1;
+        }
+        // a label wrapped above the first row takes a few lines; more only when they run
+        // from the page's top (the tail of a row the page break cut)
+        if i - start > MAX_LOOKBACK && !lines[..start].iter().all(is_furniture) {
+            start = i - MAX_LOOKBACK;
         }
         let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
         // one line of values alone is no table: the text reader reads it as well; nor is a
@@ -172,6 +207,8 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
         let rows = values.iter().filter(|k| **k > 0).count();
         if rows >= 2 && values.len() <= MAX_TABLE_LINES {
             out.push(Block {
+                top: lines[..start].iter().all(is_furniture),
+                bottom: lines[end..].iter().all(is_furniture),
                 lines: start..end,
                 values,
             });
@@ -280,7 +317,7 @@ struct Unit {
 
 /// Rebuilds the tables among `lines` (one page, top to bottom).
 pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
-    blocks(lines)
+    blocks(lines, origin)
         .into_iter()
         .filter_map(|b| build(lines, &b, origin))
         .collect()
@@ -459,6 +496,8 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         lines: block.lines.clone(),
         carry,
         label_cols: ncols,
+        top: block.top,
+        bottom: block.bottom,
     })
 }
 
@@ -479,11 +518,15 @@ impl Found {
 }
 
 /// Stitches tables broken by a page: the label tail a table starts with is appended to the
-/// last row of the table before it.
-pub(crate) fn stitch(tables: &mut [Found]) {
-    for i in 1..tables.len() {
+/// last row of the table before it, when that table ends its page and this one starts the
+/// next (`pages`: each table's page index).
+pub(crate) fn stitch(tables: &mut [Found], pages: &[usize]) {
+    for i in 1..tables.len().min(pages.len()) {
         let (before, after) = tables.split_at_mut(i);
-        stitch_pair(&mut before[i - 1], &mut after[0]);
+        let (prev, cur) = (&mut before[i - 1], &mut after[0]);
+        if prev.bottom && cur.top && pages[i] == pages[i - 1] + 1 {
+            stitch_pair(prev, cur);
+        }
     }
 }
 
@@ -522,9 +565,13 @@ mod tests {
     use super::*;
     use crate::layout::text::vline;
 
-    fn rows(text: &str) -> Vec<String> {
+    fn tables(text: &str, origin: Origin) -> Vec<Found> {
         let lines: Vec<VLine> = text.lines().enumerate().map(|(i, l)| vline(l, i)).collect();
-        let found = find(&lines, Origin::Borderless);
+        find(&lines, origin)
+    }
+
+    fn rows(text: &str) -> Vec<String> {
+        let found = tables(text, Origin::Borderless);
         found
             .iter()
             .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
@@ -581,5 +628,106 @@ mod tests {
     #[test]
     fn page_numbers_and_prose_are_no_table() {
         assert!(rows("- 3 -\n本机关共收到申请 12 件，办结 12 件。").is_empty());
+    }
+
+    /// A row with its label at column `indent` and values every 4 columns from column 20.
+    fn at(indent: usize, label: &str, values: &[&str]) -> String {
+        let mut l = format!("{}{label}", " ".repeat(indent));
+        for (i, v) in values.iter().enumerate() {
+            let col = 20 + 4 * i;
+            let n = col.saturating_sub(l.chars().count()).max(1);
+            l.push_str(&" ".repeat(n));
+            l.push_str(v);
+        }
+        l
+    }
+
+    #[test]
+    fn a_row_broken_by_the_page_gets_its_whole_label() {
+        // page 1 ends with a row whose label runs on for eight lines, four of them on page 2
+        let p1 = [
+            at(4, "1.属于国家秘密", &["0", "0"]),
+            at(4, "2.申请人逾期", &["0", "0"]),
+            at(4, "未按收费通", &[]),
+            at(4, "知要求缴纳", &[]),
+            at(4, "费用、行政", &[]),
+            at(4, "机关不再处", &[]),
+        ]
+        .join("\n");
+        let p2 = [
+            at(4, "理其政府信", &[]),
+            at(4, "息公开申请", &[]),
+            at(4, "不再处理其", &[]),
+            at(4, "政府信息公", &[]),
+            at(4, "3.其他", &["1", "1"]),
+            at(4, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert_eq!(t.len(), 2);
+        assert!(t[0].bottom && t[1].top);
+        assert_eq!(t[1].carry.concat(), "理其政府信息公开申请不再处理其政府信息公");
+        stitch(&mut t, &[0, 1]);
+        assert_eq!(
+            t[0].row_text(1).0,
+            "| 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请不再处理其政府信息公 | 0 | 0 |"
+        );
+        assert_eq!(t[1].row_text(0).0, "| 3.其他 | 1 | 1 |");
+    }
+
+    #[test]
+    fn tables_not_on_consecutive_page_edges_are_not_stitched() {
+        let p1 = [
+            at(0, "规章", &["0", "0"]),
+            at(0, "规范性文件", &["1", "1"]),
+            "本机关全年未收到政府信息公开申请。".to_string(),
+        ]
+        .join("\n");
+        let p2 = [
+            at(0, "理其政府信", &[]),
+            at(0, "3.其他", &["1", "1"]),
+            at(0, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert!(!t[0].bottom && t[1].top);
+        stitch(&mut t, &[0, 1]);
+        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        // a page between them
+        let mut t = tables(&p1.replace("本机关全年未收到政府信息公开申请。", ""), Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert!(t[0].bottom);
+        stitch(&mut t, &[0, 2]);
+        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+    }
+
+    #[test]
+    fn layout_text_rows_shifted_by_a_character_stay_in_the_table() {
+        // pdftotext moves a row's values a character left of the rows above; the label lines
+        // after it reach past that edge
+        let t = "\
+     8.属于行政
+               0   0   0
+     查询事项
+     1.本机关不
+     掌握相关政 7    0   7
+     府信息
+     2.没有现成
+     信息需要另 0    0   0
+     行制作";
+        let r: Vec<String> = tables(t, Origin::LayoutText)
+            .iter()
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .collect();
+        assert_eq!(
+            r,
+            vec![
+                "| 8.属于行政查询事项 | 0 | 0 | 0 |",
+                "| 1.本机关不掌握相关政府信息 | 7 | 0 | 7 |",
+                "| 2.没有现成信息需要另行制作 | 0 | 0 | 0 |",
+            ]
+        );
     }
 }
