@@ -292,9 +292,11 @@ fn place(words: &[Word], xs: &[f32]) -> Option<Vec<usize>> {
     Some(out)
 }
 
-/// Boundaries between label columns: the gaps of lines with several label words.
+/// Boundaries between label columns: the gaps of lines with several label words, and the
+/// left edges of columns whose words never share a line ([`edge_boundaries`]).
 fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
     let mut mids: Vec<(f32, f32)> = Vec::new(); // (gap middle, em)
+    let mut words: Vec<&Word> = Vec::new();
     for (j, k) in block.lines.clone().zip(&block.values) {
         let w = &lines[j].words;
         let labels = &w[..w.len() - k];
@@ -303,8 +305,41 @@ fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
                 mids.push(((p[0].x1 + p[1].x0) * 0.5, p[0].size));
             }
         }
+        words.extend(labels);
     }
+    mids.extend(edge_boundaries(&words));
     cluster_means(mids.into_iter().map(|(m, em)| (m, 1.5 * em)).collect())
+}
+
+/// Boundaries between label columns told by left edges alone: a group label set in a narrow
+/// cell on lines of its own (`（六` / `）其` / `他处` / `理`, the row label wrapped on the lines
+/// between) leaves no gap on any line. Two clusters of left edges at least 1.5 em apart are two
+/// columns when at least two words of the left one, and more than cross it, end before the
+/// right one starts (a row label spanning both columns crosses). `(boundary, em)` pairs.
+fn edge_boundaries(words: &[&Word]) -> Vec<(f32, f32)> {
+    let em = words.iter().map(|w| w.size).fold(0.0, f32::max).max(0.1);
+    let lefts = cluster_means(words.iter().map(|w| (w.x0, 0.5 * em)).collect());
+    let mut out = Vec::new();
+    for p in lefts.windows(2) {
+        let (l1, l2) = (p[0], p[1]);
+        if l2 - l1 < 1.5 * em {
+            continue;
+        }
+        let in_l1 = |w: &&&Word| (w.x0 - l1).abs() <= 0.5 * em;
+        let narrow: Vec<f32> = words
+            .iter()
+            .filter(in_l1)
+            .filter(|w| w.x1 <= l2 - 0.2 * em)
+            .map(|w| w.x1)
+            .collect();
+        let crossing = words.iter().filter(in_l1).count() - narrow.len();
+        let starts_l2 = words.iter().filter(|w| (w.x0 - l2).abs() <= 0.5 * em).count();
+        if narrow.len() >= 2 && narrow.len() > crossing && starts_l2 >= 2 {
+            let right = narrow.iter().copied().fold(f32::MIN, f32::max);
+            out.push(((right + l2) * 0.5, em));
+        }
+    }
+    out
 }
 
 struct Unit {
@@ -728,6 +763,47 @@ mod tests {
                 "| 1.本机关不掌握相关政府信息 | 7 | 0 | 7 |",
                 "| 2.没有现成信息需要另行制作 | 0 | 0 | 0 |",
             ]
+        );
+    }
+
+    #[test]
+    fn a_group_label_on_lines_of_its_own_is_its_own_column() {
+        // （六）其他处理 set in a narrow cell: its lines fall between the row label's lines,
+        // no line holds both
+        let t = [
+            at(5, "1.申请人无正", &[]),
+            at(5, "政机关不再", &["9", "9"]),
+            at(5, "信息公开申", &[]),
+            at(0, "（六", &[]),
+            at(5, "请", &[]),
+            at(0, "）其", &[]),
+            at(5, "2.申请人逾期", &[]),
+            at(0, "他处", &[]),
+            at(5, "费用、行政", &["7", "7"]),
+            at(0, "理", &[]),
+            at(5, "3.其他", &["1", "1"]),
+            at(0, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "|  | 1.申请人无正政机关不再信息公开申请 | 9 | 9 |",
+                "| （六）其他处理 | 2.申请人逾期费用、行政 | 7 | 7 |",
+                "|  | 3.其他 | 1 | 1 |",
+                "|  | （七）总计 | 4 | 4 |",
+            ]
+        );
+        // one column with a hanging indent is still one column
+        let t = [
+            at(0, "（二）部分公开（区分", &["3", "3"]),
+            at(3, "处理的）", &[]),
+            at(0, "（三）不予公开", &["1", "1"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec!["| （二）部分公开（区分处理的） | 3 | 3 |", "| （三）不予公开 | 1 | 1 |"]
         );
     }
 }
