@@ -293,20 +293,45 @@ fn place(words: &[Word], xs: &[f32]) -> Option<Vec<usize>> {
 }
 
 /// Boundaries between label columns: the gaps of lines with several label words, and the
-/// left edges of columns whose words never share a line ([`edge_boundaries`]).
+/// left edges of columns whose words never share a line ([`edge_boundaries`]). A gap is a
+/// boundary only where words of at least two lines start right of it: a label printed with
+/// its letters spread (`三 、本 年 度办`) or broken by the extractor (`…只计这一情 形，不`)
+/// has gaps that no other line shares.
 fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
-    let mut mids: Vec<(f32, f32)> = Vec::new(); // (gap middle, em)
-    let mut words: Vec<&Word> = Vec::new();
+    let mut gaps: Vec<(f32, f32, f32)> = Vec::new(); // (gap middle, right word's x0, em)
+    let mut rows: Vec<&[Word]> = Vec::new();
     for (j, k) in block.lines.clone().zip(&block.values) {
         let w = &lines[j].words;
         let labels = &w[..w.len() - k];
         for p in labels.windows(2) {
             if p[1].x0 - p[0].x1 >= 0.4 * p[0].size {
-                mids.push(((p[0].x1 + p[1].x0) * 0.5, p[0].size));
+                gaps.push(((p[0].x1 + p[1].x0) * 0.5, p[1].x0, p[0].size));
             }
         }
-        words.extend(labels);
+        rows.push(labels);
     }
+    gaps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut groups: Vec<Vec<(f32, f32, f32)>> = Vec::new();
+    for g in gaps {
+        match groups.last_mut() {
+            Some(v) if g.0 - v.iter().map(|x| x.0).sum::<f32>() / v.len() as f32 <= 1.5 * g.2 => {
+                v.push(g)
+            }
+            _ => groups.push(vec![g]),
+        }
+    }
+    let mut mids: Vec<(f32, f32)> = groups
+        .into_iter()
+        .filter(|v| {
+            let starts = |r: &&&[Word]| {
+                r.iter()
+                    .any(|w| v.iter().any(|g| (w.x0 - g.1).abs() <= w.size))
+            };
+            rows.iter().filter(starts).count() >= 2
+        })
+        .flat_map(|v| v.into_iter().map(|(m, _, em)| (m, em)))
+        .collect();
+    let words: Vec<&Word> = rows.iter().flat_map(|r| r.iter()).collect();
     mids.extend(edge_boundaries(&words));
     cluster_means(mids.into_iter().map(|(m, em)| (m, 1.5 * em)).collect())
 }
@@ -804,6 +829,27 @@ mod tests {
         assert_eq!(
             rows(&t),
             vec!["| （二）部分公开（区分处理的） | 3 | 3 |", "| （三）不予公开 | 1 | 1 |"]
+        );
+    }
+
+    #[test]
+    fn gaps_of_one_line_only_are_no_label_columns() {
+        // a group label printed with its letters spread, a label the extractor broke
+        let t = [
+            at(0, "一、本年新收申请数量", &["95", "95"]),
+            at(0, "三 、本 年 度办", &[]),
+            at(10, "（一）予以 公开", &["50", "50"]),
+            at(10, "（二）部分公开", &["9", "9"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "| 一、本年新收申请数量 | 95 | 95 |",
+                "三、本年度办",
+                "| （一）予以公开 | 50 | 50 |",
+                "| （二）部分公开 | 9 | 9 |",
+            ]
         );
     }
 }
