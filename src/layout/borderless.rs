@@ -10,7 +10,7 @@
 //! row whose values lie within its lines. Where a row's values fit the columns in no single
 //! way, the whole table is left to the text reader (which warns about what it cannot place).
 
-use super::{bbox_of, cluster_means, VLine, Word};
+use super::{bbox_of, cluster_means, header, VLine, Word};
 use crate::document::{Grid, GridCell, Origin};
 use crate::script::{is_cjk, is_decorated_page_number, is_page_number, numbering_len};
 use std::ops::Range;
@@ -38,6 +38,9 @@ const MAX_TABLE_LINES: usize = 2_000;
 
 /// Most lines looked back for a first row's label wrapped above its values.
 const MAX_LOOKBACK: usize = 3;
+
+/// Most lines looked back for a table's column header.
+const MAX_HEADER_LINES: usize = 10;
 
 /// A printed value: a number (`12`, `1,234`, `5949.088667`, `-3`) or a dash-like blank mark.
 fn is_value(w: &str) -> bool {
@@ -99,6 +102,8 @@ fn join_text(a: &mut String, b: &str) {
 
 struct Block {
     lines: Range<usize>,
+    /// The lines above it that may hold its column header.
+    header: Range<usize>,
     /// Nothing but page furniture before / after the block on its page.
     top: bool,
     bottom: bool,
@@ -202,11 +207,24 @@ fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
             start = i - MAX_LOOKBACK;
         }
         let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
-        // one line of values alone is no table: the text reader reads it as well; nor is a
-        // run of thousands of lines (label assignment is quadratic in the table's lines)
+        // the header: close lines above, back to a sentence's end or the table before
+        let mut top = start;
+        while top > taken
+            && start - top < MAX_HEADER_LINES
+            && gap_ems(&lines[top - 1], &lines[top]) <= MAX_LINE_GAP
+            && !lines[top - 1]
+                .words
+                .last()
+                .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
+        {
+            top -= 1;
+        }
+        // a run of thousands of lines is left to the text reader (label assignment is
+        // quadratic in the table's lines); one line of values only with a header ([`build`])
         let rows = values.iter().filter(|k| **k > 0).count();
-        if rows >= 2 && values.len() <= MAX_TABLE_LINES {
+        if rows >= 1 && values.len() <= MAX_TABLE_LINES {
             out.push(Block {
+                header: top..start,
                 top: lines[..start].iter().all(is_furniture),
                 bottom: lines[end..].iter().all(is_furniture),
                 lines: start..end,
@@ -259,6 +277,30 @@ fn anchors(lines: &[VLine], block: &Block, origin: Origin) -> Option<Vec<f32>> {
     xs.extend(groups.iter().map(|g| g[g.len() / 2]));
     xs.sort_by(f32::total_cmp);
     Some(xs)
+}
+
+/// The value columns re-anchored on the block's header ([`header::refine`]): the leaf
+/// columns of the header words right of every label of the block.
+fn header_columns(lines: &[VLine], block: &Block, xs: &[f32]) -> Option<Vec<f32>> {
+    if block.header.is_empty() {
+        return None;
+    }
+    let labels = block
+        .lines
+        .clone()
+        .zip(&block.values)
+        .flat_map(|(j, k)| lines[j].words[..lines[j].words.len() - k].iter());
+    let label_right = labels.map(|w| w.x1).fold(f32::MIN, f32::max);
+    let words: Vec<&Word> = lines[block.header.clone()]
+        .iter()
+        .flat_map(|l| l.words.iter())
+        .filter(|w| w.cx() > label_right)
+        .collect();
+    // the header's body size (a title above it may be set larger)
+    let mut sizes: Vec<f32> = words.iter().map(|w| w.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let em = *sizes.get(sizes.len() / 2)?;
+    header::refine(xs, &header::leaf_columns(&words), em)
 }
 
 fn min_spacing(xs: &[f32]) -> f32 {
@@ -385,6 +427,15 @@ pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
 
 fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     let xs = anchors(lines, block, origin)?;
+    // a column blank in every row shows in the header only
+    let from_header = header_columns(lines, block, &xs);
+    let rows = block.values.iter().filter(|k| **k > 0).count();
+    // one line of values alone is no table unless its header places them: the text reader
+    // reads it as well
+    if rows < 2 && from_header.is_none() {
+        return None;
+    }
+    let xs = from_header.unwrap_or(xs);
     let kmax = xs.len();
     // value cells of every row line, or give the table up
     let mut placed: Vec<Option<Vec<(usize, Word)>>> = Vec::new();
@@ -851,5 +902,36 @@ mod tests {
                 "| （二）部分公开 | 9 | 9 |",
             ]
         );
+    }
+
+    #[test]
+    fn a_column_blank_in_every_row_is_found_in_the_header() {
+        // zeros printed as blanks: no row has a value under 科研
+        let t = [
+            at(8, "申请人情况汇总表头", &[]),
+            at(0, "", &["自然人", "商业", "科研", "总计"]),
+            at(0, "一、本年新收", &["821", "35", "", "856"]),
+            at(0, "二、上年结转", &["18", "", "", "18"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec!["| 一、本年新收 | 821 | 35 |  | 856 |", "| 二、上年结转 | 18 |  |  | 18 |"]
+        );
+        // one line of values is a table when its header places them
+        let t = [
+            format!("{}行政复议诉讼情况", " ".repeat(20)),
+            at(0, "", &["维持", "纠正", "其他", "总计"]),
+            at(0, "", &["5", "", "", "5"]),
+        ]
+        .join("\n");
+        assert_eq!(rows(&t), vec!["| 5 |  |  | 5 |"]);
+        // a value between two header columns: no guess, the text reader has it
+        let t = [
+            at(0, "", &["维持", "纠正", "其他", "总计"]),
+            format!("{}12{}5", " ".repeat(22), " ".repeat(8)),
+        ]
+        .join("\n");
+        assert!(rows(&t).is_empty());
     }
 }
