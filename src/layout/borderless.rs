@@ -536,10 +536,14 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 // a label set wholly above its values: the next row, unless a label of its
                 // own starts before it
                 let next = (0..value_lines.len()).find(|r| value_lines[*r] > u.last);
+                // (an item further left claims it only from a line before the values: a
+                // group label starts on its first row's line, a blank row spanning the
+                // columns — `（六）其他处理` — on a line of its own)
                 let claimed = next.is_some_and(|r| {
-                    item_starts
-                        .iter()
-                        .any(|(sc, f)| *sc >= c && *f > u.last && *f <= value_lines[r])
+                    let v = value_lines[r];
+                    item_starts.iter().any(|(sc, f)| {
+                        *f > u.last && (*f < v || (*sc >= c && *f == v))
+                    })
                 });
                 if let (true, Some(r), false) = (u.numbered, next, claimed) {
                     r
@@ -933,5 +937,28 @@ mod tests {
         ]
         .join("\n");
         assert!(rows(&t).is_empty());
+    }
+
+    #[test]
+    fn a_label_does_not_reach_over_a_blank_row_to_the_values_below() {
+        let t = [
+            at(10, "4.无正当理由", &["0", "0"]),
+            at(10, "5.要求确认", &[]),
+            at(10, "已获取信息", &[]),
+            at(0, "（六）其他处理", &[]),
+            at(0, "（七）总计", &["7", "7"]),
+            at(0, "（八）合计", &["7", "7"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "|  | 4.无正当理由 | 0 | 0 |",
+                "5.要求确认已获取信息",
+                "（六）其他处理",
+                "|  | （七）总计 | 7 | 7 |",
+                "|  | （八）合计 | 7 | 7 |",
+            ]
+        );
     }
 }
