@@ -131,7 +131,8 @@ fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
     // every table with the source lines it replaces
     let mut tables = Vec::new();
     let mut spans = Vec::new();
-    for p in &pages {
+    let mut table_pages = Vec::new();
+    for (pi, p) in pages.iter().enumerate() {
         let page = &lines[p.clone()];
         let kept: Vec<usize> = (0..page.len())
             .filter(|i| !page[*i].text.trim().is_empty())
@@ -146,9 +147,10 @@ fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
                 p.start + kept[f.lines.end - 1],
             ));
             tables.push(f);
+            table_pages.push(pi);
         }
     }
-    layout::borderless::stitch(&mut tables);
+    layout::borderless::stitch(&mut tables, &table_pages);
     let mut out = Vec::with_capacity(lines.len());
     let mut i = 0;
     let mut next = tables.iter().zip(&spans).peekable();

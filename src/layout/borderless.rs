@@ -10,9 +10,9 @@
 //! row whose values lie within its lines. Where a row's values fit the columns in no single
 //! way, the whole table is left to the text reader (which warns about what it cannot place).
 
-use super::{bbox_of, cluster_means, VLine, Word};
+use super::{bbox_of, cluster_means, header, VLine, Word};
 use crate::document::{Grid, GridCell, Origin};
-use crate::script::{is_cjk, numbering_len};
+use crate::script::{is_cjk, is_decorated_page_number, is_page_number, numbering_len};
 use std::ops::Range;
 
 /// A table found: its grid and the lines it took.
@@ -27,6 +27,10 @@ pub(crate) struct Found {
     pub carry: Vec<String>,
     /// How many of the grid's columns (from the left) hold labels.
     pub label_cols: usize,
+    /// Whether the table starts at the page's top (page furniture aside).
+    pub top: bool,
+    /// Whether the table runs to the page's end (page furniture aside).
+    pub bottom: bool,
 }
 
 /// Most lines of one table rebuilt from positions (a report's table has a few hundred).
@@ -34,6 +38,9 @@ const MAX_TABLE_LINES: usize = 2_000;
 
 /// Most lines looked back for a first row's label wrapped above its values.
 const MAX_LOOKBACK: usize = 3;
+
+/// Most lines looked back for a table's column header.
+const MAX_HEADER_LINES: usize = 10;
 
 /// A printed value: a number (`12`, `1,234`, `5949.088667`, `-3`) or a dash-like blank mark.
 fn is_value(w: &str) -> bool {
@@ -95,6 +102,11 @@ fn join_text(a: &mut String, b: &str) {
 
 struct Block {
     lines: Range<usize>,
+    /// The lines above it that may hold its column header.
+    header: Range<usize>,
+    /// Nothing but page furniture before / after the block on its page.
+    top: bool,
+    bottom: bool,
     /// Values per line (0 for label-only lines), parallel to `lines`.
     values: Vec<usize>,
 }
@@ -117,7 +129,26 @@ fn gap_ems(a: &VLine, b: &VLine) -> f32 {
 /// Most ems between two consecutive lines of one table.
 const MAX_LINE_GAP: f32 = 3.2;
 
-fn blocks(lines: &[VLine]) -> Vec<Block> {
+/// Whether a line is page furniture (a page number in any of its shapes).
+fn is_furniture(line: &VLine) -> bool {
+    let t: String = line.words.iter().map(|w| w.text.as_str()).collect();
+    is_page_number(&t) || is_decorated_page_number(&t)
+}
+
+/// Whether a label line may be wrapped text of a table's label next to it: it lies left of
+/// the values and does not end a sentence or introduce a list.
+fn label_continues(line: &VLine, value_left: f32) -> bool {
+    label_only(line, value_left)
+        && !line
+            .words
+            .last()
+            .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
+}
+
+fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
+    // layout-mode text shifts a line's columns by a character or two: a row's label may end
+    // that far into the value edge of the rows above
+    let slack = if origin == Origin::LayoutText { 2.0 } else { 0.0 };
     let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
     let mut out: Vec<Block> = Vec::new();
     let mut i = 0;
@@ -127,7 +158,10 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             continue;
         }
         let first_values = &lines[i].words[lines[i].words.len() - ks[i]..];
-        let mut value_left = first_values.iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+        // the first row's own value edge: layout text shifts later rows left or right, and
+        // a label wrapped above the first row only has to clear that row's values
+        let first_left = first_values.iter().map(|w| w.x0).fold(f32::MAX, f32::min);
+        let mut value_left = first_left;
         let mut end = i + 1;
         let mut last_value = i;
         while end < lines.len() && gap_ems(&lines[end - 1], &lines[end]) <= MAX_LINE_GAP {
@@ -135,43 +169,64 @@ fn blocks(lines: &[VLine]) -> Vec<Block> {
             let k = ks[end];
             if k > 0 {
                 let n = l.words.len() - k;
-                let labels_fit = left_of(&l.words[..n], value_left);
+                let labels_fit = left_of(&l.words[..n], value_left + slack * l.em());
                 let vl = l.words[n..].iter().map(|w| w.x0).fold(f32::MAX, f32::min);
                 if !labels_fit || vl < value_left - 4.0 * l.em() {
                     break;
                 }
                 value_left = value_left.min(vl);
                 last_value = end;
-            } else if !label_only(l, value_left) {
+            } else if !label_only(l, value_left + slack * l.em()) {
                 break;
             }
             end += 1;
         }
-        // label lines after the last row are kept only while they are close to it
-        let mut stop = last_value + 1;
-        while stop < end && stop - last_value <= MAX_LOOKBACK {
-            stop += 1;
-        }
-        let end = stop.min(end);
+        // label lines after the last row are kept only while they are close to it — or all
+        // of them when they run to the page's end: a label broken by the page
+        // (a sentence's end is prose after the table, not a label)
+        let end = (last_value + 1..end)
+            .find(|j| !label_continues(&lines[*j], value_left + slack * lines[*j].em()))
+            .unwrap_or(end);
+        let to_page_end = lines[end..].iter().all(is_furniture);
+        let end = if to_page_end {
+            end
+        } else {
+            end.min(last_value + 1 + MAX_LOOKBACK)
+        };
         let taken = out.last().map_or(0, |b| b.lines.end);
         let mut start = i;
         while start > taken
-            && i - (start - 1) <= MAX_LOOKBACK
-            && label_only(&lines[start - 1], value_left)
+            && label_continues(&lines[start - 1], first_left)
             && gap_ems(&lines[start - 1], &lines[start]) <= MAX_LINE_GAP
-            && !lines[start - 1]
+        {
+            start -= 1;
+        }
+        // a label wrapped above the first row takes a few lines; more only when they run
+        // from the page's top (the tail of a row the page break cut)
+        if i - start > MAX_LOOKBACK && !lines[..start].iter().all(is_furniture) {
+            start = i - MAX_LOOKBACK;
+        }
+        let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
+        // the header: close lines above, back to a sentence's end or the table before
+        let mut top = start;
+        while top > taken
+            && start - top < MAX_HEADER_LINES
+            && gap_ems(&lines[top - 1], &lines[top]) <= MAX_LINE_GAP
+            && !lines[top - 1]
                 .words
                 .last()
                 .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
         {
-            start -= 1;
+            top -= 1;
         }
-        let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
-        // one line of values alone is no table: the text reader reads it as well; nor is a
-        // run of thousands of lines (label assignment is quadratic in the table's lines)
+        // a run of thousands of lines is left to the text reader (label assignment is
+        // quadratic in the table's lines); one line of values only with a header ([`build`])
         let rows = values.iter().filter(|k| **k > 0).count();
-        if rows >= 2 && values.len() <= MAX_TABLE_LINES {
+        if rows >= 1 && values.len() <= MAX_TABLE_LINES {
             out.push(Block {
+                header: top..start,
+                top: lines[..start].iter().all(is_furniture),
+                bottom: lines[end..].iter().all(is_furniture),
                 lines: start..end,
                 values,
             });
@@ -224,6 +279,30 @@ fn anchors(lines: &[VLine], block: &Block, origin: Origin) -> Option<Vec<f32>> {
     Some(xs)
 }
 
+/// The value columns re-anchored on the block's header ([`header::refine`]): the leaf
+/// columns of the header words right of every label of the block.
+fn header_columns(lines: &[VLine], block: &Block, xs: &[f32]) -> Option<Vec<f32>> {
+    if block.header.is_empty() {
+        return None;
+    }
+    let labels = block
+        .lines
+        .clone()
+        .zip(&block.values)
+        .flat_map(|(j, k)| lines[j].words[..lines[j].words.len() - k].iter());
+    let label_right = labels.map(|w| w.x1).fold(f32::MIN, f32::max);
+    let words: Vec<&Word> = lines[block.header.clone()]
+        .iter()
+        .flat_map(|l| l.words.iter())
+        .filter(|w| w.cx() > label_right)
+        .collect();
+    // the header's body size (a title above it may be set larger)
+    let mut sizes: Vec<f32> = words.iter().map(|w| w.size).collect();
+    sizes.sort_by(f32::total_cmp);
+    let em = *sizes.get(sizes.len() / 2)?;
+    header::refine(xs, &header::leaf_columns(&words), em)
+}
+
 fn min_spacing(xs: &[f32]) -> f32 {
     xs.windows(2).map(|p| p[1] - p[0]).fold(f32::MAX, f32::min)
 }
@@ -255,19 +334,79 @@ fn place(words: &[Word], xs: &[f32]) -> Option<Vec<usize>> {
     Some(out)
 }
 
-/// Boundaries between label columns: the gaps of lines with several label words.
+/// Boundaries between label columns: the gaps of lines with several label words, and the
+/// left edges of columns whose words never share a line ([`edge_boundaries`]). A gap is a
+/// boundary only where words of at least two lines start right of it: a label printed with
+/// its letters spread (`三 、本 年 度办`) or broken by the extractor (`…只计这一情 形，不`)
+/// has gaps that no other line shares.
 fn label_boundaries(lines: &[VLine], block: &Block) -> Vec<f32> {
-    let mut mids: Vec<(f32, f32)> = Vec::new(); // (gap middle, em)
+    let mut gaps: Vec<(f32, f32, f32)> = Vec::new(); // (gap middle, right word's x0, em)
+    let mut rows: Vec<&[Word]> = Vec::new();
     for (j, k) in block.lines.clone().zip(&block.values) {
         let w = &lines[j].words;
         let labels = &w[..w.len() - k];
         for p in labels.windows(2) {
             if p[1].x0 - p[0].x1 >= 0.4 * p[0].size {
-                mids.push(((p[0].x1 + p[1].x0) * 0.5, p[0].size));
+                gaps.push(((p[0].x1 + p[1].x0) * 0.5, p[1].x0, p[0].size));
             }
         }
+        rows.push(labels);
     }
+    gaps.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let mut groups: Vec<Vec<(f32, f32, f32)>> = Vec::new();
+    for g in gaps {
+        match groups.last_mut() {
+            Some(v) if g.0 - v.iter().map(|x| x.0).sum::<f32>() / v.len() as f32 <= 1.5 * g.2 => {
+                v.push(g)
+            }
+            _ => groups.push(vec![g]),
+        }
+    }
+    let mut mids: Vec<(f32, f32)> = groups
+        .into_iter()
+        .filter(|v| {
+            let starts = |r: &&&[Word]| {
+                r.iter()
+                    .any(|w| v.iter().any(|g| (w.x0 - g.1).abs() <= w.size))
+            };
+            rows.iter().filter(starts).count() >= 2
+        })
+        .flat_map(|v| v.into_iter().map(|(m, _, em)| (m, em)))
+        .collect();
+    let words: Vec<&Word> = rows.iter().flat_map(|r| r.iter()).collect();
+    mids.extend(edge_boundaries(&words));
     cluster_means(mids.into_iter().map(|(m, em)| (m, 1.5 * em)).collect())
+}
+
+/// Boundaries between label columns told by left edges alone: a group label set in a narrow
+/// cell on lines of its own (`（六` / `）其` / `他处` / `理`, the row label wrapped on the lines
+/// between) leaves no gap on any line. Two clusters of left edges at least 1.5 em apart are two
+/// columns when at least two words of the left one, and more than cross it, end before the
+/// right one starts (a row label spanning both columns crosses). `(boundary, em)` pairs.
+fn edge_boundaries(words: &[&Word]) -> Vec<(f32, f32)> {
+    let em = words.iter().map(|w| w.size).fold(0.0, f32::max).max(0.1);
+    let lefts = cluster_means(words.iter().map(|w| (w.x0, 0.5 * em)).collect());
+    let mut out = Vec::new();
+    for p in lefts.windows(2) {
+        let (l1, l2) = (p[0], p[1]);
+        if l2 - l1 < 1.5 * em {
+            continue;
+        }
+        let in_l1 = |w: &&&Word| (w.x0 - l1).abs() <= 0.5 * em;
+        let narrow: Vec<f32> = words
+            .iter()
+            .filter(in_l1)
+            .filter(|w| w.x1 <= l2 - 0.2 * em)
+            .map(|w| w.x1)
+            .collect();
+        let crossing = words.iter().filter(in_l1).count() - narrow.len();
+        let starts_l2 = words.iter().filter(|w| (w.x0 - l2).abs() <= 0.5 * em).count();
+        if narrow.len() >= 2 && narrow.len() > crossing && starts_l2 >= 2 {
+            let right = narrow.iter().copied().fold(f32::MIN, f32::max);
+            out.push(((right + l2) * 0.5, em));
+        }
+    }
+    out
 }
 
 struct Unit {
@@ -280,7 +419,7 @@ struct Unit {
 
 /// Rebuilds the tables among `lines` (one page, top to bottom).
 pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
-    blocks(lines)
+    blocks(lines, origin)
         .into_iter()
         .filter_map(|b| build(lines, &b, origin))
         .collect()
@@ -288,6 +427,15 @@ pub(crate) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
 
 fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     let xs = anchors(lines, block, origin)?;
+    // a column blank in every row shows in the header only
+    let from_header = header_columns(lines, block, &xs);
+    let rows = block.values.iter().filter(|k| **k > 0).count();
+    // one line of values alone is no table unless its header places them: the text reader
+    // reads it as well
+    if rows < 2 && from_header.is_none() {
+        return None;
+    }
+    let xs = from_header.unwrap_or(xs);
     let kmax = xs.len();
     // value cells of every row line, or give the table up
     let mut placed: Vec<Option<Vec<(usize, Word)>>> = Vec::new();
@@ -388,10 +536,14 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 // a label set wholly above its values: the next row, unless a label of its
                 // own starts before it
                 let next = (0..value_lines.len()).find(|r| value_lines[*r] > u.last);
+                // (an item further left claims it only from a line before the values: a
+                // group label starts on its first row's line, a blank row spanning the
+                // columns — `（六）其他处理` — on a line of its own)
                 let claimed = next.is_some_and(|r| {
-                    item_starts
-                        .iter()
-                        .any(|(sc, f)| *sc >= c && *f > u.last && *f <= value_lines[r])
+                    let v = value_lines[r];
+                    item_starts.iter().any(|(sc, f)| {
+                        *f > u.last && (*f < v || (*sc >= c && *f == v))
+                    })
                 });
                 if let (true, Some(r), false) = (u.numbered, next, claimed) {
                     r
@@ -459,6 +611,8 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         lines: block.lines.clone(),
         carry,
         label_cols: ncols,
+        top: block.top,
+        bottom: block.bottom,
     })
 }
 
@@ -479,11 +633,15 @@ impl Found {
 }
 
 /// Stitches tables broken by a page: the label tail a table starts with is appended to the
-/// last row of the table before it.
-pub(crate) fn stitch(tables: &mut [Found]) {
-    for i in 1..tables.len() {
+/// last row of the table before it, when that table ends its page and this one starts the
+/// next (`pages`: each table's page index).
+pub(crate) fn stitch(tables: &mut [Found], pages: &[usize]) {
+    for i in 1..tables.len().min(pages.len()) {
         let (before, after) = tables.split_at_mut(i);
-        stitch_pair(&mut before[i - 1], &mut after[0]);
+        let (prev, cur) = (&mut before[i - 1], &mut after[0]);
+        if prev.bottom && cur.top && pages[i] == pages[i - 1] + 1 {
+            stitch_pair(prev, cur);
+        }
     }
 }
 
@@ -522,9 +680,13 @@ mod tests {
     use super::*;
     use crate::layout::text::vline;
 
-    fn rows(text: &str) -> Vec<String> {
+    fn tables(text: &str, origin: Origin) -> Vec<Found> {
         let lines: Vec<VLine> = text.lines().enumerate().map(|(i, l)| vline(l, i)).collect();
-        let found = find(&lines, Origin::Borderless);
+        find(&lines, origin)
+    }
+
+    fn rows(text: &str) -> Vec<String> {
+        let found = tables(text, Origin::Borderless);
         found
             .iter()
             .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
@@ -581,5 +743,222 @@ mod tests {
     #[test]
     fn page_numbers_and_prose_are_no_table() {
         assert!(rows("- 3 -\n本机关共收到申请 12 件，办结 12 件。").is_empty());
+    }
+
+    /// A row with its label at column `indent` and values every 4 columns from column 20.
+    fn at(indent: usize, label: &str, values: &[&str]) -> String {
+        let mut l = format!("{}{label}", " ".repeat(indent));
+        for (i, v) in values.iter().enumerate() {
+            let col = 20 + 4 * i;
+            let n = col.saturating_sub(l.chars().count()).max(1);
+            l.push_str(&" ".repeat(n));
+            l.push_str(v);
+        }
+        l
+    }
+
+    #[test]
+    fn a_row_broken_by_the_page_gets_its_whole_label() {
+        // page 1 ends with a row whose label runs on for eight lines, four of them on page 2
+        let p1 = [
+            at(4, "1.属于国家秘密", &["0", "0"]),
+            at(4, "2.申请人逾期", &["0", "0"]),
+            at(4, "未按收费通", &[]),
+            at(4, "知要求缴纳", &[]),
+            at(4, "费用、行政", &[]),
+            at(4, "机关不再处", &[]),
+        ]
+        .join("\n");
+        let p2 = [
+            at(4, "理其政府信", &[]),
+            at(4, "息公开申请", &[]),
+            at(4, "不再处理其", &[]),
+            at(4, "政府信息公", &[]),
+            at(4, "3.其他", &["1", "1"]),
+            at(4, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert_eq!(t.len(), 2);
+        assert!(t[0].bottom && t[1].top);
+        assert_eq!(t[1].carry.concat(), "理其政府信息公开申请不再处理其政府信息公");
+        stitch(&mut t, &[0, 1]);
+        assert_eq!(
+            t[0].row_text(1).0,
+            "| 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请不再处理其政府信息公 | 0 | 0 |"
+        );
+        assert_eq!(t[1].row_text(0).0, "| 3.其他 | 1 | 1 |");
+    }
+
+    #[test]
+    fn tables_not_on_consecutive_page_edges_are_not_stitched() {
+        let p1 = [
+            at(0, "规章", &["0", "0"]),
+            at(0, "规范性文件", &["1", "1"]),
+            "本机关全年未收到政府信息公开申请。".to_string(),
+        ]
+        .join("\n");
+        let p2 = [
+            at(0, "理其政府信", &[]),
+            at(0, "3.其他", &["1", "1"]),
+            at(0, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert!(!t[0].bottom && t[1].top);
+        stitch(&mut t, &[0, 1]);
+        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        // a page between them
+        let mut t = tables(&p1.replace("本机关全年未收到政府信息公开申请。", ""), Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert!(t[0].bottom);
+        stitch(&mut t, &[0, 2]);
+        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+    }
+
+    #[test]
+    fn layout_text_rows_shifted_by_a_character_stay_in_the_table() {
+        // pdftotext moves a row's values a character left of the rows above; the label lines
+        // after it reach past that edge
+        let t = "\
+     8.属于行政
+               0   0   0
+     查询事项
+     1.本机关不
+     掌握相关政 7    0   7
+     府信息
+     2.没有现成
+     信息需要另 0    0   0
+     行制作";
+        let r: Vec<String> = tables(t, Origin::LayoutText)
+            .iter()
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .collect();
+        assert_eq!(
+            r,
+            vec![
+                "| 8.属于行政查询事项 | 0 | 0 | 0 |",
+                "| 1.本机关不掌握相关政府信息 | 7 | 0 | 7 |",
+                "| 2.没有现成信息需要另行制作 | 0 | 0 | 0 |",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_group_label_on_lines_of_its_own_is_its_own_column() {
+        // （六）其他处理 set in a narrow cell: its lines fall between the row label's lines,
+        // no line holds both
+        let t = [
+            at(5, "1.申请人无正", &[]),
+            at(5, "政机关不再", &["9", "9"]),
+            at(5, "信息公开申", &[]),
+            at(0, "（六", &[]),
+            at(5, "请", &[]),
+            at(0, "）其", &[]),
+            at(5, "2.申请人逾期", &[]),
+            at(0, "他处", &[]),
+            at(5, "费用、行政", &["7", "7"]),
+            at(0, "理", &[]),
+            at(5, "3.其他", &["1", "1"]),
+            at(0, "（七）总计", &["4", "4"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "|  | 1.申请人无正政机关不再信息公开申请 | 9 | 9 |",
+                "| （六）其他处理 | 2.申请人逾期费用、行政 | 7 | 7 |",
+                "|  | 3.其他 | 1 | 1 |",
+                "|  | （七）总计 | 4 | 4 |",
+            ]
+        );
+        // one column with a hanging indent is still one column
+        let t = [
+            at(0, "（二）部分公开（区分", &["3", "3"]),
+            at(3, "处理的）", &[]),
+            at(0, "（三）不予公开", &["1", "1"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec!["| （二）部分公开（区分处理的） | 3 | 3 |", "| （三）不予公开 | 1 | 1 |"]
+        );
+    }
+
+    #[test]
+    fn gaps_of_one_line_only_are_no_label_columns() {
+        // a group label printed with its letters spread, a label the extractor broke
+        let t = [
+            at(0, "一、本年新收申请数量", &["95", "95"]),
+            at(0, "三 、本 年 度办", &[]),
+            at(10, "（一）予以 公开", &["50", "50"]),
+            at(10, "（二）部分公开", &["9", "9"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "| 一、本年新收申请数量 | 95 | 95 |",
+                "三、本年度办",
+                "| （一）予以公开 | 50 | 50 |",
+                "| （二）部分公开 | 9 | 9 |",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_column_blank_in_every_row_is_found_in_the_header() {
+        // zeros printed as blanks: no row has a value under 科研
+        let t = [
+            at(8, "申请人情况汇总表头", &[]),
+            at(0, "", &["自然人", "商业", "科研", "总计"]),
+            at(0, "一、本年新收", &["821", "35", "", "856"]),
+            at(0, "二、上年结转", &["18", "", "", "18"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec!["| 一、本年新收 | 821 | 35 |  | 856 |", "| 二、上年结转 | 18 |  |  | 18 |"]
+        );
+        // one line of values is a table when its header places them
+        let t = [
+            format!("{}行政复议诉讼情况", " ".repeat(20)),
+            at(0, "", &["维持", "纠正", "其他", "总计"]),
+            at(0, "", &["5", "", "", "5"]),
+        ]
+        .join("\n");
+        assert_eq!(rows(&t), vec!["| 5 |  |  | 5 |"]);
+        // a value between two header columns: no guess, the text reader has it
+        let t = [
+            at(0, "", &["维持", "纠正", "其他", "总计"]),
+            format!("{}12{}5", " ".repeat(22), " ".repeat(8)),
+        ]
+        .join("\n");
+        assert!(rows(&t).is_empty());
+    }
+
+    #[test]
+    fn a_label_does_not_reach_over_a_blank_row_to_the_values_below() {
+        let t = [
+            at(10, "4.无正当理由", &["0", "0"]),
+            at(10, "5.要求确认", &[]),
+            at(10, "已获取信息", &[]),
+            at(0, "（六）其他处理", &[]),
+            at(0, "（七）总计", &["7", "7"]),
+            at(0, "（八）合计", &["7", "7"]),
+        ]
+        .join("\n");
+        assert_eq!(
+            rows(&t),
+            vec![
+                "|  | 4.无正当理由 | 0 | 0 |",
+                "5.要求确认已获取信息",
+                "（六）其他处理",
+                "|  | （七）总计 | 7 | 7 |",
+                "|  | （八）合计 | 7 | 7 |",
+            ]
+        );
     }
 }

@@ -7,6 +7,7 @@
 //! y grows upwards; a text line `i` sits at y = −i.
 
 pub(crate) mod borderless;
+pub(crate) mod header;
 pub(crate) mod text;
 
 /// A word: text without inner gaps, with its box.
