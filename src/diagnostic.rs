@@ -125,6 +125,10 @@ pub enum Code {
     /// A row printed out of template order.
     #[serde(rename = "parse.row-out-of-order")]
     RowOutOfOrder,
+    /// A row whose label was not recognised (damaged print, OCR), taken from its place
+    /// between the rows before and after it.
+    #[serde(rename = "parse.row-by-position")]
+    RowByPosition,
     /// The text after the first report holds another report's title and tables.
     #[serde(rename = "parse.multiple-reports")]
     MultipleReports,
@@ -197,6 +201,7 @@ impl Code {
         Code::ValueNote,
         Code::ValueInvalid,
         Code::RowOutOfOrder,
+        Code::RowByPosition,
         Code::MultipleReports,
         Code::MetadataMissing,
         Code::SumMismatch,
@@ -236,6 +241,7 @@ impl Code {
             Code::ValueNote => "parse.value-note",
             Code::ValueInvalid => "parse.value-invalid",
             Code::RowOutOfOrder => "parse.row-out-of-order",
+            Code::RowByPosition => "parse.row-by-position",
             Code::MultipleReports => "parse.multiple-reports",
             Code::MetadataMissing => "parse.metadata-missing",
             Code::SumMismatch => "check.sum-mismatch",

@@ -328,3 +328,34 @@ fn glyphs_stacked_on_one_spot_are_bounded() {
     });
     assert_bounded("1,000,000 glyphs on one spot", bytes, Options::default());
 }
+
+/// A row label damaged past recognition (as OCR leaves `3.危及“三安全--稳证，`) in a ruled
+/// table: the row is taken from its place between the rows found before and after it,
+/// with a warning naming its cells, instead of leaving the row null.
+#[test]
+fn a_row_with_a_damaged_label_is_taken_from_its_place_and_warned() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus/2025-suqian-shuyang-county/source.md");
+    let text = std::fs::read_to_string(path).unwrap();
+    let label = "| 3. 危及“三安全一稳定” |";
+    assert!(text.contains(label));
+    let damaged = text.replace(label, "| 3.危及“三安全--稳证， |");
+    let report = ogi_report::parse_str(&damaged).unwrap();
+    let key = "applications.denied_security_stability";
+    let value = |col: &str| report.value(&format!("{key}.{col}")).map(|n| n.as_f64());
+    assert_eq!(value("natural_person"), Some(2.0));
+    assert_eq!(value("commercial"), Some(0.0));
+    assert_eq!(value("total"), Some(2.0));
+    let warned = report.diagnostics.iter().find(|d| {
+        d.code == ogi_report::Code::RowByPosition
+            && d.severity == ogi_report::Severity::Warning
+            && d.cells.contains(&format!("{key}.natural_person"))
+    });
+    assert!(warned.is_some(), "{:#?}", report.diagnostics);
+    // the undamaged report needs no such placement
+    let clean = ogi_report::parse_str(&text).unwrap();
+    assert!(clean
+        .diagnostics
+        .iter()
+        .all(|d| d.code != ogi_report::Code::RowByPosition));
+}

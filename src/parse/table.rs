@@ -219,7 +219,7 @@ pub fn read_rows(
         .map(|h| compact.byte(h.start))
         .collect();
     starts.sort_unstable();
-    let reads = specs
+    let mut reads: Vec<RowRead> = specs
         .iter()
         .zip(&chosen)
         .map(|(spec, hit)| {
@@ -262,7 +262,123 @@ pub fn read_rows(
             }
         })
         .collect();
+    let starts: Vec<Option<usize>> = chosen
+        .iter()
+        .map(|h| h.map(|h| compact.byte(h.start)))
+        .collect();
+    place_by_position(doc, &starts, &mut reads, cut, &mut diags);
     (reads, diags)
+}
+
+/// The last text cell of a pipe row before its first number, and the byte offset (in
+/// `row`) where that cell's text ends: the row's label, however damaged.
+fn label_cell(row: &str) -> Option<(String, usize)> {
+    let mut label = None;
+    let mut at = 0usize;
+    for (k, cell) in row.split('|').enumerate() {
+        let t = cell.trim();
+        let end = at + cell.trim_end().len();
+        at += cell.len() + 1;
+        if k == 0 || t.is_empty() {
+            continue;
+        }
+        if super::number::cell(t).is_some() {
+            break;
+        }
+        label = Some((t.to_string(), end));
+    }
+    label
+}
+
+/// Rows whose label was not recognised (print or OCR damaged it: `3.危及“三安全--稳证，`)
+/// are taken from their place in a ruled table: between the nearest rows before and after
+/// them that were found, the pipe rows with values that hold no found label, when there
+/// are exactly as many as rows missing there. Each such row is warned about, naming its
+/// cells, and the arithmetic still checks its values.
+fn place_by_position(
+    doc: &NormDoc,
+    starts: &[Option<usize>],
+    reads: &mut [RowRead],
+    cut: Cut,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut i = 0;
+    while i < reads.len() {
+        if starts[i].is_some() {
+            i += 1;
+            continue;
+        }
+        let gap_start = i;
+        while i < reads.len() && starts[i].is_none() {
+            i += 1;
+        }
+        let (Some(before), Some(after)) = (
+            gap_start.checked_sub(1).and_then(|j| starts[j]),
+            starts.get(i).copied().flatten(),
+        ) else {
+            continue;
+        };
+        let (Some(lb), Some(la)) = (doc.line_index(before), doc.line_index(after)) else {
+            continue;
+        };
+        if lb >= la {
+            continue;
+        }
+        let found_on = |l: &crate::normalize::NormLine| {
+            starts.iter().flatten().any(|&s| l.start <= s && s <= l.end)
+        };
+        let lines: Vec<(usize, String, Vec<Token>)> = (lb + 1..la)
+            .filter_map(|k| {
+                let l = doc.lines.get(k)?;
+                if !l.pipe || found_on(l) {
+                    return None;
+                }
+                let (label, end) = label_cell(&doc.text[l.start..l.end])?;
+                let at = l.start + end;
+                let toks = pipe_cells(&doc.text[at..l.end], at, doc.markdown);
+                has_numbers(&toks).then_some((l.start, label, toks))
+            })
+            .collect();
+        if lines.len() != i - gap_start {
+            continue;
+        }
+        let prev_key = reads[gap_start - 1].spec.key;
+        let next_key = reads[i].spec.key;
+        for (read, (start, printed, toks)) in reads[gap_start..i].iter_mut().zip(lines) {
+            let kinds: Vec<ValueKind> = read.spec.columns.iter().map(|c| c.kind).collect();
+            let (readings, problem) = readings_of(&toks, &kinds, read.spec.key, cut);
+            let table = schema::TABLES
+                .iter()
+                .find(|t| {
+                    t.rows
+                        .iter()
+                        .any(|r| r.key == read.spec.key && r.label == read.spec.label)
+                })
+                .map_or("", |t| t.key);
+            let cells: Vec<String> = read
+                .spec
+                .columns
+                .iter()
+                .map(|c| format!("{table}.{}.{}", read.spec.key, c.key))
+                .collect();
+            diags.push(
+                Diagnostic::new(
+                    Code::RowByPosition,
+                    Severity::Warning,
+                    format!(
+                        "row {}: label printed as {printed:?} not recognised; taken from its \
+                         place among the rows with values between {prev_key} and {next_key}",
+                        read.spec.key
+                    ),
+                )
+                .at(doc.location_at(start))
+                .with_cells(cells),
+            );
+            read.label = Some((printed, start));
+            read.readings = readings;
+            read.problem = problem.map(|d| d.at(doc.location_at(start)));
+        }
+    }
 }
 
 /// Every reading of tokens as a row of `kinds`, or the problem.
@@ -682,5 +798,19 @@ pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
     match numeric_line {
         Some(l) => free_tokens(&text[l.start..area.end], l.start, MAX_LEAD).0,
         None => Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pipe_rows_label_is_its_last_text_cell_before_the_numbers() {
+        let row = "|  |  | 3.危及“三安全--稳证， | 0 | 1 |";
+        let (label, end) = label_cell(row).unwrap();
+        assert_eq!(label, "3.危及“三安全--稳证，");
+        assert!(row[end..].starts_with(" | 0"));
+        assert!(label_cell("| 0 | 1 |").is_none());
     }
 }
