@@ -52,6 +52,22 @@ pub struct RowSpec {
     pub versions: Versions,
 }
 
+impl RowSpec {
+    /// The canonical key of this row's cell in `column` of `table`:
+    /// `applications.new_received.total`.
+    pub fn cell_key(&self, table: &str, column: &str) -> String {
+        format!("{table}.{}.{column}", self.key)
+    }
+
+    /// The canonical keys of this row's cells in `table`, in column order.
+    pub fn cell_keys(&self, table: &str) -> Vec<String> {
+        self.columns
+            .iter()
+            .map(|c| self.cell_key(table, c.key))
+            .collect()
+    }
+}
+
 /// A section of the report.
 #[derive(Debug, Clone, Copy)]
 pub struct SectionSpec {

@@ -156,12 +156,14 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let (r21, d21) = table::read_rows(
         doc,
         t2_area,
+        "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019),
         Cut::SingleRun,
     );
     let (r19, d19) = table::read_rows(
         doc,
         t2_area,
+        "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021),
         Cut::SingleRun,
     );
@@ -198,12 +200,14 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let (mut a21, e21) = table::read_rows(
         doc,
         t3_area,
+        "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2019),
         Cut::Any,
     );
     let (mut a19, e19) = table::read_rows(
         doc,
         t3_area,
+        "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2021),
         Cut::Any,
     );
@@ -236,11 +240,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         };
         let cells: Vec<String> = specs(schema::APPLICATIONS, other)
             .iter()
-            .flat_map(|r| {
-                r.columns
-                    .iter()
-                    .map(move |c| format!("applications.{}.{}", r.key, c.key))
-            })
+            .flat_map(|r| r.cell_keys("applications"))
             .collect();
         diags.push(
             Diagnostic::new(
@@ -403,14 +403,7 @@ fn build_or_missing(
         .iter()
         .find(|t| t.key == key)
         .map_or(&[][..], |t| t.rows);
-    let cells: Vec<String> = rows
-        .iter()
-        .flat_map(|r| {
-            r.columns
-                .iter()
-                .map(move |c| format!("{key}.{}.{}", r.key, c.key))
-        })
-        .collect();
+    let cells: Vec<String> = rows.iter().flat_map(|r| r.cell_keys(key)).collect();
     diags.push(
         Diagnostic::new(
             Code::TableMissing,
@@ -426,7 +419,7 @@ fn build_or_missing(
 /// with its five values. `None` unless all three rows read that way.
 fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
     let specs: Vec<&'static RowSpec> = schema::REVIEW_LITIGATION.iter().collect();
-    let (mut reads, _) = table::read_rows(doc, area, &specs, Cut::Any);
+    let (mut reads, _) = table::read_rows(doc, area, "review_litigation", &specs, Cut::Any);
     let numbered = |r: &RowRead| {
         r.label.is_some()
             && !r.readings.is_empty()

@@ -133,6 +133,7 @@ fn char_floor(text: &str, i: usize) -> usize {
 pub fn read_rows(
     doc: &NormDoc,
     area: Area,
+    table: &str,
     specs: &[&'static RowSpec],
     cut: Cut,
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
@@ -266,7 +267,7 @@ pub fn read_rows(
         .iter()
         .map(|h| h.map(|h| compact.byte(h.start)))
         .collect();
-    place_by_position(doc, &starts, &mut reads, cut, &mut diags);
+    place_by_position(doc, table, &starts, &mut reads, cut, &mut diags);
     (reads, diags)
 }
 
@@ -297,6 +298,7 @@ fn label_cell(row: &str) -> Option<(String, usize)> {
 /// cells, and the arithmetic still checks its values.
 fn place_by_position(
     doc: &NormDoc,
+    table: &str,
     starts: &[Option<usize>],
     reads: &mut [RowRead],
     cut: Cut,
@@ -347,20 +349,7 @@ fn place_by_position(
         for (read, (start, printed, toks)) in reads[gap_start..i].iter_mut().zip(lines) {
             let kinds: Vec<ValueKind> = read.spec.columns.iter().map(|c| c.kind).collect();
             let (readings, problem) = readings_of(&toks, &kinds, read.spec.key, cut);
-            let table = schema::TABLES
-                .iter()
-                .find(|t| {
-                    t.rows
-                        .iter()
-                        .any(|r| r.key == read.spec.key && r.label == read.spec.label)
-                })
-                .map_or("", |t| t.key);
-            let cells: Vec<String> = read
-                .spec
-                .columns
-                .iter()
-                .map(|c| format!("{table}.{}.{}", read.spec.key, c.key))
-                .collect();
+            let cells = read.spec.cell_keys(table);
             diags.push(
                 Diagnostic::new(
                     Code::RowByPosition,
@@ -479,8 +468,8 @@ pub fn settle(
     row: &mut Row,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let key_of = |col: &str| format!("{}.{}.{}", table_key, read.spec.key, col);
-    let all_keys: Vec<String> = read.spec.columns.iter().map(|c| key_of(c.key)).collect();
+    let key_of = |col: &str| read.spec.cell_key(table_key, col);
+    let all_keys = read.spec.cell_keys(table_key);
     row.label = read.label.as_ref().map(|(p, _)| p.clone());
     let label_loc = read
         .label
