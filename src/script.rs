@@ -17,6 +17,12 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | 0x20000..=0x3FFFF) // extensions B and later
 }
 
+/// A CJK ideograph (unified, extension A, compatibility): a character of a word, not a
+/// radical, mark or punctuation.
+pub(crate) fn is_ideograph(c: char) -> bool {
+    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
+}
+
 /// Like [`is_cjk`], plus the curly quotes, ellipsis and dash set inside CJK text.
 pub(crate) fn is_cjk_or_cjk_punct(c: char) -> bool {
     is_cjk(c) || matches!(c, '“' | '”' | '‘' | '’' | '…' | '—')

@@ -14,8 +14,7 @@ use super::engine::{Engine, Script, Word};
 use super::raster::{histogram, ink_mask, otsu, Gray, PageRaster};
 use super::rulings::{self, RuleSizes};
 use super::seal;
-use crate::parse::labels::is_ideograph;
-use crate::script::is_cjk;
+use crate::script::{is_cjk, is_ideograph};
 
 /// Where a page image lands: page x = `x0 + px · sx`, page y = `y_top − py · sy` (PDF user
 /// space, y upwards) for pixel (px, py) of the upright image.

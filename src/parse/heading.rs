@@ -157,7 +157,7 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
         .collect();
     let clean_org = |s: &str| -> Option<String> {
         let s = s.rsplit([':', '：', '。']).next().unwrap_or(s);
-        let s = s.trim_start_matches(|c: char| !super::labels::is_ideograph(c));
+        let s = s.trim_start_matches(|c: char| !crate::script::is_ideograph(c));
         (s.chars().count() >= 2).then(|| s.to_owned())
     };
     let year_ok = |y: i32| (2000..=2100).contains(&y);

@@ -161,11 +161,6 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
     kept.into_values().collect()
 }
 
-/// Whether a char is a CJK ideograph.
-pub fn is_ideograph(c: char) -> bool {
-    matches!(c as u32, 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF)
-}
-
 /// Sellers' scan of `c.chars[from..to]`: every end position where `p` matches within its
 /// tolerance, with the start of the best match ending there.
 fn scan(c: &Compact, p: &Pattern, from: usize, to: usize, raw: &mut Vec<Hit>) {

@@ -5,7 +5,7 @@
 //! space separates values, digits of neighbouring cells may run together, and the values
 //! end where ordinary text resumes.
 
-use super::labels::is_ideograph;
+use crate::script::is_ideograph;
 use super::number;
 
 /// What a value slot holds.
