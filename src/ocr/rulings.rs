@@ -36,6 +36,11 @@ pub(crate) struct RuleSizes {
 }
 
 impl RuleSizes {
+    /// How far a line may stop short of another and still meet it.
+    fn meet_tol(&self) -> f32 {
+        self.run_gap as f32 * 3.0 + 2.0
+    }
+
     /// Sizes for an image of `dpi` pixels per inch.
     pub fn for_dpi(dpi: f32) -> RuleSizes {
         let px = |inch: f32| (inch * dpi).round().max(1.0) as usize;
@@ -94,7 +99,7 @@ pub(crate) fn find(
     let verticals = lines(ink, cover, w, h, sz, false);
     // A table's vertical rulings meet its horizontal ones; a stroke of a large glyph (a
     // title's 丨) stands alone, and erasing it would cut the glyph.
-    let tol = sz.run_gap as f32 * 3.0 + 2.0;
+    let tol = sz.meet_tol();
     let meets = |v: &Rule| {
         out.iter().any(|h| {
             h.a as f32 - tol <= v.pos
@@ -158,7 +163,7 @@ fn complete(
         return;
     };
     let (n_along, n_across) = if horiz { (w, h) } else { (h, w) };
-    let tol = sz.run_gap as f32 * 3.0 + 2.0;
+    let tol = sz.meet_tol();
     let max_paper = (sz.run_gap * 2).max(3);
     let mut added: Vec<Rule> = Vec::new();
     // the pieces of each line, grouped by position
@@ -442,14 +447,7 @@ mod tests {
                 ink[y * w + x] = true;
             }
         }
-        let sz = RuleSizes {
-            min_h: 40,
-            min_v: 30,
-            max_thick: 6,
-            run_gap: 2,
-            bridge: 10,
-        };
-        let rules = find(&ink, None, w, h, sz);
+        let rules = find(&ink, None, w, h, sizes());
         let hs: Vec<&Rule> = rules.iter().filter(|r| r.horiz).collect();
         let vs: Vec<&Rule> = rules.iter().filter(|r| !r.horiz).collect();
         assert_eq!(hs.len(), 3, "{hs:?}");

@@ -44,46 +44,11 @@ pub(crate) fn erase_remnants(img: &mut Gray, unsealed: &Gray, seen: &Gray, t: u8
     // near the seal: within `reach` of red (a square neighbourhood, rows then columns)
     let mut rows = vec![false; w * h];
     for y in 0..h {
-        let line = &red[y * w..(y + 1) * w];
-        let mut last: Option<usize> = None;
-        for x in 0..w {
-            if line[x] {
-                last = Some(x);
-            }
-            if last.is_some_and(|l| x - l <= reach) {
-                rows[y * w + x] = true;
-            }
-        }
-        let mut next: Option<usize> = None;
-        for x in (0..w).rev() {
-            if line[x] {
-                next = Some(x);
-            }
-            if next.is_some_and(|n| n - x <= reach) {
-                rows[y * w + x] = true;
-            }
-        }
+        spread(w, reach, |x| red[y * w + x], |x| rows[y * w + x] = true);
     }
     let mut near = vec![false; w * h];
     for x in 0..w {
-        let mut last: Option<usize> = None;
-        for y in 0..h {
-            if rows[y * w + x] {
-                last = Some(y);
-            }
-            if last.is_some_and(|l| y - l <= reach) {
-                near[y * w + x] = true;
-            }
-        }
-        let mut next: Option<usize> = None;
-        for y in (0..h).rev() {
-            if rows[y * w + x] {
-                next = Some(y);
-            }
-            if next.is_some_and(|n| n - y <= reach) {
-                near[y * w + x] = true;
-            }
-        }
+        spread(h, reach, |y| rows[y * w + x], |y| near[y * w + x] = true);
     }
     // pieces of ink that start near the seal, followed out (8-connected)
     let mut seen_px = vec![false; w * h];
@@ -119,6 +84,28 @@ pub(crate) fn erase_remnants(img: &mut Gray, unsealed: &Gray, seen: &Gray, t: u8
             for &p in &piece {
                 img.px[p] = 255;
             }
+        }
+    }
+}
+
+/// Marks every position of a line of `len` within `reach` of one where `on` holds.
+fn spread(len: usize, reach: usize, on: impl Fn(usize) -> bool, mut mark: impl FnMut(usize)) {
+    let mut last: Option<usize> = None;
+    for i in 0..len {
+        if on(i) {
+            last = Some(i);
+        }
+        if last.is_some_and(|l| i - l <= reach) {
+            mark(i);
+        }
+    }
+    let mut next: Option<usize> = None;
+    for i in (0..len).rev() {
+        if on(i) {
+            next = Some(i);
+        }
+        if next.is_some_and(|n| n - i <= reach) {
+            mark(i);
         }
     }
 }
