@@ -461,7 +461,7 @@ pub fn all_cells() -> Vec<CellSpec> {
     for t in TABLES {
         for r in t.rows {
             for c in r.columns {
-                let key = format!("{}.{}.{}", t.key, r.key, c.key);
+                let key = r.cell_key(t.key, c.key);
                 if out.iter().any(|s| s.key == key) {
                     continue;
                 }
@@ -517,7 +517,7 @@ pub fn correspondence() -> Vec<Correspondence> {
     for t in TABLES {
         for r in t.rows {
             for c in r.columns {
-                let key = format!("{}.{}.{}", t.key, r.key, c.key);
+                let key = r.cell_key(t.key, c.key);
                 if matches!(r.versions, Versions::Both | Versions::V2019) {
                     in19.push(key.clone());
                 }

@@ -120,11 +120,7 @@ fn tables(html: &mut String, p: &Parsed, prev: Option<&Parsed>) {
         let mut body = String::new();
         let mut header: Option<Vec<&str>> = None;
         for spec in t.rows {
-            let keys: Vec<String> = spec
-                .columns
-                .iter()
-                .map(|c| format!("{}.{}.{}", t.key, spec.key, c.key))
-                .collect();
+            let keys = spec.cell_keys(t.key);
             let present: Vec<&LongRow> = keys
                 .iter()
                 .filter_map(|k| cells.get(k.as_str()).copied())
