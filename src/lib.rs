@@ -121,6 +121,15 @@ pub fn parse_path_with(path: impl AsRef<Path>, opts: &Options) -> Result<Report>
         source,
     })?;
     let mut opts = opts.clone();
+    if opts.picture_dir.is_none() {
+        opts.picture_dir = path.parent().map(|d| {
+            if d.as_os_str().is_empty() {
+                Path::new(".").to_owned()
+            } else {
+                d.to_owned()
+            }
+        });
+    }
     if opts.format.is_none() {
         let ext = path
             .extension()

@@ -50,8 +50,14 @@ pub struct Options {
     /// Most glyphs placed in a whole PDF (default 5,000,000), checked before a shown string
     /// is decoded.
     pub max_glyphs_per_document: usize,
-    /// When pages are read by OCR (default [`OcrMode::Auto`]).
+    /// When pages are read by OCR (default [`OcrMode::Auto`]). Pictures in a web page
+    /// (`<img>`: tables published as pictures) are read unless this is `Never`.
     pub ocr: OcrMode,
+    /// The folder relative picture links of an HTML input resolve against (a page saved
+    /// with its images: `page.html` beside `page_files/`). [`crate::parse_path`] sets it to
+    /// the file's folder; files outside it are never read. `None`: only pictures embedded
+    /// in the page (`data:` links) are read.
+    pub picture_dir: Option<std::path::PathBuf>,
 }
 
 impl Default for Options {
@@ -68,11 +74,19 @@ impl Default for Options {
             max_ops_per_document: 3_000_000,
             max_glyphs_per_document: 5_000_000,
             ocr: OcrMode::Auto,
+            picture_dir: None,
         }
     }
 }
 
 impl Options {
+    /// Sets the folder relative picture links resolve against (see [`Options::picture_dir`]).
+    #[must_use]
+    pub fn with_picture_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
+        self.picture_dir = Some(dir.into());
+        self
+    }
+
     /// Forces the input format.
     #[must_use]
     pub fn with_format(mut self, format: InputFormat) -> Self {

@@ -8,7 +8,8 @@ use std::fmt;
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Location {
-    /// 1-based page number (PDF inputs).
+    /// 1-based page number (PDF and image inputs; for a table read from a picture in a web
+    /// page, the picture's number in reading order, its box in points at the picture's resolution).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub page: Option<u32>,
     /// 1-based line number in the extracted text of the input.

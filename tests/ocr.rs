@@ -245,3 +245,85 @@ fn without_the_engine_the_error_says_what_to_install() {
     assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(stdout.contains("tesseract"), "{stdout}");
 }
+
+/// A web page saved with its images (`page.html` + `page_files/`) whose table 三 is a
+/// picture (here the photographed table page), with an icon and a picture left on the web.
+fn saved_page_with_a_table_picture(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ogi-ocr-page-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("page_files")).unwrap();
+    std::fs::copy(
+        scans_dir().join("2021-fujian-pingtan-zone/scanned-200-p4.jpg"),
+        dir.join("page_files/表格.jpg"),
+    )
+    .unwrap();
+    let html = r#"<html><head><meta charset="utf-8"><title>平潭综合实验区2021年度政府信息公开工作年度报告</title></head>
+<body><div class="main"><h1>平潭综合实验区2021年度政府信息公开工作年度报告</h1>
+<p>一、总体情况</p><p>2021年，我区认真贯彻落实政府信息公开条例。</p>
+<p>二、主动公开政府信息情况</p><p>见下表。</p>
+<p>三、收到和处理政府信息公开申请情况</p>
+<p><img src="./page_files/%E8%A1%A8%E6%A0%BC.jpg" width="600"><img src="https://www.example.gov.cn/t.png"></p>
+<p>四、政府信息公开行政复议、行政诉讼情况</p><p>见下表。</p>
+<p>五、存在的主要问题及改进情况</p><p>无。</p>
+<p>六、其他需要报告的事项</p><p>无。</p></div></body></html>"#;
+    let page = dir.join("page.html");
+    std::fs::write(&page, html).unwrap();
+    page
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn a_table_published_as_a_picture_in_a_saved_page_is_read_by_ocr() {
+    let page = saved_page_with_a_table_picture("read");
+    let report = parse(&page);
+    assert_eq!(report.metadata.format, InputFormat::Html);
+    let exp = expected::load(&corpus().join("2021-fujian-pingtan-zone"));
+    let silent = silent_wrong(&report, &exp);
+    assert!(silent.is_empty(), "{silent:#?}");
+    // the picture's table 三 rows, read cell by cell, located in picture 1
+    let new = applicant_keys("applications.new_received");
+    let keys: Vec<&str> = new.iter().map(String::as_str).collect();
+    assert_eq!(
+        values(&report, &keys),
+        [64.0, 0.0, 0.0, 2.0, 0.0, 4.0, 70.0].map(Some).to_vec()
+    );
+    let cell = report.cell("applications.new_received.total").unwrap();
+    assert_eq!(cell.location.as_ref().and_then(|l| l.page), Some(1));
+    let given = report
+        .cells()
+        .iter()
+        .filter(|(k, c)| k.starts_with("applications.") && c.value.is_some())
+        .count();
+    assert!(given >= 30, "only {given} cells of table 三 read");
+    let said = |code: Code, what: &str| {
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == code && d.message.contains(what))
+    };
+    assert!(said(Code::OcrPage, "picture 1 (./page_files/"));
+    assert!(said(Code::OcrPageUnread, "on the web, not fetched"));
+    std::fs::remove_dir_all(page.parent().unwrap()).unwrap();
+}
+
+#[test]
+fn with_ocr_off_a_pages_pictures_are_named_not_read() {
+    let page = saved_page_with_a_table_picture("off");
+    let opts = Options::default().with_ocr(OcrMode::Never);
+    let report = ogi_report::parse_path_with(&page, &opts).unwrap();
+    assert!(report.value("applications.new_received.total").is_none());
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::OcrPageUnread
+                && d.message == "1 picture(s) not read: OCR is off")
+    );
+    // read from bytes there is no folder to find the picture in
+    let bytes = std::fs::read(&page).unwrap();
+    let report = ogi_report::parse_bytes_with(&bytes, &opts).unwrap();
+    assert!(report
+        .diagnostics
+        .iter()
+        .any(|d| d.code == Code::OcrPageUnread && d.message.contains("no folder to look in")));
+    std::fs::remove_dir_all(page.parent().unwrap()).unwrap();
+}

@@ -6,6 +6,7 @@
 
 pub mod markup;
 pub mod pdf;
+mod pictures;
 mod scan;
 pub mod text;
 
@@ -147,7 +148,13 @@ fn read(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     match format {
         InputFormat::Doc => from_doc(bytes, opts),
         InputFormat::Pdf => from_pdf(bytes, opts),
-        InputFormat::Html => Ok(from_markup(markup::html_to_text(bytes), InputFormat::Html)),
+        InputFormat::Html => {
+            let mut m = markup::html_to_text(bytes);
+            let pictures = std::mem::take(&mut m.pictures);
+            let mut ex = from_markup(m, InputFormat::Html);
+            pictures::splice(&mut ex, &pictures, opts);
+            Ok(ex)
+        }
         InputFormat::Docx => markup::docx_to_text(bytes)
             .map(|m| from_markup(m, InputFormat::Docx))
             .map_err(|e| match e {
@@ -326,6 +333,7 @@ fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
                 note: p
                     .dpi_guessed
                     .then(|| " assumed: the image gives no resolution".to_string()),
+                name: None,
             }
         })
         .collect();

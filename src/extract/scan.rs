@@ -19,6 +19,16 @@ pub(crate) struct PageImage<'a> {
     pub at: Placement,
     /// Said in the page's `ocr.page` diagnostic (how its resolution was found).
     pub note: Option<String>,
+    /// What to call it in messages when not `page N` (a picture of a web page).
+    pub name: Option<String>,
+}
+
+impl PageImage<'_> {
+    fn name(&self) -> String {
+        self.name
+            .clone()
+            .unwrap_or_else(|| format!("page {}", self.number))
+    }
 }
 
 /// What OCR of a set of pages gave.
@@ -53,8 +63,8 @@ impl Scanned {
                         Code::OcrPage,
                         Severity::Info,
                         format!(
-                            "page {} read by OCR ({:.0} dpi{}, skew {:.2}°, {} cells)",
-                            img.number,
+                            "{} read by OCR ({:.0} dpi{}, skew {:.2}°, {} cells)",
+                            img.name(),
                             img.at.dpi(),
                             img.note.as_deref().unwrap_or_default(),
                             read.skew,
@@ -82,7 +92,7 @@ impl Scanned {
                     Diagnostic::new(
                         Code::OcrPageUnread,
                         Severity::Error,
-                        format!("page {} is an image and OCR failed on it: {e}", img.number),
+                        format!("{} is an image and OCR failed on it: {e}", img.name()),
                     )
                     .at(Some(Location {
                         page: Some(img.number),
@@ -164,6 +174,7 @@ impl ScanReader for PdfScans {
                 raster: &raster,
                 at: place,
                 note: None,
+                name: None,
             },
             &engine,
         );

@@ -1,4 +1,4 @@
-//! Image files (PNG, JPEG, TIFF with any number of pages) → gray page rasters with their
+//! Image files (PNG, JPEG, TIFF with any number of pages; GIF, BMP and WebP as pictures in web pages) → gray page rasters with their
 //! resolution.
 
 use std::io::Cursor;
@@ -27,6 +27,15 @@ pub(crate) fn is_image(b: &[u8]) -> bool {
         || b.starts_with(&[0xFF, 0xD8, 0xFF])
         || b.starts_with(b"II*\0")
         || b.starts_with(b"MM\0*")
+        || b.starts_with(b"GIF87a")
+        || b.starts_with(b"GIF89a")
+        || (b.starts_with(b"BM")
+            && b.get(14..18).is_some_and(|h| {
+                // the DIB header's size: one of the header versions there are
+                let n = u32::from_le_bytes([h[0], h[1], h[2], h[3]]);
+                matches!(n, 12 | 40 | 52 | 56 | 64 | 108 | 124)
+            }))
+        || (b.starts_with(b"RIFF") && b.get(8..12) == Some(b"WEBP"))
 }
 
 /// The pages of an image file.

@@ -21,6 +21,18 @@ pub struct MarkupText {
     pub lines: Vec<MarkupLine>,
     /// e.g. "encoding guessed as GBK (no charset declared)"
     pub notes: Vec<String>,
+    /// Pictures in the text (`<img>`), in reading order: a table published as a picture is
+    /// read by OCR and its lines go in at the picture's place.
+    pub pictures: Vec<Picture>,
+}
+
+/// A picture referred to by the markup.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    /// Where its lines go: before line `line` of [`MarkupText::lines`].
+    pub line: usize,
+    /// The reference as written (`page_files/t1.png`, `data:image/png;base64,…`).
+    pub src: String,
 }
 
 /// One output line: a paragraph, or a table row rendered as `| c1 | c2 |`.

@@ -34,6 +34,7 @@ pub fn docx_to_text(bytes: &[u8]) -> Result<MarkupText, MarkupError> {
     Ok(MarkupText {
         lines: w.sink.lines,
         notes: Vec::new(),
+        pictures: Vec::new(),
     })
 }
 

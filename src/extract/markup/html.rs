@@ -6,7 +6,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::common::{
-    normalize_ws, Grid, LineSink, MarkupText, COVERED, MAX_COLS, MAX_DEPTH, MAX_SPAN,
+    normalize_ws, Grid, LineSink, MarkupText, Picture, COVERED, MAX_COLS, MAX_DEPTH, MAX_SPAN,
 };
 
 /// Convert an HTML page or fragment to text lines. Never fails.
@@ -41,6 +41,7 @@ pub fn html_to_text(bytes: &[u8]) -> MarkupText {
         grid_note: false,
         lens: &lens,
         root_len: len_of(&lens, root),
+        pictures: Vec::new(),
     };
     if root.id() != body.id() {
         if let Some(title) = find_title(top, root, &lens) {
@@ -56,11 +57,19 @@ pub fn html_to_text(bytes: &[u8]) -> MarkupText {
         ));
     }
     let mut lines = w.sink.lines;
+    let mut pictures = w.pictures;
     // the title line recovered from outside the root may duplicate the root's first line
     if lines.len() >= 2 && lines[0].table_pos.is_none() && lines[0].text == lines[1].text {
         lines.remove(0);
+        for p in &mut pictures {
+            p.line = p.line.saturating_sub(1);
+        }
     }
-    MarkupText { lines, notes }
+    MarkupText {
+        lines,
+        notes,
+        pictures,
+    }
 }
 
 // ---------------------------------------------------------------- nesting bound
@@ -714,6 +723,9 @@ fn find_title(
 
 // ---------------------------------------------------------------- the walk
 
+/// Pictures noted in one page (beyond it, `<img>`s are ignored).
+pub const MAX_PICTURES: usize = 200;
+
 /// Grid positions (rows × columns after rowspan/colspan) of all the tables of one page.
 pub const MAX_GRID_CELLS: usize = 1_000_000;
 
@@ -726,6 +738,8 @@ struct Walker<'l> {
     grid_note: bool,
     lens: &'l HashMap<NodeId, usize>,
     root_len: usize,
+    /// `<img>`s met, with the line their OCR'd lines go before.
+    pictures: Vec<Picture>,
 }
 
 impl Walker<'_> {
@@ -756,6 +770,7 @@ impl Walker<'_> {
                 }
                 match name {
                     "br" => self.sink.flush(),
+                    "img" => self.picture(e),
                     "table" => self.table(n, depth),
                     _ if is_block(name) => {
                         self.sink.flush();
@@ -773,6 +788,27 @@ impl Walker<'_> {
             }
             _ => {}
         }
+    }
+
+    /// Notes where a picture stands. Lazy-loading pages keep the real address in a `data-`
+    /// attribute and a placeholder in `src`.
+    fn picture(&mut self, e: &scraper::node::Element) {
+        let src = ["data-src", "data-original", "_src", "src"]
+            .iter()
+            .filter_map(|a| e.attr(a))
+            .map(str::trim)
+            .find(|s| !s.is_empty());
+        let Some(src) = src else { return };
+        if self.pictures.len() >= MAX_PICTURES {
+            return;
+        }
+        // an inline picture (an icon in a sentence) does not break the paragraph: its lines
+        // go after it
+        let pending = !normalize_ws(&self.sink.buf).is_empty();
+        self.pictures.push(Picture {
+            line: self.sink.lines.len() + usize::from(pending),
+            src: src.to_string(),
+        });
     }
 
     fn table(&mut self, t: NodeRef<'_, Node>, depth: usize) {

@@ -8,7 +8,7 @@ pub mod docx;
 pub mod html;
 
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
-pub use common::{MarkupError, MarkupLine, MarkupText};
+pub use common::{MarkupError, MarkupLine, MarkupText, Picture};
 pub use doc::{doc_to_text, is_ole2, DocError};
 pub use docx::{docx_to_text, is_legacy_office};
 pub use html::html_to_text;

@@ -74,6 +74,7 @@ pub fn doc_to_text(bytes: &[u8], max_text_bytes: usize) -> Result<MarkupText, Do
     Ok(MarkupText {
         lines,
         notes: Vec::new(),
+        pictures: Vec::new(),
     })
 }
 
