@@ -182,45 +182,59 @@ impl ScanReader for PdfScans {
     }
 }
 
-/// The image's pixels upright with where they land, for an image drawn axis-aligned (flipped
-/// or not); `None` for one drawn rotated.
+/// The image's pixels as they appear on the page (flipped or turned by quarter turns, as
+/// its matrix draws it, a page's `/Rotate` included) with where they land; `None` for one
+/// drawn at another angle.
 fn upright(img: &pdf::PageImage) -> Option<(ocr::raster::PageRaster, Placement)> {
     let [a, b, c, d, e, f] = img.ctm;
     let (w, h) = (img.width as usize, img.height as usize);
-    if w == 0 || h == 0 || b.abs() > 1e-3 * a.abs().max(1.0) || c.abs() > 1e-3 * d.abs().max(1.0)
-    {
+    let ch = img.channels as usize;
+    let straight = b.abs() <= 1e-3 * a.abs().max(1.0) && c.abs() <= 1e-3 * d.abs().max(1.0);
+    let turned = a.abs() <= 1e-3 * b.abs().max(1.0) && d.abs() <= 1e-3 * c.abs().max(1.0);
+    if w == 0 || h == 0 || !(straight || turned) || (a * d - b * c).abs() < 1e-6 {
         return None;
     }
-    let ch = img.channels as usize;
-    // pixel rows run from the unit square's top (v = 1) down; a negative scale flips (only
-    // then are the pixels copied)
-    let mut px = std::borrow::Cow::Borrowed(img.pixels.as_slice());
-    if a < 0.0 {
-        let px = px.to_mut();
-        for row in px.chunks_exact_mut(w * ch) {
-            for x in 0..w / 2 {
-                for k in 0..ch {
-                    row.swap(x * ch + k, (w - 1 - x) * ch + k);
-                }
-            }
-        }
-    }
-    if d < 0.0 {
-        let px = px.to_mut();
-        let stride = w * ch;
-        for y in 0..h / 2 {
-            let (top, bottom) = px.split_at_mut((h - 1 - y) * stride);
-            top[y * stride..(y + 1) * stride].swap_with_slice(&mut bottom[..stride]);
-        }
-    }
-    let raster = ocr::raster::PageRaster::from_samples(w, h, ch, &px)?;
+    // the unit square's corners on the page: the picture's extent there
+    let xs = [e, a + e, c + e, a + c + e];
+    let ys = [f, b + f, d + f, b + d + f];
+    let (x0, x1) = (fold(&xs, f32::min), fold(&xs, f32::max));
+    let (y0, y1) = (fold(&ys, f32::min), fold(&ys, f32::max));
+    // as it appears: a quarter turn swaps which side of the picture runs across the page
+    let (ow, oh) = if straight { (w, h) } else { (h, w) };
     let place = Placement {
-        x0: e + a.min(0.0),
-        y_top: f + d.max(0.0),
-        sx: a.abs() / w as f32,
-        sy: d.abs() / h as f32,
+        x0,
+        y_top: y1,
+        sx: (x1 - x0) / ow as f32,
+        sy: (y1 - y0) / oh as f32,
     };
+    if straight && a > 0.0 && d > 0.0 {
+        // the common case: the pixels are already upright (rows from the top down)
+        let raster = ocr::raster::PageRaster::from_samples(w, h, ch, &img.pixels)?;
+        return Some((raster, place));
+    }
+    // each pixel as it appears, fetched from the picture through the inverse of the matrix
+    // (pixel rows run from the unit square's top, v = 1, down)
+    let det = a * d - b * c;
+    let mut px = vec![0u8; ow.checked_mul(oh)?.checked_mul(ch)?];
+    for oy in 0..oh {
+        let y = y1 - (oy as f32 + 0.5) * place.sy - f;
+        for ox in 0..ow {
+            let x = x0 + (ox as f32 + 0.5) * place.sx - e;
+            let u = (d * x - c * y) / det;
+            let v = (a * y - b * x) / det;
+            let i = ((u * w as f32) as usize).min(w - 1);
+            let j = (((1.0 - v) * h as f32) as usize).min(h - 1);
+            let from = (j * w + i) * ch;
+            let to = (oy * ow + ox) * ch;
+            px[to..to + ch].copy_from_slice(img.pixels.get(from..from + ch)?);
+        }
+    }
+    let raster = ocr::raster::PageRaster::from_samples(ow, oh, ch, &px)?;
     Some((raster, place))
+}
+
+fn fold(v: &[f32; 4], by: fn(f32, f32) -> f32) -> f32 {
+    v[1..].iter().copied().fold(v[0], by)
 }
 
 /// Words → one glyph per character (a word's box shared evenly: the engine gives word
@@ -259,5 +273,43 @@ fn positioned(number: u32, page_box: [f32; 4], read: PageRead) -> PositionedPage
         page_box,
         glyphs,
         segs,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A 3 × 2 gray picture (rows 10 20 30 / 40 50 60) drawn by `ctm`.
+    fn picture(ctm: [f32; 6]) -> pdf::PageImage {
+        pdf::PageImage {
+            width: 3,
+            height: 2,
+            channels: 1,
+            pixels: vec![10, 20, 30, 40, 50, 60],
+            ctm,
+        }
+    }
+
+    #[test]
+    fn a_picture_is_taken_as_it_appears_on_the_page() {
+        // upright: as stored
+        let (r, at) = upright(&picture([3.0, 0.0, 0.0, 2.0, 5.0, 7.0])).unwrap();
+        assert_eq!((r.seen.w, r.seen.h, r.seen.px.clone()), (3, 2, vec![10, 20, 30, 40, 50, 60]));
+        assert_eq!((at.x0, at.y_top, at.sx, at.sy), (5.0, 9.0, 1.0, 1.0));
+        // a quarter turn clockwise (what /Rotate 90 makes of an unturned page): the top
+        // row becomes the right column
+        let (r, at) = upright(&picture([0.0, -3.0, 2.0, 0.0, 0.0, 3.0])).unwrap();
+        assert_eq!((r.seen.w, r.seen.h), (2, 3));
+        assert_eq!(r.seen.px, vec![40, 10, 50, 20, 60, 30]);
+        assert_eq!((at.x0, at.y_top, at.sx, at.sy), (0.0, 3.0, 1.0, 1.0));
+        // and anticlockwise: the top row becomes the left column, read upwards
+        let (r, _) = upright(&picture([0.0, 3.0, -2.0, 0.0, 2.0, 0.0])).unwrap();
+        assert_eq!(r.seen.px, vec![30, 60, 20, 50, 10, 40]);
+        // mirrored across: each row reversed
+        let (r, _) = upright(&picture([-3.0, 0.0, 0.0, 2.0, 3.0, 0.0])).unwrap();
+        assert_eq!(r.seen.px, vec![30, 20, 10, 60, 50, 40]);
+        // drawn at another angle: not read
+        assert!(upright(&picture([2.0, 1.0, -1.0, 2.0, 0.0, 0.0])).is_none());
     }
 }
