@@ -540,7 +540,12 @@ mod tests {
             floats.push(x);
             floats.push(x as f32 as f64);
         }
-        floats.extend([f64::MIN_POSITIVE, 5e-324, f64::MAX, 2.225_073_858_507_201e-308]);
+        floats.extend([
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            2.225_073_858_507_201e-308,
+        ]);
         let report = serde_json::to_value(&floats).unwrap();
         let resp = Response::Ok(Box::new(Parsed {
             report,
