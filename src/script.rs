@@ -205,6 +205,31 @@ pub(crate) fn is_decorated_page_number(s: &str) -> bool {
     is_page_number(t) && !t.chars().all(|c| c.is_ascii_digit())
 }
 
+/// A decimal digit as a regex's Unicode `\d` means it (general category Nd: ASCII, full-width,
+/// Arabic-Indic, Devanagari, …), for hand matchers that must accept what the regexes they
+/// replace accepted. The table is read from regex-syntax's Unicode data once, on the first
+/// non-ASCII character asked about (parsing `\d` is microseconds; compiling it into an
+/// automaton, as a regex does, is not).
+pub(crate) fn is_decimal_digit(c: char) -> bool {
+    use std::sync::LazyLock;
+    static ND: LazyLock<Vec<(char, char)>> = LazyLock::new(|| {
+        use regex_syntax::hir::{Class, HirKind};
+        match regex_syntax::parse(r"\d").map(|h| h.into_kind()) {
+            Ok(HirKind::Class(Class::Unicode(cls))) => {
+                cls.ranges().iter().map(|r| (r.start(), r.end())).collect()
+            }
+            // regex-syntax always has the Perl classes compiled in (its default features)
+            _ => vec![('0', '9')],
+        }
+    });
+    if c.is_ascii() {
+        return c.is_ascii_digit();
+    }
+    let nd = &*ND;
+    let i = nd.partition_point(|&(_, end)| end < c);
+    nd.get(i).is_some_and(|&(start, _)| start <= c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -232,6 +257,16 @@ mod tests {
         assert_eq!(numbering_len("2024年"), None);
         assert_eq!(numbering_len("十一、其他"), Some("十一、".len()));
         assert_eq!(numbering_len("（⼀）予以公开"), Some("（⼀）".len()));
+    }
+
+    #[test]
+    fn decimal_digits_are_unicode_nd() {
+        for c in ['0', '9', '０', '９', '٣', '७'] {
+            assert!(is_decimal_digit(c), "{c}");
+        }
+        for c in ['a', '/', '一', '²', 'Ⅳ', '①', ':'] {
+            assert!(!is_decimal_digit(c), "{c}");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use regex::Regex;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
+use super::title_match::{self, TitleMatch};
 use crate::schema::SECTIONS;
 
 /// A section heading found in the normalised text.
@@ -140,13 +141,6 @@ pub fn find_sections(text: &str) -> [Option<Heading>; 6] {
     chosen
 }
 
-static TITLE_ORG_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"([^\s0-9。,，:：|#*]{2,40}?)(\d{4})年度?(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告?").expect("static regex")
-});
-static TITLE_YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(\d{4})年度?([^\s0-9。,，:：|#*]{2,40}?)(?:政府)?(?:信息公开|政务公开)(?:工作)?(?:年度)?报告?").expect("static regex")
-});
-
 /// The report's title, organisation and year, read from the first lines.
 pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
     // the head of the document without white space, so a title wrapped mid-word is whole
@@ -161,25 +155,20 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
         (s.chars().count() >= 2).then(|| s.to_owned())
     };
     let year_ok = |y: i32| (2000..=2100).contains(&y);
-    if let Some(c) = TITLE_ORG_FIRST.captures(&head) {
-        let year = c
-            .get(2)
-            .and_then(|m| m.as_str().parse::<i32>().ok())
-            .filter(|y| year_ok(*y));
-        let org = c.get(1).and_then(|m| clean_org(m.as_str()));
+    let year_of = |m: &TitleMatch| head[m.year.clone()].parse::<i32>().ok().filter(|y| year_ok(*y));
+    if let Some(m) = title_match::org_first(&head) {
+        let year = year_of(&m);
+        let org = clean_org(&head[m.org.clone()]);
         if org.is_some() && year.is_some() {
-            let t = c.get(0).map(|m| m.as_str().to_owned());
-            let t = t.map(|t| t.rsplit([':', '：', '。']).next().unwrap_or(&t).to_owned());
-            return (t, org, year);
+            let t = &head[m.whole];
+            let t = t.rsplit([':', '：', '。']).next().unwrap_or(t).to_owned();
+            return (Some(t), org, year);
         }
     }
-    if let Some(c) = TITLE_YEAR_FIRST.captures(&head) {
-        let year = c
-            .get(1)
-            .and_then(|m| m.as_str().parse::<i32>().ok())
-            .filter(|y| year_ok(*y));
-        let org = c.get(2).and_then(|m| clean_org(m.as_str()));
-        return (c.get(0).map(|m| m.as_str().to_owned()), org, year);
+    if let Some(m) = title_match::year_first(&head) {
+        let year = year_of(&m);
+        let org = clean_org(&head[m.org]);
+        return (Some(head[m.whole].to_owned()), org, year);
     }
     (None, None, None)
 }

@@ -11,6 +11,7 @@ pub mod number;
 pub mod solve;
 pub mod split;
 pub mod table;
+mod title_match;
 pub mod values;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};

@@ -468,16 +468,10 @@ fn in_process(req: &Request, budget: Option<Duration>, stop: &AtomicBool) -> Opt
             wait = wait.min(b.saturating_sub(started.elapsed()));
         }
         match rx.recv_timeout(wait) {
-            // the worker's JSON line, read back: the same numbers to the last digit
-            // (serde_json's default float parsing is not exact; output must not depend
-            // on how many files a run has)
-            Ok(resp) => {
-                return Some(
-                    serde_json::to_string(&resp)
-                        .and_then(|t| serde_json::from_str(&t))
-                        .unwrap_or(resp),
-                )
-            }
+            // no JSON round trip needed to match a worker's answer: serde_json reads
+            // floats back exactly (its `float_roundtrip` feature), so a worker's line
+            // holds the very numbers this answer does
+            Ok(resp) => return Some(resp),
             Err(RecvTimeoutError::Timeout) => {
                 if stop.load(Ordering::SeqCst) {
                     return None;
@@ -528,5 +522,48 @@ fn over_budget(b: Duration) -> Response {
             b.as_secs_f64()
         ),
         code: TIMEOUT.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The in-process answer skips the JSON round trip a worker's answer makes: it is only
+    /// the same answer if every number reads back as written, to the last bit.
+    #[test]
+    fn numbers_survive_a_workers_json_line() {
+        let mut x = 0.1f64;
+        let mut floats = Vec::new();
+        for i in 0..2000 {
+            x = (x * 1.618_033_988_749_895 + i as f64 * 1e-7).fract() * 10f64.powi(i % 40 - 20);
+            floats.push(x);
+            floats.push(x as f32 as f64);
+        }
+        floats.extend([
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            2.225_073_858_507_201e-308,
+        ]);
+        let report = serde_json::to_value(&floats).unwrap();
+        let resp = Response::Ok(Box::new(Parsed {
+            report,
+            wide: vec![],
+            long: vec![],
+            diagnostics: vec![],
+            format: "pdf".into(),
+            sections: vec![],
+        }));
+        let line = serde_json::to_string(&resp).unwrap();
+        let back: Response = serde_json::from_str(&line).unwrap();
+        let Response::Ok(p) = back else {
+            panic!("not ok")
+        };
+        let read: Vec<f64> = serde_json::from_value(p.report).unwrap();
+        assert_eq!(read.len(), floats.len());
+        for (a, b) in floats.iter().zip(&read) {
+            assert_eq!(a.to_bits(), b.to_bits(), "{a:e}");
+        }
     }
 }
