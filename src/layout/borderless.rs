@@ -616,19 +616,40 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     })
 }
 
+/// A row of a rebuilt table as it goes on to the parser.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowLine {
+    /// A table row: each column's text and box (blank positions empty).
+    Cells(Vec<(String, Option<[f32; 4]>)>),
+    /// A row with a label but no values, as plain text (see [`Found::row_line`]).
+    Text(String),
+}
+
 impl Found {
-    /// Row `r` as the parser reads it: a pipe row, or — for a row with a label but no values,
+    /// Row `r` as the parser reads it: its cells, or — for a row with a label but no values,
     /// which positions cannot tell from a row whose values were lost — the label as plain
     /// text, so that its cells are reported missing rather than printed blank.
-    pub fn row_text(&self, r: usize) -> (String, bool) {
+    pub fn row_line(&self, r: usize) -> RowLine {
         let row = self.grid.row_cells(r);
         if row.iter().any(|c| c.col >= self.label_cols) {
-            return (self.grid.pipe_row(r), true);
+            return RowLine::Cells(self.grid.row_entries(r));
         }
         let mut cells: Vec<&GridCell> = row.iter().collect();
         cells.sort_by_key(|c| c.col);
         let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
-        (text.join(" "), false)
+        RowLine::Text(text.join(" "))
+    }
+
+    /// Row `r` for people and tests: a table row as `| a | b |`, a label-only row as text.
+    #[cfg(test)]
+    pub fn shown(&self, r: usize) -> String {
+        match self.row_line(r) {
+            RowLine::Cells(c) => {
+                let t: Vec<String> = c.into_iter().map(|e| e.0).collect();
+                format!("| {} |", t.join(" | "))
+            }
+            RowLine::Text(t) => t,
+        }
     }
 }
 
@@ -689,7 +710,7 @@ mod tests {
         let found = tables(text, Origin::Borderless);
         found
             .iter()
-            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.shown(r)))
             .collect()
     }
 
@@ -785,10 +806,10 @@ mod tests {
         assert_eq!(t[1].carry.concat(), "理其政府信息公开申请不再处理其政府信息公");
         stitch(&mut t, &[0, 1]);
         assert_eq!(
-            t[0].row_text(1).0,
+            t[0].shown(1),
             "| 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请不再处理其政府信息公 | 0 | 0 |"
         );
-        assert_eq!(t[1].row_text(0).0, "| 3.其他 | 1 | 1 |");
+        assert_eq!(t[1].shown(0), "| 3.其他 | 1 | 1 |");
     }
 
     #[test]
@@ -809,13 +830,13 @@ mod tests {
         t.extend(tables(&p2, Origin::Borderless));
         assert!(!t[0].bottom && t[1].top);
         stitch(&mut t, &[0, 1]);
-        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        assert_eq!(t[0].shown(1), "| 规范性文件 | 1 | 1 |");
         // a page between them
         let mut t = tables(&p1.replace("本机关全年未收到政府信息公开申请。", ""), Origin::Borderless);
         t.extend(tables(&p2, Origin::Borderless));
         assert!(t[0].bottom);
         stitch(&mut t, &[0, 2]);
-        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        assert_eq!(t[0].shown(1), "| 规范性文件 | 1 | 1 |");
     }
 
     #[test]
@@ -834,7 +855,7 @@ mod tests {
      行制作";
         let r: Vec<String> = tables(t, Origin::LayoutText)
             .iter()
-            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.shown(r)))
             .collect();
         assert_eq!(
             r,

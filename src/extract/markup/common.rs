@@ -23,13 +23,25 @@ pub struct MarkupText {
     pub notes: Vec<String>,
 }
 
-/// One output line: a paragraph, or a table row rendered as `| c1 | c2 |`.
+/// One output line: a paragraph, or a table row with its cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupLine {
-    /// The line's text.
+    /// The line's text (for a table row its cells joined by tabs; read the cells instead).
     pub text: String,
     /// For table rows: `Some((table_index, row_index))`, 0-based in document order.
     pub table_pos: Option<(usize, usize)>,
+    /// For table rows: the cells left to right, a cell spanning columns once.
+    pub cells: Vec<String>,
+}
+
+impl MarkupLine {
+    /// The line for people and tests: a table row as `| c1 | c2 |` (never read back).
+    pub fn shown(&self) -> String {
+        if self.table_pos.is_none() {
+            return self.text.clone();
+        }
+        format!("| {} |", self.cells.join(" | "))
+    }
 }
 
 impl MarkupText {
@@ -87,8 +99,8 @@ pub fn normalize_ws(raw: &str) -> String {
     out
 }
 
-/// Marks a grid position covered by a cell spanning columns: left out of the pipe row so
-/// that a value cell with `colspan=2` stays one value.
+/// Marks a grid position covered by a cell spanning columns (never printed text: control
+/// characters are dropped from cell text): left out of the row's cells.
 pub(crate) const COVERED: &str = "\u{1}";
 
 /// A table as a full grid of cell texts (spans already expanded).
@@ -128,18 +140,19 @@ impl Grid {
         self.rows.len() >= 2 && self.width() >= 3 && longest <= 120
     }
 
-    /// Render rows as pipe lines for table `index`.
+    /// Hands the rows of table `index` on as lines of cells (covered positions left out,
+    /// so that a value cell with `colspan=2` stays one value).
     pub fn emit(&self, index: usize, out: &mut Vec<MarkupLine>) {
         for (ri, row) in self.rows.iter().enumerate() {
-            let mut s = String::from("|");
-            for c in row.iter().filter(|c| c.as_str() != COVERED) {
-                s.push(' ');
-                s.push_str(&c.replace('|', "｜"));
-                s.push_str(" |");
-            }
+            let cells: Vec<String> = row
+                .iter()
+                .filter(|c| c.as_str() != COVERED)
+                .cloned()
+                .collect();
             out.push(MarkupLine {
-                text: s,
+                text: cells.join("\t"),
                 table_pos: Some((index, ri)),
+                cells,
             });
         }
     }
@@ -184,6 +197,7 @@ impl LineSink {
             self.lines.push(MarkupLine {
                 text: line,
                 table_pos: None,
+                cells: Vec::new(),
             });
         }
     }

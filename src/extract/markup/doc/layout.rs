@@ -210,7 +210,7 @@ mod tests {
         lines(&chars(s), &PropMap::default())
             .unwrap()
             .into_iter()
-            .map(|l| l.text)
+            .map(|l| l.shown())
             .collect()
     }
 
@@ -242,7 +242,7 @@ mod tests {
         lines(&chars(doc), &PropMap::from_runs(runs))
             .unwrap()
             .into_iter()
-            .map(|l| l.text)
+            .map(|l| l.shown())
             .collect()
     }
 
@@ -285,7 +285,7 @@ mod tests {
         g.square();
         let mut out = Vec::new();
         g.emit(0, &mut out);
-        let got: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        let got: Vec<String> = out.iter().map(|l| l.shown()).collect();
         assert_eq!(got, vec!["| a | b | c |", "| wide | 3 |", "|  |  | 4 |"]);
     }
 }
