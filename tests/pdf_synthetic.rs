@@ -278,6 +278,20 @@ fn ruled_table_with_blank_cell() {
     assert!(lines[1].is_table_row && lines[2].is_table_row && !lines[0].is_table_row);
 }
 
+/// A `|` printed in a ruled cell stays in that cell as printed: no cell shifts, no rewrite.
+#[test]
+fn a_printed_bar_stays_in_its_cell() {
+    let xs = [72.0, 200.0, 300.0, 400.0];
+    let ys = [700.0, 680.0];
+    let mut c = grid(&xs, &ys);
+    c += &text_at(75.0, 686.0, "规章|注");
+    c += &text_at(305.0, 686.0, "5");
+    let t = run(&make_pdf(&[c.as_bytes()], cjk_res));
+    let row = &t.pages[0].lines[0];
+    assert!(row.is_table_row);
+    assert_eq!(row.cells, ["规章|注", "", "5"]);
+}
+
 #[test]
 fn table_split_across_two_pages_and_wrapped_label() {
     let xs = [72.0, 300.0, 400.0];

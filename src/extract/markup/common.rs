@@ -36,6 +36,7 @@ pub struct MarkupLine {
 
 impl MarkupLine {
     /// The line for people and tests: a table row as `| c1 | c2 |` (never read back).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
     pub fn shown(&self) -> String {
         if self.table_pos.is_none() {
             return self.text.clone();

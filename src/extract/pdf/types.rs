@@ -156,6 +156,7 @@ impl PdfLine {
     }
 
     /// The line for people and tests: a table row as `| a | b |` (never read back).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
     pub fn shown(&self) -> String {
         if !self.is_table_row {
             return self.text.clone();
