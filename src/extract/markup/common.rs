@@ -100,14 +100,12 @@ pub fn normalize_ws(raw: &str) -> String {
     out
 }
 
-/// Marks a grid position covered by a cell spanning columns (never printed text: control
-/// characters are dropped from cell text): left out of the row's cells.
-pub(crate) const COVERED: &str = "\u{1}";
-
-/// A table as a full grid of cell texts (spans already expanded).
+/// A table as a full grid of cell texts (spans already expanded): `None` marks a position
+/// covered by a cell spanning columns, left out of the row's cells so that a value cell
+/// with `colspan=2` stays one value.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Grid {
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 impl Grid {
@@ -119,17 +117,17 @@ impl Grid {
     pub fn square(&mut self) {
         let w = self.width();
         for r in &mut self.rows {
-            r.resize(w, String::new());
+            r.resize(w, Some(String::new()));
         }
     }
 
     /// Heuristic: does this look like a data table (as opposed to a layout table)?
     /// Called only for tables without nested tables.
     pub fn is_data(&self) -> bool {
-        let cells = || self.rows.iter().flatten();
+        let cells = || self.rows.iter().flatten().flatten();
         let longest = cells().map(|c| c.chars().count()).max().unwrap_or(0);
         let n_nonempty = cells()
-            .filter(|c| !c.is_empty() && c.as_str() != COVERED)
+            .filter(|c| !c.is_empty())
             .count();
         if n_nonempty == 0 {
             return false;
@@ -145,11 +143,7 @@ impl Grid {
     /// so that a value cell with `colspan=2` stays one value).
     pub fn emit(&self, index: usize, out: &mut Vec<MarkupLine>) {
         for (ri, row) in self.rows.iter().enumerate() {
-            let cells: Vec<String> = row
-                .iter()
-                .filter(|c| c.as_str() != COVERED)
-                .cloned()
-                .collect();
+            let cells: Vec<String> = row.iter().flatten().cloned().collect();
             out.push(MarkupLine {
                 text: cells.join("\t"),
                 table_pos: Some((index, ri)),
