@@ -292,7 +292,6 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         Some(s) => (s.scanned.diagnostics, s.scanned.doubts),
         None => (Vec::new(), Vec::new()),
     };
-    let lines = lines_of(&text);
     if text.undecodable_glyphs > 0 {
         diagnostics.push(Diagnostic::new(
             Code::UndecodableGlyphs,
@@ -303,6 +302,7 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
             ),
         ));
     }
+    let lines = lines_of(text);
     Ok(Extracted {
         format: InputFormat::Pdf,
         lines,
@@ -313,10 +313,10 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
 
 /// The lines of positioned pages, each with its page, line number and box, and a table
 /// row's cells with their own boxes.
-fn lines_of(text: &pdf::PdfText) -> Vec<Line> {
+fn lines_of(text: pdf::PdfText) -> Vec<Line> {
     let mut lines = Vec::new();
-    for page in &text.pages {
-        for (i, l) in page.lines.iter().enumerate() {
+    for page in text.pages {
+        for (i, l) in page.lines.into_iter().enumerate() {
             let at = |bbox| Location {
                 page: Some(page.number),
                 line: u32::try_from(i + 1).ok(),
@@ -325,7 +325,7 @@ fn lines_of(text: &pdf::PdfText) -> Vec<Line> {
             };
             if !l.is_table_row {
                 lines.push(Line {
-                    text: l.text.clone(),
+                    text: l.text,
                     origin: at(Some(l.bbox)),
                     cells: Vec::new(),
                 });
@@ -333,14 +333,20 @@ fn lines_of(text: &pdf::PdfText) -> Vec<Line> {
             }
             let cells = l
                 .cells
-                .iter()
+                .into_iter()
                 .enumerate()
                 .map(|(k, text)| LineCell {
-                    text: text.clone(),
+                    text,
                     origin: l.cell_boxes.get(k).copied().flatten().map(|b| at(Some(b))),
                 })
                 .collect();
-            lines.push(Line::row(cells, at(Some(l.bbox))));
+            let origin = at(Some(l.bbox));
+            // the row's text is the reader's, already joined
+            lines.push(Line {
+                text: l.text,
+                origin,
+                cells,
+            });
         }
     }
     lines
@@ -384,7 +390,7 @@ fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     let text = pdf::lay_out(scanned.pages);
     Ok(Extracted {
         format: InputFormat::Image,
-        lines: lines_of(&text),
+        lines: lines_of(text),
         diagnostics: scanned.diagnostics,
         doubts: scanned.doubts,
     })

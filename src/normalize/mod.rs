@@ -187,15 +187,15 @@ fn push_row(doc: &mut NormDoc, line: &Line) {
             doc.text.push(CELL_BREAK);
             printed.push(CELL_BREAK);
         }
-        // a cell is one run of text: its own breaks are spaces here
-        let text: String = furniture::strip_markup_comments(&c.text)
-            .chars()
-            .map(|ch| if ch.is_control() { ' ' } else { ch })
-            .collect();
-        let text = text.trim();
+        let raw = furniture::strip_markup_comments(&c.text);
+        let text = raw.trim_matches(|ch: char| ch.is_whitespace() || ch.is_control());
         let at = doc.text.len();
-        doc.text.push_str(&width::fold(text));
-        printed.push_str(text);
+        for ch in text.chars() {
+            // a cell is one run of text: its own breaks are spaces here
+            let ch = if ch.is_control() { ' ' } else { ch };
+            doc.text.push(width::fold_char(ch));
+            printed.push(ch);
+        }
         cells.push(CellSpan {
             start: at,
             end: doc.text.len(),
