@@ -331,6 +331,20 @@ fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
         if starts != Some(Some((0, 0))) || ends.map(|(t, _)| t) != Some(last_prev) {
             continue;
         }
+        if borderless::align_columns(prev, cur) {
+            for l in &mut text.pages[i].lines {
+                let row = match l.grid_row {
+                    Some((0, r)) => cur.row_line(r),
+                    _ => continue,
+                };
+                if let borderless::RowLine::Cells(entries) = row {
+                    let bbox = l.bbox;
+                    let grid_row = l.grid_row;
+                    *l = PdfLine::row(entries, bbox);
+                    l.grid_row = grid_row;
+                }
+            }
+        }
         let Some(row) = borderless::stitch_pair(prev, cur) else {
             continue;
         };
