@@ -2,8 +2,9 @@
 //! positions and where the grid came from.
 //!
 //! A reader that knows a table's grid (ruled PDF tables, HTML and DOCX cells, a borderless
-//! table rebuilt from positions) hands it over as a [`Grid`]; [`Grid::pipe_rows`] is the one
-//! place a grid becomes the markdown pipe rows the text parser reads today.
+//! table rebuilt from positions) hands it over as a [`Grid`]; [`Grid::row_entries`] gives a
+//! row's cells by column, which travel as cells (`extract::Line::cells`) to the parser: no
+//! row is ever flattened into text and split again.
 
 /// How a grid was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,27 +62,16 @@ impl Grid {
         &self.cells[from..to.max(from)]
     }
 
-    /// Row `r` as a markdown pipe row (`| a |  | 3 |`): one entry per column, blank and
-    /// covered positions empty; `|` inside a cell becomes `｜`.
-    pub fn pipe_row(&self, r: usize) -> String {
-        let mut texts = vec![String::new(); self.cols];
+    /// Row `r` by column: each column's text and box, blank and covered positions empty
+    /// (`""`, `None`). A printed `|` stays in its cell's text.
+    pub fn row_entries(&self, r: usize) -> Vec<(String, Option<[f32; 4]>)> {
+        let mut out = vec![(String::new(), None); self.cols];
         for c in self.row_cells(r) {
-            if let Some(slot) = texts.get_mut(c.col) {
-                *slot = c.text.replace('|', "｜");
+            if let Some(slot) = out.get_mut(c.col) {
+                *slot = (c.text.clone(), c.bbox);
             }
         }
-        format!("| {} |", texts.join(" | "))
-    }
-
-    /// The boxes of row `r`'s cells in the order of [`Grid::pipe_row`]'s entries.
-    pub fn pipe_row_boxes(&self, r: usize) -> Vec<Option<[f32; 4]>> {
-        let mut boxes = vec![None; self.cols];
-        for c in self.row_cells(r) {
-            if let Some(slot) = boxes.get_mut(c.col) {
-                *slot = c.bbox;
-            }
-        }
-        boxes
+        out
     }
 }
 
@@ -90,7 +80,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn pipe_rows_keep_blank_cells_in_place() {
+    fn row_entries_keep_blank_cells_in_place() {
         let cell = |row, col, text: &str| GridCell {
             row,
             col,
@@ -111,7 +101,8 @@ mod tests {
             ],
             row_boxes: vec![[0.0; 4]; 2],
         };
-        let rows: Vec<String> = (0..g.rows).map(|r| g.pipe_row(r)).collect();
-        assert_eq!(rows, vec!["| 规章 | 0 |  | 2 |", "| a｜b |  |  |  |"]);
+        let texts = |r| -> Vec<String> { g.row_entries(r).into_iter().map(|e| e.0).collect() };
+        assert_eq!(texts(0), vec!["规章", "0", "", "2"]);
+        assert_eq!(texts(1), vec!["a|b", "", "", ""]);
     }
 }

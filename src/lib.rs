@@ -12,14 +12,20 @@
 //! - `*_with` variants take [`Options`] (limits, forced format).
 //!
 //! ## The pipeline
-//! 1. [`extract`]: one reader per input kind (PDF, HTML, DOCX, DOC/WPS, text); positioned
-//!    readers (PDF, layout-mode text) hand words to the geometry layer (`layout`: visual
-//!    lines, ruled and borderless tables), whose table grids (`document`) become the lines
-//!    the parser reads. A new input kind is a new reader of words or grids.
-//! 2. [`normalize`]: full/half-width and radical folding, page furniture, wrap repair.
-//! 3. [`parse`]: nom recognisers for numbers, approximate label search, value slots,
+//! readers → document model → normalize → parse → check:
+//! 1. `extract`: one reader per input kind (PDF, HTML, DOCX, DOC/WPS, text, markdown, OCR'd
+//!    images). Positioned readers (PDF, layout-mode text, OCR) hand words and rulings to the
+//!    geometry layer (`layout`: visual lines, ruled and borderless tables). Every reader
+//!    yields `extract::Line`s: a line of text, or a table row as its cells (text and each
+//!    cell's own box or span, from the grids of `document`), never a row flattened into text.
+//!    **A new input kind plugs in here**: a reader producing `Line`s (directly, or through
+//!    `layout` from positioned words), chosen in `extract::read`.
+//! 2. `normalize`: full/half-width and radical folding, page furniture, wrap repair; a
+//!    row's cells folded one by one, each keeping its byte span in the normalised text.
+//! 3. `parse`: nom recognisers for numbers, approximate label search, value slots read
+//!    from a row's cells by index (free text only for prose and run-together crawler text),
 //!    cutting run-together digits, choosing cuts by the template's arithmetic.
-//! 4. [`check`]: template compliance and arithmetic identities.
+//! 4. `check`: template compliance and arithmetic identities.
 //!
 //! ## Example
 //! ```

@@ -162,3 +162,41 @@ fn docx_report_end_to_end() {
         .unwrap();
     assert_eq!((loc.table_row, loc.cell), (Some((1, 0)), Some(2)));
 }
+
+/// A `|` printed inside a table cell is only a character: the cells after it keep their
+/// columns and the cell's text keeps the bar (HTML, and markdown where `\|` prints one).
+#[test]
+fn a_printed_bar_inside_a_cell_neither_shifts_cells_nor_is_rewritten() {
+    let html = "<html><body><p>某某区司法局2024年政府信息公开工作年度报告</p>\
+        <p>二、主动公开政府信息情况</p><table>\
+        <tr><td>信息内容</td><td>本年制发件数|件</td><td>本年废止件数</td><td>现行有效件数</td></tr>\
+        <tr><td>规章|（含修订）</td><td>1</td><td></td><td>2</td></tr>\
+        <tr><td>行政规范性文件</td><td>3</td><td>0</td><td>27</td></tr></table>\
+        <p>三、收到和处理政府信息公开申请情况</p></body></html>";
+    let cells = ogi_report::extract::markup::html_to_text(html.as_bytes())
+        .lines
+        .into_iter()
+        .find(|l| l.cells.first().is_some_and(|c| c.starts_with("规章")))
+        .unwrap()
+        .cells;
+    assert_eq!(cells, ["规章|（含修订）", "1", "", "2"]);
+    let md = "某某区司法局2024年政府信息公开工作年度报告\n\n## 二、主动公开政府信息情况\n\n\
+        | 信息内容 | 本年制发件数\\|件 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n\
+        | 规章\\|（含修订） | 1 |  | 2 |\n| 行政规范性文件 | 3 | 0 | 27 |\n\n\
+        ## 三、收到和处理政府信息公开申请情况\n";
+    for (bytes, format) in [
+        (html.as_bytes(), InputFormat::Html),
+        (md.as_bytes(), InputFormat::Markdown),
+    ] {
+        let r = ogi_report::parse_bytes(bytes).unwrap();
+        assert_eq!(r.metadata.format, format);
+        let v = |k: &str| r.value(&format!("active_disclosure.{k}"));
+        assert_eq!(v("rules.issued"), Some(Number::Int(1)), "{format:?}");
+        let blank = r.cell("active_disclosure.rules.repealed").unwrap();
+        assert_eq!((blank.value, blank.raw.as_deref()), (None, Some("")));
+        assert_eq!(v("rules.in_force"), Some(Number::Int(2)), "{format:?}");
+        assert_eq!(v("normative_documents.issued"), Some(Number::Int(3)));
+        assert_eq!(v("normative_documents.repealed"), Some(Number::Int(0)));
+        assert_eq!(v("normative_documents.in_force"), Some(Number::Int(27)));
+    }
+}

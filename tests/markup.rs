@@ -9,14 +9,14 @@ fn rows(t: &MarkupText, table: usize) -> Vec<String> {
     t.lines
         .iter()
         .filter(|l| l.table_pos.map(|p| p.0) == Some(table))
-        .map(|l| l.text.clone())
+        .map(|l| l.shown())
         .collect()
 }
 fn prose(t: &MarkupText) -> Vec<String> {
     t.lines
         .iter()
         .filter(|l| l.table_pos.is_none())
-        .map(|l| l.text.clone())
+        .map(|l| l.shown())
         .collect()
 }
 /// Split a pipe row into its cells (trimmed).
@@ -146,7 +146,7 @@ fn report_table_inside_layout_table() {
         <p>五、存在的主要问题及改进情况</p></td>
         <td>发布机构：某市人民政府办公室</td></tr></table>"#;
     let t = html_to_text(html.as_bytes());
-    let lines: Vec<&str> = t.lines.iter().map(|l| l.text.as_str()).collect();
+    let lines: Vec<String> = t.lines.iter().map(|l| l.shown()).collect();
     assert_eq!(
         lines,
         vec![
@@ -289,7 +289,7 @@ fn docx_nested_table_and_multiparagraph_cell() {
         "<w:p><w:r><w:t>本年新</w:t></w:r></w:p><w:p><w:r><w:t>制作数量</w:t></w:r></w:p>"
     );
     let t = docx_to_text(&make_docx(&outer)).expect("docx");
-    let lines: Vec<&str> = t.lines.iter().map(|l| l.text.as_str()).collect();
+    let lines: Vec<String> = t.lines.iter().map(|l| l.shown()).collect();
     assert_eq!(
         lines,
         vec![

@@ -15,7 +15,7 @@ fn load(rel: &str) -> Option<PdfText> {
 fn lines(t: &PdfText) -> Vec<(String, bool)> {
     t.pages
         .iter()
-        .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.is_table_row)))
+        .flat_map(|p| p.lines.iter().map(|l| (l.shown(), l.is_table_row)))
         .collect()
 }
 

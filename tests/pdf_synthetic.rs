@@ -55,7 +55,7 @@ fn ucs2_hex(s: &str) -> String {
 fn all_lines(t: &PdfText) -> Vec<String> {
     t.pages
         .iter()
-        .flat_map(|p| p.lines.iter().map(|l| l.text.clone()))
+        .flat_map(|p| p.lines.iter().map(|l| l.shown()))
         .collect()
 }
 
@@ -265,7 +265,7 @@ fn ruled_table_with_blank_cell() {
     let pdf = make_pdf(&[c.as_bytes()], cjk_res);
     let t = run(&pdf);
     let lines = &t.pages[0].lines;
-    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    let texts: Vec<String> = lines.iter().map(|l| l.shown()).collect();
     assert_eq!(
         texts,
         vec![
@@ -276,6 +276,20 @@ fn ruled_table_with_blank_cell() {
         ]
     );
     assert!(lines[1].is_table_row && lines[2].is_table_row && !lines[0].is_table_row);
+}
+
+/// A `|` printed in a ruled cell stays in that cell as printed: no cell shifts, no rewrite.
+#[test]
+fn a_printed_bar_stays_in_its_cell() {
+    let xs = [72.0, 200.0, 300.0, 400.0];
+    let ys = [700.0, 680.0];
+    let mut c = grid(&xs, &ys);
+    c += &text_at(75.0, 686.0, "规章|注");
+    c += &text_at(305.0, 686.0, "5");
+    let t = run(&make_pdf(&[c.as_bytes()], cjk_res));
+    let row = &t.pages[0].lines[0];
+    assert!(row.is_table_row);
+    assert_eq!(row.cells, ["规章|注", "", "5"]);
 }
 
 #[test]
@@ -296,8 +310,8 @@ fn table_split_across_two_pages_and_wrapped_label() {
     p2 += "BT /F2 10 Tf 290 40 Td (- 2 -) Tj ET\n";
     let pdf = make_pdf(&[p1.as_bytes(), p2.as_bytes()], cjk_res);
     let t = run(&pdf);
-    let p1: Vec<&str> = t.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
-    let p2: Vec<&str> = t.pages[1].lines.iter().map(|l| l.text.as_str()).collect();
+    let p1: Vec<String> = t.pages[0].lines.iter().map(|l| l.shown()).collect();
+    let p2: Vec<String> = t.pages[1].lines.iter().map(|l| l.shown()).collect();
     assert_eq!(
         p1,
         vec![
@@ -401,8 +415,8 @@ fn row_broken_by_page_break_is_joined() {
     p2 += &text_at(75.0, 746.0, "4.保护第三方合法权益");
     let pdf = make_pdf(&[p1.as_bytes(), p2.as_bytes()], cjk_res);
     let t = run(&pdf);
-    let p1: Vec<&str> = t.pages[0].lines.iter().map(|l| l.text.as_str()).collect();
-    let p2: Vec<&str> = t.pages[1].lines.iter().map(|l| l.text.as_str()).collect();
+    let p1: Vec<String> = t.pages[0].lines.iter().map(|l| l.shown()).collect();
+    let p2: Vec<String> = t.pages[1].lines.iter().map(|l| l.shown()).collect();
     assert_eq!(
         p1,
         vec!["| 1.属于国家秘密 | 0 |", "| 3.危及“三安全一稳定” | 1 |"]

@@ -1,8 +1,10 @@
 //! Stage 1: bytes → lines of text with their origin.
 //!
-//! Every input format ends up as [`Line`]s. Tables whose grid is known (HTML, DOCX, ruled
-//! PDF tables) come as markdown pipe rows, `| label | 0 |  | 3 |`, one entry per cell, blank
-//! cells kept, so later stages read every format the same way.
+//! Every input format ends up as [`Line`]s: a line of text, or a table row whose grid the
+//! reader knew (HTML, DOCX, DOC cells, markdown pipe rows, ruled or borderless PDF tables,
+//! layout-text columns, OCR'd grids) as its [`Line::cells`], one per column, blank cells
+//! kept, each with its own place. This is where a new input kind plugs in: a reader that
+//! yields `Line`s; normalising, parsing and checking are the same for every kind.
 
 pub mod markup;
 pub mod pdf;
@@ -23,9 +25,42 @@ pub struct Line {
     pub text: String,
     /// Where it came from.
     pub origin: Location,
-    /// For a table row whose cells' own places are known (PDF boxes, spans in layout
-    /// text): where each pipe cell came from, in order; `None` for a position no cell covers.
-    pub cell_origins: Vec<Option<Location>>,
+    /// For a table row: its cells in column order (blank positions as empty cells); empty
+    /// for a line of text. The parser reads a row's cells by index from here, never by
+    /// splitting `text`.
+    pub cells: Vec<LineCell>,
+}
+
+/// One cell of a table row as a reader hands it on.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LineCell {
+    /// The cell's text as printed (a `|` in it is just a character).
+    pub text: String,
+    /// Where the cell itself was printed (its box or span), when the reader knew; else
+    /// the row's origin stands for it.
+    pub origin: Option<Location>,
+}
+
+impl Line {
+    /// A table row of `cells`; its `text` is the cells joined by tabs, for what looks at
+    /// lines as text (limits, debugging).
+    pub fn row(cells: Vec<LineCell>, origin: Location) -> Line {
+        let text = cells
+            .iter()
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join("\t");
+        Line {
+            text,
+            origin,
+            cells,
+        }
+    }
+
+    /// Whether the line is a table row.
+    pub fn is_row(&self) -> bool {
+        !self.cells.is_empty()
+    }
 }
 
 /// What extraction produced.
@@ -128,7 +163,9 @@ fn cap_text(ex: &mut Extracted, max: usize) {
             cut -= 1;
         }
         line.text.truncate(cut);
-        ex.lines.truncate(i + 1);
+        // a table row is cut as a whole: half a row would read as a row of fewer cells
+        let keep = if line.is_row() { i } else { i + 1 };
+        ex.lines.truncate(keep);
         ex.diagnostics.push(Diagnostic::new(
             Code::InputTruncated,
             Severity::Error,
@@ -190,14 +227,25 @@ fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
         .lines
         .into_iter()
         .enumerate()
-        .map(|(i, l)| Line {
-            text: l.text,
-            origin: Location {
+        .map(|(i, l)| {
+            let origin = Location {
                 line: u32::try_from(i + 1).ok(),
                 table_row: l.table_pos,
                 ..Location::default()
-            },
-            cell_origins: Vec::new(),
+            };
+            if l.table_pos.is_none() {
+                return Line {
+                    text: l.text,
+                    origin,
+                    cells: Vec::new(),
+                };
+            }
+            let cells = l
+                .cells
+                .into_iter()
+                .map(|text| LineCell { text, origin: None })
+                .collect();
+            Line::row(cells, origin)
         })
         .collect();
     let diagnostics = m
@@ -213,7 +261,7 @@ fn from_markup(m: markup::MarkupText, format: InputFormat) -> Extracted {
     }
 }
 
-/// Lines of a PDF: positioned glyphs → lines, ruled tables → pipe rows, page by page.
+/// Lines of a PDF: positioned glyphs → lines, tables → rows of cells, page by page.
 fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     let limits = pdf::PdfLimits {
         max_pages: opts.max_pages,
@@ -251,7 +299,6 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         Some(s) => (s.scanned.diagnostics, s.scanned.doubts),
         None => (Vec::new(), Vec::new()),
     };
-    let lines = lines_of(&text);
     if text.undecodable_glyphs > 0 {
         diagnostics.push(Diagnostic::new(
             Code::UndecodableGlyphs,
@@ -262,6 +309,7 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
             ),
         ));
     }
+    let lines = lines_of(text);
     Ok(Extracted {
         format: InputFormat::Pdf,
         lines,
@@ -272,30 +320,39 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
 
 /// The lines of positioned pages, each with its page, line number and box, and a table
 /// row's cells with their own boxes.
-fn lines_of(text: &pdf::PdfText) -> Vec<Line> {
+fn lines_of(text: pdf::PdfText) -> Vec<Line> {
     let mut lines = Vec::new();
-    for page in &text.pages {
-        for (i, l) in page.lines.iter().enumerate() {
+    for page in text.pages {
+        for (i, l) in page.lines.into_iter().enumerate() {
+            let at = |bbox| Location {
+                page: Some(page.number),
+                line: u32::try_from(i + 1).ok(),
+                bbox,
+                ..Location::default()
+            };
+            if !l.is_table_row {
+                lines.push(Line {
+                    text: l.text,
+                    origin: at(Some(l.bbox)),
+                    cells: Vec::new(),
+                });
+                continue;
+            }
+            let cells = l
+                .cells
+                .into_iter()
+                .enumerate()
+                .map(|(k, text)| LineCell {
+                    text,
+                    origin: l.cell_boxes.get(k).copied().flatten().map(|b| at(Some(b))),
+                })
+                .collect();
+            let origin = at(Some(l.bbox));
+            // the row's text is the reader's, already joined
             lines.push(Line {
-                text: l.text.clone(),
-                origin: Location {
-                    page: Some(page.number),
-                    line: u32::try_from(i + 1).ok(),
-                    bbox: Some(l.bbox),
-                    ..Location::default()
-                },
-                cell_origins: l
-                    .cell_boxes
-                    .iter()
-                    .map(|b| {
-                        b.map(|b| Location {
-                            page: Some(page.number),
-                            line: u32::try_from(i + 1).ok(),
-                            bbox: Some(b),
-                            ..Location::default()
-                        })
-                    })
-                    .collect(),
+                text: l.text,
+                origin,
+                cells,
             });
         }
     }
@@ -341,7 +398,7 @@ fn from_image(bytes: &[u8], opts: &Options) -> Result<Extracted> {
     let text = pdf::lay_out(scanned.pages);
     Ok(Extracted {
         format: InputFormat::Image,
-        lines: lines_of(&text),
+        lines: lines_of(text),
         diagnostics: scanned.diagnostics,
         doubts: scanned.doubts,
     })

@@ -131,7 +131,7 @@ fn read(
     ex.diagnostics.extend(scanned.diagnostics);
     ex.doubts.extend(scanned.doubts);
     let text = pdf::lay_out(scanned.pages);
-    Some(super::lines_of(&text))
+    Some(super::lines_of(text))
 }
 
 fn unread(number: u32, message: String) -> Diagnostic {

@@ -5,8 +5,9 @@ use crate::error::Result;
 use crate::options::Options;
 use crate::report::InputFormat;
 use crate::source::{Location, Span};
+use std::ops::Range;
 
-use super::{Extracted, Line};
+use super::{Extracted, Line, LineCell};
 use crate::document::Origin;
 use crate::layout;
 
@@ -79,7 +80,7 @@ pub fn lines_of(text: &str) -> Vec<Line> {
                 }),
                 ..Location::default()
             },
-            cell_origins: Vec::new(),
+            cells: Vec::new(),
         });
         start += raw.len();
     }
@@ -107,6 +108,8 @@ pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extr
     let mut lines = lines_of(&text);
     if format == InputFormat::Text && layout::text::looks_like_layout(&lines) {
         lines = layout_tables(lines);
+    } else {
+        lines = pipe_tables(lines);
     }
     Ok(Extracted {
         format,
@@ -114,6 +117,84 @@ pub fn extract(bytes: &[u8], format: InputFormat, opts: &Options) -> Result<Extr
         diagnostics,
         doubts: Vec::new(),
     })
+}
+
+/// Markdown pipe tables (`| a | 0 |  | 3 |`) read into rows of cells, each cell with its
+/// own span; separator rows (`|---|:---:|`) dropped. The one place a `|` is split on: in
+/// markdown it is the syntax of a cell break (`\|` a printed bar).
+fn pipe_tables(lines: Vec<Line>) -> Vec<Line> {
+    lines
+        .into_iter()
+        .filter_map(|l| {
+            let lead = l.text.len() - l.text.trim_start().len();
+            if !l.text[lead..].starts_with('|') {
+                return Some(l);
+            }
+            let cells = pipe_cells(&l.text, lead + 1);
+            if cells.iter().all(|(t, _)| is_separator_cell(t)) {
+                return None;
+            }
+            let base = l.origin.span.map(|s| s.start);
+            let cells = cells
+                .into_iter()
+                .map(|(text, at)| LineCell {
+                    origin: base.map(|b| Location {
+                        span: Some(Span {
+                            start: b + at.start,
+                            end: b + at.end,
+                        }),
+                        column: u32::try_from(l.text[..at.start].chars().count() + 1).ok(),
+                        ..l.origin.clone()
+                    }),
+                    text,
+                })
+                .collect();
+            Some(Line::row(cells, l.origin))
+        })
+        .collect()
+}
+
+/// The cells of a pipe row whose first `|` ends before byte `from`: each cell's text
+/// (trimmed, `\\|` unescaped) and the source bytes it was printed in; text after the
+/// closing `|` is a cell only when not blank.
+fn pipe_cells(row: &str, from: usize) -> Vec<(String, Range<usize>)> {
+    let mut out = Vec::new();
+    let mut cell = String::new();
+    let mut span: Option<Range<usize>> = None;
+    let mut chars = row[from..].char_indices().peekable();
+    let finish = |cell: &mut String, span: &mut Option<Range<usize>>, out: &mut Vec<_>, at| {
+        out.push((cell.trim().to_string(), span.take().unwrap_or(at..at)));
+        cell.clear();
+    };
+    while let Some((i, c)) = chars.next() {
+        let at = from + i;
+        let mut end = at + c.len_utf8();
+        match c {
+            '|' => {
+                finish(&mut cell, &mut span, &mut out, at);
+                continue;
+            }
+            '\\' if chars.peek().is_some_and(|(_, n)| *n == '|') => {
+                chars.next();
+                end += 1;
+                cell.push('|');
+            }
+            _ => cell.push(c),
+        }
+        if !c.is_whitespace() {
+            span = Some(span.map_or(at, |s| s.start)..end);
+        }
+    }
+    if !cell.trim().is_empty() {
+        finish(&mut cell, &mut span, &mut out, row.len());
+    }
+    out
+}
+
+/// Whether a cell is a markdown separator (`---`, `:---:`).
+fn is_separator_cell(t: &str) -> bool {
+    let t = t.trim().trim_start_matches(':').trim_end_matches(':');
+    t.len() >= 3 && t.chars().all(|c| c == '-')
 }
 
 /// Layout-mode text with its tables rebuilt from columns: each table's lines are replaced
@@ -160,19 +241,25 @@ fn layout_tables(lines: Vec<Line>) -> Vec<Line> {
                 let last = *last;
                 if let Some((f, _)) = next.next() {
                     for r in 0..f.grid.rows {
-                        let text = f.row_text(r).0;
                         let bbox = f.grid.row_boxes.get(r).copied().unwrap_or_default();
                         let row = layout::text::row_of(bbox).min(lines.len() - 1);
-                        let cell_origins = f
-                            .grid
-                            .pipe_row_boxes(r)
-                            .into_iter()
-                            .map(|b| b.and_then(|b| source_of(&lines, b)))
-                            .collect();
-                        out.push(Line {
-                            text,
-                            origin: lines[row].origin.clone(),
-                            cell_origins,
+                        let origin = lines[row].origin.clone();
+                        out.push(match f.row_line(r) {
+                            layout::borderless::RowLine::Cells(entries) => {
+                                let cells = entries
+                                    .into_iter()
+                                    .map(|(text, b)| LineCell {
+                                        text,
+                                        origin: b.and_then(|b| source_of(&lines, b)),
+                                    })
+                                    .collect();
+                                Line::row(cells, origin)
+                            }
+                            layout::borderless::RowLine::Text(text) => Line {
+                                text,
+                                origin,
+                                cells: Vec::new(),
+                            },
                         });
                     }
                 }

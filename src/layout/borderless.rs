@@ -31,6 +31,10 @@ pub(crate) struct Found {
     pub top: bool,
     /// Whether the table runs to the page's end (page furniture aside).
     pub bottom: bool,
+    /// The centres of the value columns (x).
+    pub value_xs: Vec<f32>,
+    /// Whether a column header placed the value columns.
+    pub headed: bool,
 }
 
 /// Most lines of one table rebuilt from positions (a report's table has a few hundred).
@@ -435,6 +439,7 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     if rows < 2 && from_header.is_none() {
         return None;
     }
+    let headed = from_header.is_some();
     let xs = from_header.unwrap_or(xs);
     let kmax = xs.len();
     // value cells of every row line, or give the table up
@@ -613,22 +618,45 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         label_cols: ncols,
         top: block.top,
         bottom: block.bottom,
+        value_xs: xs,
+        headed,
     })
 }
 
+/// A row of a rebuilt table as it goes on to the parser.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RowLine {
+    /// A table row: each column's text and box (blank positions empty).
+    Cells(Vec<(String, Option<[f32; 4]>)>),
+    /// A row with a label but no values, as plain text (see [`Found::row_line`]).
+    Text(String),
+}
+
 impl Found {
-    /// Row `r` as the parser reads it: a pipe row, or — for a row with a label but no values,
+    /// Row `r` as the parser reads it: its cells, or — for a row with a label but no values,
     /// which positions cannot tell from a row whose values were lost — the label as plain
     /// text, so that its cells are reported missing rather than printed blank.
-    pub fn row_text(&self, r: usize) -> (String, bool) {
+    pub fn row_line(&self, r: usize) -> RowLine {
         let row = self.grid.row_cells(r);
         if row.iter().any(|c| c.col >= self.label_cols) {
-            return (self.grid.pipe_row(r), true);
+            return RowLine::Cells(self.grid.row_entries(r));
         }
         let mut cells: Vec<&GridCell> = row.iter().collect();
         cells.sort_by_key(|c| c.col);
         let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
-        (text.join(" "), false)
+        RowLine::Text(text.join(" "))
+    }
+
+    /// Row `r` for people and tests: a table row as `| a | b |`, a label-only row as text.
+    #[cfg(test)]
+    pub fn shown(&self, r: usize) -> String {
+        match self.row_line(r) {
+            RowLine::Cells(c) => {
+                let t: Vec<String> = c.into_iter().map(|e| e.0).collect();
+                format!("| {} |", t.join(" | "))
+            }
+            RowLine::Text(t) => t,
+        }
     }
 }
 
@@ -640,9 +668,54 @@ pub(crate) fn stitch(tables: &mut [Found], pages: &[usize]) {
         let (before, after) = tables.split_at_mut(i);
         let (prev, cur) = (&mut before[i - 1], &mut after[0]);
         if prev.bottom && cur.top && pages[i] == pages[i - 1] + 1 {
+            align_columns(prev, cur);
             stitch_pair(prev, cur);
         }
     }
+}
+
+/// Re-places the value cells of `cur`, a table continued at the top of a page without its
+/// header, into the value columns of `prev`, the table the page before ends with: a page
+/// whose zeros are printed blank shows only the columns that hold numbers, so its own
+/// columns are fewer. Only when `prev` has more columns and every value cell of `cur` lies
+/// within 0.4 column spacing of one of them, no two cells of a row in one; returns whether
+/// `cur` changed.
+pub(crate) fn align_columns(prev: &Found, cur: &mut Found) -> bool {
+    let xs = &prev.value_xs;
+    if cur.headed || xs.len() <= cur.value_xs.len() || xs.len() < 2 {
+        return false;
+    }
+    let spacing = xs.windows(2).map(|p| p[1] - p[0]).fold(f32::MAX, f32::min);
+    let lc = cur.label_cols;
+    let mut cols = Vec::with_capacity(cur.grid.cells.len());
+    let mut taken: Vec<(usize, usize)> = Vec::new();
+    for c in &cur.grid.cells {
+        if c.col < lc {
+            cols.push(c.col);
+            continue;
+        }
+        let Some(b) = c.bbox else { return false };
+        let cx = (b[0] + b[2]) * 0.5;
+        let Some((k, d)) = xs
+            .iter()
+            .enumerate()
+            .map(|(k, x)| (k, (cx - x).abs()))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+        else {
+            return false;
+        };
+        if d > 0.4 * spacing || taken.contains(&(c.row, k)) {
+            return false;
+        }
+        taken.push((c.row, k));
+        cols.push(lc + k);
+    }
+    for (c, col) in cur.grid.cells.iter_mut().zip(cols) {
+        c.col = col;
+    }
+    cur.grid.cols = lc + xs.len();
+    cur.value_xs = xs.clone();
+    true
 }
 
 /// Appends `cur`'s label tail to the last row of `prev` (its rightmost label cell); returns
@@ -689,7 +762,7 @@ mod tests {
         let found = tables(text, Origin::Borderless);
         found
             .iter()
-            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.shown(r)))
             .collect()
     }
 
@@ -785,10 +858,40 @@ mod tests {
         assert_eq!(t[1].carry.concat(), "理其政府信息公开申请不再处理其政府信息公");
         stitch(&mut t, &[0, 1]);
         assert_eq!(
-            t[0].row_text(1).0,
+            t[0].shown(1),
             "| 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请不再处理其政府信息公 | 0 | 0 |"
         );
-        assert_eq!(t[1].row_text(0).0, "| 3.其他 | 1 | 1 |");
+        assert_eq!(t[1].shown(0), "| 3.其他 | 1 | 1 |");
+    }
+
+    #[test]
+    fn a_continued_page_without_its_header_takes_the_columns_of_the_page_before() {
+        // page 2 prints zeros blank: only the first and last columns hold numbers there
+        let p1 = [
+            at(0, "1.规章", &["1", "2", "3"]),
+            at(0, "2.规范性文件", &["4", "5", "6"]),
+        ]
+        .join("\n");
+        let sparse = |label: &str, a: &str, c: &str| {
+            let mut l = format!("{label:<20}{a}");
+            l.push_str(&" ".repeat(28 - l.chars().count()));
+            l.push_str(c);
+            l
+        };
+        let p2 = [sparse("3.其他", "7", "9"), sparse("4.总计", "8", "10")].join("\n");
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        assert_eq!(t.len(), 2);
+        assert_eq!((t[0].value_xs.len(), t[1].value_xs.len()), (3, 2));
+        assert_eq!(t[1].shown(0), "| 3.其他 | 7 | 9 |");
+        stitch(&mut t, &[0, 1]);
+        assert_eq!(t[1].shown(0), "| 3.其他 | 7 |  | 9 |");
+        assert_eq!(t[1].shown(1), "| 4.总计 | 8 |  | 10 |");
+        // not across a page between them
+        let mut t = tables(&p1, Origin::Borderless);
+        t.extend(tables(&p2, Origin::Borderless));
+        stitch(&mut t, &[0, 2]);
+        assert_eq!(t[1].shown(0), "| 3.其他 | 7 | 9 |");
     }
 
     #[test]
@@ -809,13 +912,13 @@ mod tests {
         t.extend(tables(&p2, Origin::Borderless));
         assert!(!t[0].bottom && t[1].top);
         stitch(&mut t, &[0, 1]);
-        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        assert_eq!(t[0].shown(1), "| 规范性文件 | 1 | 1 |");
         // a page between them
         let mut t = tables(&p1.replace("本机关全年未收到政府信息公开申请。", ""), Origin::Borderless);
         t.extend(tables(&p2, Origin::Borderless));
         assert!(t[0].bottom);
         stitch(&mut t, &[0, 2]);
-        assert_eq!(t[0].row_text(1).0, "| 规范性文件 | 1 | 1 |");
+        assert_eq!(t[0].shown(1), "| 规范性文件 | 1 | 1 |");
     }
 
     #[test]
@@ -834,7 +937,7 @@ mod tests {
      行制作";
         let r: Vec<String> = tables(t, Origin::LayoutText)
             .iter()
-            .flat_map(|f| (0..f.grid.rows).map(|r| f.row_text(r).0))
+            .flat_map(|f| (0..f.grid.rows).map(|r| f.shown(r)))
             .collect();
         assert_eq!(
             r,

@@ -1,8 +1,13 @@
 //! Stage 2: extracted lines → one normalised text with a map back to the input.
 //!
-//! Full-width forms are folded to ASCII ([`width`]), page furniture such as `- 4 -` and
-//! markdown separator rows is dropped ([`furniture`]); wraps are repaired for section text
-//! ([`wrap`]). Label matching later ignores white space, so wraps never hide a label.
+//! Full-width forms are folded to ASCII ([`width`]), page furniture such as `- 4 -` is
+//! dropped ([`furniture`]); wraps are repaired for section text ([`wrap`]). Label matching
+//! later ignores white space, so wraps never hide a label.
+//!
+//! A table row's cells are folded one by one and joined by a tab ([`CELL_BREAK`]), so that
+//! label search over the whole text still sees them; each cell keeps its byte span
+//! ([`NormLine::cells`]), and the parser reads the cells from those spans, never by
+//! splitting the text.
 
 pub mod furniture;
 pub mod width;
@@ -10,6 +15,21 @@ pub mod wrap;
 
 use crate::extract::Line;
 use crate::source::Location;
+
+/// What stands between two cells of a row in the normalised text: white space, which
+/// label search skips and which is never split on again.
+pub const CELL_BREAK: char = '\t';
+
+/// One cell of a table row in the normalised text.
+#[derive(Debug, Clone)]
+pub struct CellSpan {
+    /// Byte offset of the cell's (trimmed) text in [`NormDoc::text`].
+    pub start: usize,
+    /// One past its last byte (`start` for a blank cell).
+    pub end: usize,
+    /// Where the cell itself came from, when the reader knew.
+    pub origin: Option<Location>,
+}
 
 /// One line of the normalised text.
 #[derive(Debug, Clone)]
@@ -20,10 +40,8 @@ pub struct NormLine {
     pub end: usize,
     /// Where the line came from.
     pub origin: Location,
-    /// Whether the line is a markdown pipe row (`| a | b |`).
-    pub pipe: bool,
-    /// Where each pipe cell came from, when the reader knew (see `extract::Line`).
-    pub cell_origins: Vec<Option<Location>>,
+    /// For a table row: its cells in column order (empty for a line of text).
+    pub cells: Vec<CellSpan>,
     /// The line as printed, before width folding (same number of chars as the folded line).
     pub printed: String,
 }
@@ -35,11 +53,18 @@ pub struct NormDoc {
     pub text: String,
     /// The kept lines, in order.
     pub lines: Vec<NormLine>,
-    /// Whether pipe rows come from a markdown conversion, whose converters pad rows with
+    /// Whether table rows come from a markdown conversion, whose converters pad rows with
     /// empty cells: a blank last cell there may be an artefact, not a printed blank.
     pub markdown: bool,
-    /// Starts of the pipe rows, in order.
-    pub pipe_starts: Vec<usize>,
+    /// Starts of the table rows, in order.
+    pub row_starts: Vec<usize>,
+}
+
+impl NormLine {
+    /// Whether the line is a table row.
+    pub fn is_row(&self) -> bool {
+        !self.cells.is_empty()
+    }
 }
 
 impl NormDoc {
@@ -52,14 +77,31 @@ impl NormDoc {
         Some(i.saturating_sub(1))
     }
 
-    /// The origin of the line holding byte `pos`.
     /// The text of `[start, end)` as printed (full-width forms kept), lines joined by `\n`.
     pub fn printed(&self, start: usize, end: usize) -> String {
+        self.printed_as(start, end, false)
+    }
+
+    /// Like [`NormDoc::printed`], but a table row wholly inside the range shown as a
+    /// markdown row, `| a |  | 3 |`: section text for people, never read back.
+    pub fn shown(&self, start: usize, end: usize) -> String {
+        self.printed_as(start, end, true)
+    }
+
+    fn printed_as(&self, start: usize, end: usize, rows_shown: bool) -> String {
         let mut out = String::new();
         let first = self.line_index(start).unwrap_or(0);
         for l in self.lines.iter().skip(first).take_while(|l| l.start < end) {
             let (a, b) = (start.max(l.start), end.min(l.end));
             if a > b {
+                continue;
+            }
+            if rows_shown && l.is_row() && a == l.start && b == l.end {
+                if l.start > start {
+                    out.push('\n');
+                }
+                let cells: Vec<&str> = l.printed.split(CELL_BREAK).collect();
+                out.push_str(&format!("| {} |", cells.join(" | ")));
                 continue;
             }
             let skip = self.text.get(l.start..a).map_or(0, |t| t.chars().count());
@@ -72,23 +114,24 @@ impl NormDoc {
         out
     }
 
-    /// Start of the first pipe row starting at or after byte `pos`.
-    pub fn next_pipe_line(&self, pos: usize) -> Option<usize> {
-        let i = self.pipe_starts.partition_point(|s| *s < pos);
-        self.pipe_starts.get(i).copied()
+    /// Start of the first table row starting at or after byte `pos`.
+    pub fn next_row_line(&self, pos: usize) -> Option<usize> {
+        let i = self.row_starts.partition_point(|s| *s < pos);
+        self.row_starts.get(i).copied()
     }
 
-    /// In a pipe row, the location also names the cell holding `pos`.
+    /// In a table row, the location also names the cell holding `pos`.
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
         let line = self.line_index(pos).and_then(|i| self.lines.get(i))?;
         let mut loc = line.origin.clone();
         // folding keeps every char, so the char column is the input's
         let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
         loc.column = u32::try_from(before.chars().count() + 1).ok();
-        if line.pipe {
-            loc.cell = before.matches('|').count().checked_sub(1);
+        if line.is_row() {
+            let k = line.cells.partition_point(|c| c.start <= pos).saturating_sub(1);
+            loc.cell = Some(k);
             // a cell whose own place is known is located there, not by its row
-            if let Some(Some(own)) = loc.cell.and_then(|c| line.cell_origins.get(c)) {
+            if let Some(own) = line.cells.get(k).and_then(|c| c.origin.as_ref()) {
                 loc = Location {
                     cell: loc.cell,
                     ..own.clone()
@@ -106,6 +149,10 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
         ..NormDoc::default()
     };
     for line in lines {
+        if line.is_row() {
+            push_row(&mut doc, line);
+            continue;
+        }
         let printed = furniture::strip_markup_comments(&line.text);
         let folded = width::fold(&printed);
         if furniture::is_furniture(&folded) {
@@ -116,20 +163,53 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
         }
         let start = doc.text.len();
         doc.text.push_str(&folded);
-        let pipe = folded.trim_start().starts_with('|');
-        if pipe {
-            doc.pipe_starts.push(start);
-        }
         doc.lines.push(NormLine {
             start,
             end: doc.text.len(),
             origin: line.origin.clone(),
-            pipe,
-            cell_origins: line.cell_origins.clone(),
+            cells: Vec::new(),
             printed: printed.into_owned(),
         });
     }
     doc
+}
+
+/// Appends a table row: each cell folded on its own, cells joined by [`CELL_BREAK`].
+fn push_row(doc: &mut NormDoc, line: &Line) {
+    if !doc.text.is_empty() {
+        doc.text.push('\n');
+    }
+    let start = doc.text.len();
+    let mut printed = String::new();
+    let mut cells = Vec::with_capacity(line.cells.len());
+    for (k, c) in line.cells.iter().enumerate() {
+        if k > 0 {
+            doc.text.push(CELL_BREAK);
+            printed.push(CELL_BREAK);
+        }
+        let raw = furniture::strip_markup_comments(&c.text);
+        let text = raw.trim_matches(|ch: char| ch.is_whitespace() || ch.is_control());
+        let at = doc.text.len();
+        for ch in text.chars() {
+            // a cell is one run of text: its own breaks are spaces here
+            let ch = if ch.is_control() { ' ' } else { ch };
+            doc.text.push(width::fold_char(ch));
+            printed.push(ch);
+        }
+        cells.push(CellSpan {
+            start: at,
+            end: doc.text.len(),
+            origin: c.origin.clone(),
+        });
+    }
+    doc.row_starts.push(start);
+    doc.lines.push(NormLine {
+        start,
+        end: doc.text.len(),
+        origin: line.origin.clone(),
+        cells,
+        printed,
+    });
 }
 
 #[cfg(test)]

@@ -93,7 +93,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
                     .find(|s| *s > h.start)
                     .unwrap_or(text.len());
                 // section text as printed (full-width punctuation kept)
-                let printed = doc.printed(h.end, end);
+                let printed = doc.shown(h.end, end);
                 // radicals printed for ideographs (`⾏`) are a producer's artefact
                 let printed = crate::script::fold_radicals(&printed);
                 let heading = crate::script::fold_radicals(
@@ -150,7 +150,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     // table 二, version from its header words
     let t2_compact: String = text[t2_area.start..t2_area.end]
         .chars()
-        .filter(|c| !c.is_whitespace() && *c != '|')
+        .filter(|c| !c.is_whitespace())
         .collect();
     let m21 = count_markers(&t2_compact, V2021_MARKERS);
     let m19 = count_markers(&t2_compact, V2019_MARKERS);

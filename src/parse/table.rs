@@ -3,9 +3,9 @@
 
 use super::labels::{find_all, Compact, Hit, Pattern};
 use super::split::{fit, Cut, Fit, Piece};
-use super::values::{free_tokens, pipe_cells, Slot, Token};
+use super::values::{cell_tokens, free_tokens, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::normalize::NormDoc;
+use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
 use regex::Regex;
@@ -57,6 +57,22 @@ fn strip_numbering(text: &str, from: usize, limit: usize) -> usize {
     }
 }
 
+/// The cells of table row `line` from index `from` on that start before byte `stop` (a
+/// blank last cell at the row's end too), as value slots; a cell cut by `stop` is read up
+/// to it.
+fn row_tokens(doc: &NormDoc, line: &NormLine, from: usize, stop: usize) -> Vec<Token> {
+    let cells: Vec<(usize, &str)> = line
+        .cells
+        .get(from..)
+        .unwrap_or(&[])
+        .iter()
+        .take_while(|c| c.start < stop || (c.start == c.end && c.start == line.end))
+        .map(|c| (c.start, doc.text.get(c.start..c.end.min(stop)).unwrap_or("")))
+        .collect();
+    let padded = doc.markdown && from + cells.len() == line.cells.len();
+    cell_tokens(&cells, padded)
+}
+
 /// Reads the values after a label ending at byte `end` (exclusive) up to `limit`.
 fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
     let text = &doc.text;
@@ -64,22 +80,18 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
     if end >= limit {
         return Vec::new();
     }
-    let in_pipe = doc
+    let in_row = doc
         .line_index(end)
         .and_then(|i| doc.lines.get(i))
-        .filter(|l| l.pipe && end < l.end);
-    if let Some(line) = in_pipe {
-        let stop = line.end.min(limit);
-        let mut toks = pipe_cells(&text[end..stop], end, doc.markdown);
-        // a label cell ends at the next pipe; text before it is the label's tail
-        if !text[end..stop].contains('|') {
-            toks.clear();
-        }
-        return toks;
+        .filter(|l| l.is_row() && end < l.end);
+    if let Some(line) = in_row {
+        // the label's cell holds `end`: the values are in the cells after it
+        let from = line.cells.partition_point(|c| c.start < end);
+        return row_tokens(doc, line, from, line.end.min(limit));
     }
-    // free text stops where a pipe row begins: those cells belong to their own label
+    // free text stops where a table row begins: those cells belong to their own label
     let limit = doc
-        .next_pipe_line(end)
+        .next_row_line(end)
         .filter(|s| *s < limit)
         .unwrap_or(limit);
     free_tokens(&text[end..limit], end, MAX_LEAD).0
@@ -89,11 +101,11 @@ fn tokens_after(doc: &NormDoc, end: usize, limit: usize) -> Vec<Token> {
 /// middle line of a label wrapped over three lines (`1.本机关不掌 / 握相关政府  22 0 … / 信息`).
 /// Only white-space-separated words that are wholly a value count.
 fn values_inside(doc: &NormDoc, from: usize, to: usize) -> Vec<Token> {
-    let in_pipe = doc
+    let in_row = doc
         .line_index(from)
         .and_then(|i| doc.lines.get(i))
-        .is_some_and(|l| l.pipe);
-    let Some(span) = doc.text.get(from..to).filter(|_| !in_pipe) else {
+        .is_some_and(NormLine::is_row);
+    let Some(span) = doc.text.get(from..to).filter(|_| !in_row) else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -247,9 +259,7 @@ pub fn read_rows(
                 .printed(lstart, lend)
                 .chars()
                 .filter(|c| {
-                    !c.is_whitespace()
-                        && *c != '|'
-                        && !crate::normalize::width::fold_char(*c).is_ascii_digit()
+                    !c.is_whitespace() && !crate::normalize::width::fold_char(*c).is_ascii_digit()
                 })
                 .collect();
             let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
@@ -271,29 +281,26 @@ pub fn read_rows(
     (reads, diags)
 }
 
-/// The last text cell of a pipe row before its first number, and the byte offset (in
-/// `row`) where that cell's text ends: the row's label, however damaged.
-fn label_cell(row: &str) -> Option<(String, usize)> {
+/// The last text cell of a table row before its first number, and its index: the row's
+/// label, however damaged.
+fn label_cell(doc: &NormDoc, line: &NormLine) -> Option<(String, usize)> {
     let mut label = None;
-    let mut at = 0usize;
-    for (k, cell) in row.split('|').enumerate() {
-        let t = cell.trim();
-        let end = at + cell.trim_end().len();
-        at += cell.len() + 1;
-        if k == 0 || t.is_empty() {
+    for (k, c) in line.cells.iter().enumerate() {
+        let t = doc.text.get(c.start..c.end).unwrap_or("").trim();
+        if t.is_empty() {
             continue;
         }
         if super::number::cell(t).is_some() {
             break;
         }
-        label = Some((t.to_string(), end));
+        label = Some((t.to_string(), k));
     }
     label
 }
 
 /// Rows whose label was not recognised (print or OCR damaged it: `3.危及“三安全--稳证，`)
 /// are taken from their place in a ruled table: between the nearest rows before and after
-/// them that were found, the pipe rows with values that hold no found label, when there
+/// them that were found, the table rows with values that hold no found label, when there
 /// are exactly as many as rows missing there. Each such row is warned about, naming its
 /// cells, and the arithmetic still checks its values.
 fn place_by_position(
@@ -332,12 +339,11 @@ fn place_by_position(
         let lines: Vec<(usize, String, Vec<Token>)> = (lb + 1..la)
             .filter_map(|k| {
                 let l = doc.lines.get(k)?;
-                if !l.pipe || found_on(l) {
+                if !l.is_row() || found_on(l) {
                     return None;
                 }
-                let (label, end) = label_cell(&doc.text[l.start..l.end])?;
-                let at = l.start + end;
-                let toks = pipe_cells(&doc.text[at..l.end], at, doc.markdown);
+                let (label, k) = label_cell(doc, l)?;
+                let toks = row_tokens(doc, l, k + 1, l.end);
                 has_numbers(&toks).then_some((l.start, label, toks))
             })
             .collect();
@@ -727,7 +733,7 @@ pub fn build(
 /// Words of table 四's header; its values follow the last of them.
 const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正", "起诉", "复议"];
 
-/// Reads table 四's single row of 15 values from its area: explicit pipe rows of values
+/// Reads table 四's single row of 15 values from its area: explicit table rows of values
 /// when there are any, else the values after the header's last word.
 pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
     let text = &doc.text;
@@ -747,12 +753,10 @@ pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
     for l in doc
         .lines
         .iter()
-        .filter(|l| l.pipe && l.start >= from && l.end <= area.end)
+        .filter(|l| l.is_row() && l.start >= from && l.end <= area.end)
     {
-        let s = &text[l.start..l.end];
-        let toks = pipe_cells(s, l.start, doc.markdown);
-        let cells = s.trim().trim_matches('|').split('|').count();
-        if toks.len() == cells && has_numbers(&toks) {
+        let toks = row_tokens(doc, l, 0, l.end);
+        if toks.len() == l.cells.len() && has_numbers(&toks) {
             lines.push(toks);
         }
     }
@@ -795,11 +799,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_pipe_rows_label_is_its_last_text_cell_before_the_numbers() {
-        let row = "|  |  | 3.危及“三安全--稳证， | 0 | 1 |";
-        let (label, end) = label_cell(row).unwrap();
-        assert_eq!(label, "3.危及“三安全--稳证，");
-        assert!(row[end..].starts_with(" | 0"));
-        assert!(label_cell("| 0 | 1 |").is_none());
+    fn a_rows_label_is_its_last_text_cell_before_the_numbers() {
+        use crate::extract::{Line, LineCell};
+        let row = |cells: &[&str]| {
+            let cells = cells
+                .iter()
+                .map(|t| LineCell {
+                    text: t.to_string(),
+                    origin: None,
+                })
+                .collect();
+            Line::row(cells, Default::default())
+        };
+        let doc = crate::normalize::normalize(
+            &[row(&["", "", "3.危及“三安全--稳证，", "0", "1"]), row(&["0", "1"])],
+            false,
+        );
+        let (label, k) = label_cell(&doc, &doc.lines[0]).unwrap();
+        // the label as normalised (full-width comma folded)
+        assert_eq!((label.as_str(), k), ("3.危及“三安全--稳证,", 2));
+        let toks = row_tokens(&doc, &doc.lines[0], k + 1, doc.lines[0].end);
+        assert_eq!(toks.iter().map(|t| t.raw.as_str()).collect::<Vec<_>>(), ["0", "1"]);
+        assert!(label_cell(&doc, &doc.lines[1]).is_none());
     }
 }

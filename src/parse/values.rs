@@ -1,6 +1,6 @@
 //! Reading the values that follow a row label: numbers, blanks, dashes.
 //!
-//! Two shapes of input: pipe rows (`| 0 |  | 3 |`), where every cell is explicit and a
+//! Two shapes of input: table rows, whose cells the reader handed on one by one, where a
 //! blank cell is a value slot, and free text (extractor or crawler output), where white
 //! space separates values, digits of neighbouring cells may run together, and the values
 //! end where ordinary text resumes.
@@ -86,25 +86,16 @@ fn narrative_after(c: char) -> bool {
     )
 }
 
-/// Reads the cells of a pipe row fragment: `text` starts inside a row, right after a label.
-/// The fragment up to the first `|` is the rest of the label cell and is skipped. With
-/// `padded`, a blank last cell is marked uncertain (markdown converters pad rows).
-pub fn pipe_cells(text: &str, base: usize, padded: bool) -> Vec<Token> {
+/// Reads table cells as value slots: each cell's byte offset in the normalised text and
+/// its text, in column order. Text cells before the values are more of the row's labels
+/// and skipped; a text cell after them ends the row. With `padded` (a markdown row whose
+/// last cell is among these), a blank last cell is marked uncertain: converters pad rows.
+pub fn cell_tokens(cells: &[(usize, &str)], padded: bool) -> Vec<Token> {
     let mut out = Vec::new();
-    let mut parts = text.split('|');
-    let Some(first) = parts.next() else {
-        return out;
-    };
-    let mut pos = base + first.len() + 1;
-    let rest: Vec<&str> = parts.collect();
-    let last = rest.len().saturating_sub(1);
-    for (i, cell) in rest.iter().enumerate() {
+    let last = cells.len().saturating_sub(1);
+    for (i, &(at, cell)) in cells.iter().enumerate() {
         let t = cell.trim();
-        let at = pos + (cell.len() - cell.trim_start().len());
-        pos += cell.len() + 1;
-        if i == last && t.is_empty() {
-            break; // text after the closing pipe
-        }
+        let at = at + (cell.len() - cell.trim_start().len());
         let slot = if t.is_empty() {
             Slot::Blank
         } else if is_mark(t) {
@@ -122,7 +113,7 @@ pub fn pipe_cells(text: &str, base: usize, padded: bool) -> Vec<Token> {
             // text after the values: the row is over
             break;
         };
-        let uncertain = padded && i + 1 == last && slot == Slot::Blank;
+        let uncertain = padded && i == last && slot == Slot::Blank;
         out.push(Token {
             slot,
             raw: t.to_owned(),
@@ -165,6 +156,7 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
     while i < bytes_len {
         let rest = &text[i..];
         let Some(c) = rest.chars().next() else { break };
+        // a `|` in free text is crawler or markdown residue between values
         if c.is_whitespace() || c == '|' {
             i += c.len_utf8();
             continue;
@@ -288,10 +280,15 @@ mod tests {
     }
 
     #[test]
-    fn pipe_cells_keep_blanks() {
-        let t = pipe_cells(" 予以公开 | 272 |  | - | 3 |", 0, false);
-        assert_eq!(raws(&t), vec!["272", "", "-", "3"]);
+    fn cells_keep_blanks() {
+        let t = cell_tokens(&[(0, "272"), (4, ""), (5, "-"), (7, "3"), (9, "")], true);
+        assert_eq!(raws(&t), vec!["272", "", "-", "3", ""]);
         assert_eq!(t[1].slot, Slot::Blank);
+        assert_eq!(t[3].pos, 7);
+        assert!(!t[1].uncertain && t[4].uncertain);
+        // a printed `|` is a cell's text, not a cell break
+        let t = cell_tokens(&[(0, "1|2"), (4, "3")], false);
+        assert_eq!(raws(&t), vec!["3"]);
     }
 
     #[test]

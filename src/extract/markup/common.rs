@@ -35,13 +35,26 @@ pub struct Picture {
     pub src: String,
 }
 
-/// One output line: a paragraph, or a table row rendered as `| c1 | c2 |`.
+/// One output line: a paragraph, or a table row with its cells.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MarkupLine {
-    /// The line's text.
+    /// The line's text (for a table row its cells joined by tabs; read the cells instead).
     pub text: String,
     /// For table rows: `Some((table_index, row_index))`, 0-based in document order.
     pub table_pos: Option<(usize, usize)>,
+    /// For table rows: the cells left to right, a cell spanning columns once.
+    pub cells: Vec<String>,
+}
+
+impl MarkupLine {
+    /// The line for people and tests: a table row as `| c1 | c2 |` (never read back).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
+    pub fn shown(&self) -> String {
+        if self.table_pos.is_none() {
+            return self.text.clone();
+        }
+        format!("| {} |", self.cells.join(" | "))
+    }
 }
 
 impl MarkupText {
@@ -99,14 +112,12 @@ pub fn normalize_ws(raw: &str) -> String {
     out
 }
 
-/// Marks a grid position covered by a cell spanning columns: left out of the pipe row so
-/// that a value cell with `colspan=2` stays one value.
-pub(crate) const COVERED: &str = "\u{1}";
-
-/// A table as a full grid of cell texts (spans already expanded).
+/// A table as a full grid of cell texts (spans already expanded): `None` marks a position
+/// covered by a cell spanning columns, left out of the row's cells so that a value cell
+/// with `colspan=2` stays one value.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Grid {
-    pub rows: Vec<Vec<String>>,
+    pub rows: Vec<Vec<Option<String>>>,
 }
 
 impl Grid {
@@ -118,17 +129,17 @@ impl Grid {
     pub fn square(&mut self) {
         let w = self.width();
         for r in &mut self.rows {
-            r.resize(w, String::new());
+            r.resize(w, Some(String::new()));
         }
     }
 
     /// Heuristic: does this look like a data table (as opposed to a layout table)?
     /// Called only for tables without nested tables.
     pub fn is_data(&self) -> bool {
-        let cells = || self.rows.iter().flatten();
+        let cells = || self.rows.iter().flatten().flatten();
         let longest = cells().map(|c| c.chars().count()).max().unwrap_or(0);
         let n_nonempty = cells()
-            .filter(|c| !c.is_empty() && c.as_str() != COVERED)
+            .filter(|c| !c.is_empty())
             .count();
         if n_nonempty == 0 {
             return false;
@@ -140,18 +151,15 @@ impl Grid {
         self.rows.len() >= 2 && self.width() >= 3 && longest <= 120
     }
 
-    /// Render rows as pipe lines for table `index`.
+    /// Hands the rows of table `index` on as lines of cells (covered positions left out,
+    /// so that a value cell with `colspan=2` stays one value).
     pub fn emit(&self, index: usize, out: &mut Vec<MarkupLine>) {
         for (ri, row) in self.rows.iter().enumerate() {
-            let mut s = String::from("|");
-            for c in row.iter().filter(|c| c.as_str() != COVERED) {
-                s.push(' ');
-                s.push_str(&c.replace('|', "｜"));
-                s.push_str(" |");
-            }
+            let cells: Vec<String> = row.iter().flatten().cloned().collect();
             out.push(MarkupLine {
-                text: s,
+                text: cells.join("\t"),
                 table_pos: Some((index, ri)),
+                cells,
             });
         }
     }
@@ -196,6 +204,7 @@ impl LineSink {
             self.lines.push(MarkupLine {
                 text: line,
                 table_pos: None,
+                cells: Vec::new(),
             });
         }
     }

@@ -7,7 +7,7 @@ use quick_xml::Reader;
 
 pub use super::common::MarkupError;
 use super::common::{
-    normalize_ws, Grid, LineSink, MarkupText, COVERED, MAX_COLS, MAX_DEPTH, MAX_SPAN,
+    normalize_ws, Grid, LineSink, MarkupText, MAX_COLS, MAX_DEPTH, MAX_SPAN,
 };
 
 /// Largest decompressed `word/document.xml` we accept.
@@ -368,12 +368,12 @@ fn build_grid(t: &XEl) -> Grid {
     through_wrappers(t, "tr", &mut rows_el, 0);
     let mut rows = Vec::with_capacity(rows_el.len());
     for tr in rows_el {
-        let mut row: Vec<String> = Vec::new();
+        let mut row: Vec<Option<String>> = Vec::new();
         let tr_pr = tr.child("trPr");
         if let Some(pr) = tr_pr {
             if pr.child("gridBefore").is_some() {
                 let n = span_val(pr.child("gridBefore"));
-                row.resize(n.min(MAX_COLS), String::new());
+                row.resize(n.min(MAX_COLS), Some(String::new()));
             }
         }
         let mut cells = Vec::new();
@@ -392,10 +392,9 @@ fn build_grid(t: &XEl) -> Grid {
             } else {
                 cell_text(tc)
             };
-            row.push(text);
-            for _ in 1..span {
-                row.push(COVERED.to_string());
-            }
+            row.push(Some(text));
+            // positions covered by the span
+            row.extend(std::iter::repeat_n(None, span.saturating_sub(1)));
         }
         rows.push(row);
     }

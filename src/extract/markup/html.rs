@@ -6,7 +6,7 @@ use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 
 use super::common::{
-    normalize_ws, Grid, LineSink, MarkupText, Picture, COVERED, MAX_COLS, MAX_DEPTH, MAX_SPAN,
+    normalize_ws, Grid, LineSink, MarkupText, Picture, MAX_COLS, MAX_DEPTH, MAX_SPAN,
 };
 
 /// Convert an HTML page or fragment to text lines. Never fails.
@@ -889,7 +889,8 @@ fn build_grid(
         .filter(|s| !s.is_empty());
     let rows = table_rows(t);
     let nrows = rows.len();
-    let mut grid: Vec<Vec<Option<String>>> = vec![Vec::new(); nrows];
+    // `None`: not yet filled; `Some(None)`: covered by a colspan
+    let mut grid: Vec<Vec<Option<Option<String>>>> = vec![Vec::new(); nrows];
     let mut budget: usize = 4_000_000; // positions written, guards against span bombs
     let mut width = 0usize;
     for (r, row) in rows.iter().enumerate() {
@@ -933,9 +934,9 @@ fn build_grid(
                 for dc in 0..cs {
                     if line[c + dc].is_none() {
                         line[c + dc] = Some(match (dr, dc) {
-                            (0, 0) => text.clone(),
-                            (_, 0) => String::new(),
-                            _ => COVERED.to_string(),
+                            (0, 0) => Some(text.clone()),
+                            (_, 0) => Some(String::new()),
+                            _ => None, // covered by the colspan
                         });
                     }
                 }
@@ -945,7 +946,11 @@ fn build_grid(
     }
     let rows = grid
         .into_iter()
-        .map(|r| r.into_iter().map(|c| c.unwrap_or_default()).collect())
+        .map(|r| {
+            r.into_iter()
+                .map(|c| c.unwrap_or(Some(String::new())))
+                .collect()
+        })
         .collect();
     Some((Grid { rows }, caption))
 }

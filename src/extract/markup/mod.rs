@@ -1,4 +1,4 @@
-//! HTML, DOCX and legacy DOC/WPS → text lines. Tables come out as pipe rows (`| a | b |`), one entry per
+//! HTML, DOCX and legacy DOC/WPS → text lines. Tables come out as rows of cells, one entry per
 //! cell as drawn (positions covered by a colspan are left out, so values never shift;
 //! positions covered by a rowspan are empty), prose as one line per paragraph.
 

@@ -9,12 +9,12 @@ use super::interp::{Interp, Matrix, Seg, TextGlyph, IDENTITY};
 use super::layout::layout_page;
 use super::load;
 use super::objects::{as_dict, deref, deref_id, num};
-use super::types::{PdfError, PdfLimits, PdfPage, PdfText};
+use super::types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
 use crate::layout::borderless::{self, Found};
 use crate::profile;
 use crate::script::is_cjk;
 
-/// Extracts positioned text lines (and ruled tables as pipe rows) from a PDF.
+/// Extracts positioned text lines (and tables as rows of cells) from a PDF.
 pub fn extract(bytes: &[u8], limits: &PdfLimits) -> Result<PdfText, PdfError> {
     extract_inner_caught(bytes, limits, None)
 }
@@ -331,6 +331,20 @@ fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
         if starts != Some(Some((0, 0))) || ends.map(|(t, _)| t) != Some(last_prev) {
             continue;
         }
+        if borderless::align_columns(prev, cur) {
+            for l in &mut text.pages[i].lines {
+                let row = match l.grid_row {
+                    Some((0, r)) => cur.row_line(r),
+                    _ => continue,
+                };
+                if let borderless::RowLine::Cells(entries) = row {
+                    let bbox = l.bbox;
+                    let grid_row = l.grid_row;
+                    *l = PdfLine::row(entries, bbox);
+                    l.grid_row = grid_row;
+                }
+            }
+        }
         let Some(row) = borderless::stitch_pair(prev, cur) else {
             continue;
         };
@@ -338,16 +352,10 @@ fn stitch_borderless(text: &mut PdfText, tables: &mut [Vec<Found>]) {
             .lines
             .iter_mut()
             .find(|l| l.grid_row == Some((last_prev, row)));
-        if let Some(l) = line {
-            l.text = prev.row_text(row).0;
+        if let (Some(l), borderless::RowLine::Cells(entries)) = (line, prev.row_line(row)) {
+            l.set_cells(entries.into_iter().map(|e| e.0).collect());
         }
     }
-}
-
-fn row_cells(text: &str) -> Vec<String> {
-    let inner = text.trim().strip_prefix('|').unwrap_or(text).trim_end();
-    let inner = inner.strip_suffix('|').unwrap_or(inner);
-    inner.split('|').map(|c| c.trim().to_string()).collect()
 }
 
 /// Starts like a new row label: `1.`, `2、`, `（三）`, `(3)`, `四、`.
@@ -406,7 +414,8 @@ fn join_rows_split_by_page_break(text: &mut PdfText) {
         if (prev.bbox[0] - cur.bbox[0]).abs() > tol || (prev.bbox[2] - cur.bbox[2]).abs() > tol {
             continue;
         }
-        let (pc, cc) = (row_cells(&prev.text), row_cells(&cur.text));
+        let trimmed = |l: &PdfLine| -> Vec<String> { l.cells.iter().map(|c| c.trim().to_string()).collect() };
+        let (pc, cc) = (trimmed(prev), trimmed(cur));
         if pc.len() != cc.len() {
             continue;
         }
@@ -431,7 +440,7 @@ fn join_rows_split_by_page_break(text: &mut PdfText) {
             if !l.is_table_row {
                 break;
             }
-            let c = row_cells(&l.text);
+            let c = trimmed(l);
             if c.len() != cc.len() {
                 break;
             }
@@ -453,7 +462,7 @@ fn join_rows_split_by_page_break(text: &mut PdfText) {
         }
         for (k, r) in rows {
             if let Some(l) = prev_page.lines.get_mut(k) {
-                l.text = format!("| {} |", r.join(" | "));
+                l.set_cells(r);
             }
         }
         cur_page.lines.remove(0);

@@ -1,4 +1,4 @@
-//! Page layout: visual lines, ruled tables as pipe rows, page furniture.
+//! Page layout: visual lines, ruled tables as rows of cells, page furniture.
 
 // Grid code indexes parallel arrays (bands × cells, owners); index loops read clearer here.
 #![allow(clippy::needless_range_loop)]
@@ -321,7 +321,7 @@ fn detect_tables(segs: &[Seg]) -> Vec<Table> {
     tables
 }
 
-/// Lays a table's glyphs out as pipe rows; returns the rows and the glyphs it did not take.
+/// Lays a table's glyphs out as rows of cells; returns the rows and the glyphs it did not take.
 fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph>) {
     let mut ys = cluster(t.hs.iter().map(|s| s.pos).collect());
     // A table cut by a page break may lack its top or bottom rule: the verticals still
@@ -429,11 +429,10 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
     }
     let mut rows = Vec::new();
     for (i, (top, bot, cells)) in bands.iter().enumerate() {
-        let mut texts = Vec::with_capacity(cells.len());
-        let mut boxes = Vec::with_capacity(cells.len());
+        let mut entries = Vec::with_capacity(cells.len());
         for (j, &(a, b)) in cells.iter().enumerate() {
-            boxes.push((owner[i][j] == (i, j)).then_some([a, *bot, b, *top]));
-            let text = if owner[i][j] == (i, j) {
+            let own = owner[i][j] == (i, j);
+            let text = if own {
                 cell_glyphs
                     .remove(&(i, j))
                     .map(cell_text)
@@ -441,20 +440,14 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
             } else {
                 String::new()
             };
-            texts.push(text.replace('|', "｜"));
+            entries.push((text, own.then_some([a, *bot, b, *top])));
         }
-        if texts.iter().all(|t| t.is_empty()) {
+        if entries.iter().all(|e| e.0.is_empty()) {
             continue;
         }
         let x0 = cells.first().map(|c| c.0).unwrap_or(t.x0);
         let x1 = cells.last().map(|c| c.1).unwrap_or(t.x1);
-        rows.push(PdfLine {
-            text: format!("| {} |", texts.join(" | ")),
-            bbox: [x0, *bot, x1, *top],
-            is_table_row: true,
-            grid_row: None,
-            cell_boxes: boxes,
-        });
+        rows.push(PdfLine::row(entries, [x0, *bot, x1, *top]));
     }
     (rows, rest)
 }
@@ -503,18 +496,17 @@ pub fn layout_page(
             *x = true;
         }
         for r in 0..f.grid.rows {
-            let (text, is_table_row) = f.row_text(r);
-            out.push(PdfLine {
-                text,
-                bbox: f.grid.row_boxes.get(r).copied().unwrap_or_default(),
-                is_table_row,
-                grid_row: Some((t, r)),
-                cell_boxes: if is_table_row {
-                    f.grid.pipe_row_boxes(r)
-                } else {
-                    Vec::new()
+            let bbox = f.grid.row_boxes.get(r).copied().unwrap_or_default();
+            let mut line = match f.row_line(r) {
+                borderless::RowLine::Cells(entries) => PdfLine::row(entries, bbox),
+                borderless::RowLine::Text(text) => PdfLine {
+                    text,
+                    bbox,
+                    ..PdfLine::default()
                 },
-            });
+            };
+            line.grid_row = Some((t, r));
+            out.push(line);
         }
     }
     for (i, line) in lines.into_iter().enumerate() {
@@ -537,9 +529,7 @@ pub fn layout_page(
         out.push(PdfLine {
             text,
             bbox,
-            is_table_row: false,
-            grid_row: None,
-            cell_boxes: Vec::new(),
+            ..PdfLine::default()
         });
     }
     out.sort_by(|a, b| {

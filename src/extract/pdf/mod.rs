@@ -2,8 +2,8 @@
 //!
 //! [`extract`] returns, per page, the lines in reading order. Ordinary text is one line per
 //! visual line (a space where glyphs are more than ~0.3 em apart, none between adjacent CJK
-//! glyphs); a grid of ruling lines becomes one `is_table_row` line per row in the form
-//! `| cell | cell |  | cell |`. Page numbers near the page edges and fake-bold doubles are
+//! glyphs); a grid of ruling lines becomes one `is_table_row` line per row with its
+//! `cells` (each with its own box), blank cells kept. Page numbers near the page edges and fake-bold doubles are
 //! dropped.
 //!
 //! The module only uses `super::` paths so that it can live as `src/extract/pdf/` (with

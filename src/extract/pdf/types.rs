@@ -115,11 +115,11 @@ pub struct PdfPage {
     pub image_notes: Vec<String>,
 }
 
-/// One output line in reading order. `text` is a visual line of ordinary text, or, when
-/// `is_table_row`, one table row in markdown pipe form `| a | b |  | d |`.
+/// One output line in reading order: a visual line of ordinary text, or, when
+/// `is_table_row`, one table row with its cells.
 #[derive(Debug, Clone, Default)]
 pub struct PdfLine {
-    /// The text (a pipe row when `is_table_row`).
+    /// The text (for a table row its cells joined by tabs: read `cells` instead).
     pub text: String,
     /// x0, y0, x1, y1 in PDF user space (y grows upwards).
     pub bbox: [f32; 4],
@@ -127,7 +127,40 @@ pub struct PdfLine {
     pub is_table_row: bool,
     /// For a row of a table rebuilt without rulings: (table on its page, row in the grid).
     pub grid_row: Option<(usize, usize)>,
-    /// For a table row: the box of each pipe cell in order (`None` for a position no cell
-    /// covers), so that each cell is located by its own box, not its row's.
+    /// For a table row: the text of each cell in column order (blank and covered
+    /// positions empty).
+    pub cells: Vec<String>,
+    /// For a table row: the box of each cell in `cells`' order (`None` for a position no
+    /// cell covers), so that each cell is located by its own box, not its row's.
     pub cell_boxes: Vec<Option<[f32; 4]>>,
+}
+
+impl PdfLine {
+    /// A table row of `entries` (each column's text and box) within `bbox`.
+    pub fn row(entries: Vec<(String, Option<[f32; 4]>)>, bbox: [f32; 4]) -> PdfLine {
+        let (cells, cell_boxes): (Vec<String>, Vec<Option<[f32; 4]>>) = entries.into_iter().unzip();
+        PdfLine {
+            text: cells.join("\t"),
+            bbox,
+            is_table_row: true,
+            grid_row: None,
+            cells,
+            cell_boxes,
+        }
+    }
+
+    /// Sets a table row's cells, keeping `text` in step.
+    pub fn set_cells(&mut self, cells: Vec<String>) {
+        self.text = cells.join("\t");
+        self.cells = cells;
+    }
+
+    /// The line for people and tests: a table row as `| a | b |` (never read back).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
+    pub fn shown(&self) -> String {
+        if !self.is_table_row {
+            return self.text.clone();
+        }
+        format!("| {} |", self.cells.join(" | "))
+    }
 }

@@ -1,7 +1,7 @@
 //! Characters + paragraph properties → prose lines and table grids, rendered through the
 //! same [`Grid`] code as DOCX and HTML.
 
-use super::super::common::{normalize_ws, Grid, LineSink, MarkupLine, COVERED, MAX_COLS};
+use super::super::common::{normalize_ws, Grid, LineSink, MarkupLine, MAX_COLS};
 use super::pieces::Ch;
 use super::props::{PropMap, RowDef};
 use super::DocError;
@@ -142,7 +142,7 @@ fn cell_text(paras: &[String]) -> String {
 }
 
 /// The table as a grid over every cell boundary of its rows: a cell wider than one grid
-/// column is followed by [`COVERED`] positions (like `w:gridSpan`), a row starting right of
+/// column is followed by covered (`None`) positions (like `w:gridSpan`), a row starting right of
 /// the table's left edge gets empty leading positions (like `w:gridBefore`), and a cell that
 /// continues a vertical merge is empty (like `w:vMerge`).
 fn grid(rows: &[Row]) -> Grid {
@@ -156,13 +156,13 @@ fn grid(rows: &[Row]) -> Grid {
     let col = |x: i16| edges.partition_point(|&e| e < x);
     let mut out = Vec::with_capacity(rows.len());
     for r in rows {
-        let mut row: Vec<String> = Vec::new();
+        let mut row: Vec<Option<String>> = Vec::new();
         let Some(def) = usable(r) else {
-            row.extend(r.cells.iter().map(|c| cell_text(c)));
+            row.extend(r.cells.iter().map(|c| Some(cell_text(c))));
             out.push(row);
             continue;
         };
-        row.resize(col(def.edges[0]).min(MAX_COLS), String::new());
+        row.resize(col(def.edges[0]).min(MAX_COLS), Some(String::new()));
         for (k, c) in r.cells.iter().enumerate() {
             if row.len() >= MAX_COLS {
                 break;
@@ -172,15 +172,15 @@ fn grid(rows: &[Row]) -> Grid {
                 .max(1);
             let span = span.min(MAX_COLS - row.len());
             if def.h_covered[k] {
-                row.extend(std::iter::repeat_n(COVERED.to_string(), span));
+                row.extend(std::iter::repeat_n(None, span));
                 continue;
             }
-            row.push(if def.v_continued[k] {
+            row.push(Some(if def.v_continued[k] {
                 String::new()
             } else {
                 cell_text(c)
-            });
-            row.extend(std::iter::repeat_n(COVERED.to_string(), span - 1));
+            }));
+            row.extend(std::iter::repeat_n(None, span - 1));
         }
         out.push(row);
     }
@@ -210,7 +210,7 @@ mod tests {
         lines(&chars(s), &PropMap::default())
             .unwrap()
             .into_iter()
-            .map(|l| l.text)
+            .map(|l| l.shown())
             .collect()
     }
 
@@ -242,7 +242,7 @@ mod tests {
         lines(&chars(doc), &PropMap::from_runs(runs))
             .unwrap()
             .into_iter()
-            .map(|l| l.text)
+            .map(|l| l.shown())
             .collect()
     }
 
@@ -285,7 +285,7 @@ mod tests {
         g.square();
         let mut out = Vec::new();
         g.emit(0, &mut out);
-        let got: Vec<&str> = out.iter().map(|l| l.text.as_str()).collect();
+        let got: Vec<String> = out.iter().map(|l| l.shown()).collect();
         assert_eq!(got, vec!["| a | b | c |", "| wide | 3 |", "|  |  | 4 |"]);
     }
 }

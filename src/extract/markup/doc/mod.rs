@@ -3,7 +3,7 @@
 //! Both are OLE2 compound files with a `WordDocument` stream. The compound file is read with
 //! the `cfb` crate after checks of our own (sizes against the file); the Word binary —
 //! FIB, piece table, paragraph properties — by the submodules. Tables come out as the same
-//! pipe rows as DOCX.
+//! rows of cells as DOCX.
 
 mod fib;
 mod layout;
