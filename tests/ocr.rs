@@ -115,14 +115,11 @@ fn every_number_read_from_a_scan_is_the_printed_one_or_flagged() {
     }
 }
 
-#[test]
-#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
-fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
-    let f = scans_dir().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
-    let report = parse(&f);
-    assert_eq!(report.metadata.format, InputFormat::Image);
-    let exp = expected_of(&f);
-    // the rows this page prints (table 二's last blocks, table 三 down to （四）1.)
+/// The table-三 rows `scanned-200-p3.jpg` prints (down to （四）1.), checked against the
+/// report's expected cells: each right, or (a digit the seal's ink ate) null with a
+/// warning naming the cell. Returns the wrong cells and how many were left unread.
+fn read_rows_of_hongze_p3(report: &Report) -> (Vec<String>, usize) {
+    let exp = expected_of(&scans_dir().join("2024-huaian-hongze-district/scanned-200-p3.jpg"));
     let rows = [
         "applications.new_received",
         "applications.carried_over",
@@ -138,7 +135,6 @@ fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
         "applications.denied_inquiry",
         "applications.unable_not_held",
     ];
-    // right, or (a digit the seal's ink ate) null with a warning naming the cell
     let (mut wrong, mut unread) = (Vec::new(), 0);
     for r in rows {
         for key in applicant_keys(r) {
@@ -155,6 +151,16 @@ fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
             }
         }
     }
+    (wrong, unread)
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
+    let report = parse(&f);
+    assert_eq!(report.metadata.format, InputFormat::Image);
+    let (wrong, unread) = read_rows_of_hongze_p3(&report);
     assert!(wrong.is_empty(), "{wrong:#?}");
     assert!(unread <= 3, "{unread} of 91 cells unread");
     assert_eq!(
@@ -167,6 +173,44 @@ fn a_table_page_photographed_at_200_dpi_is_read_cell_by_cell() {
         ),
         vec![Some(2776.0), Some(7545.0)]
     );
+}
+
+#[test]
+#[ignore = "needs tesseract-ocr and tesseract-ocr-chi-sim (installed by .ci/run)"]
+fn a_page_scanned_sideways_or_upside_down_is_turned_and_read() {
+    let f = scans_dir().join("2024-huaian-hongze-district/scanned-200-p3.jpg");
+    let upright = image::open(&f).unwrap();
+    let turns = [
+        (
+            "quarter-left",
+            upright.rotate270(),
+            "sideways: turned 90° clockwise",
+        ),
+        (
+            "quarter-right",
+            upright.rotate90(),
+            "sideways: turned 270° clockwise",
+        ),
+        ("half", upright.rotate180(), "upside down: turned"),
+    ];
+    for (name, turned, said) in turns {
+        let path = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("turned-{name}.jpg"));
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 95)
+            .encode_image(&turned)
+            .unwrap();
+        drop(out);
+        let report = parse(&path);
+        let page = report
+            .diagnostics
+            .iter()
+            .find(|d| d.code == Code::OcrPage)
+            .unwrap_or_else(|| panic!("{name}: no page read"));
+        assert!(page.message.contains(said), "{name}: {}", page.message);
+        let (wrong, unread) = read_rows_of_hongze_p3(&report);
+        assert!(wrong.is_empty(), "{name}: {wrong:#?}");
+        assert!(unread <= 3, "{name}: {unread} of 91 cells unread");
+    }
 }
 
 #[test]

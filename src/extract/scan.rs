@@ -4,7 +4,7 @@
 use super::pdf::{self, PositionedPage, ScanReader, Seg, TextGlyph};
 use super::Doubt;
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::ocr::{self, Engine, PageRead, Placement};
+use crate::ocr::{self, orient, Engine, PageRead, Placement};
 use crate::source::Location;
 
 /// One page image to read, with where it lies on its page.
@@ -56,14 +56,23 @@ pub(crate) fn read_pages(images: &[PageImage<'_>], engine: &dyn Engine) -> Scann
 impl Scanned {
     /// Reads one page image, keeping its doubts and diagnostics.
     fn read(&mut self, img: &PageImage<'_>, engine: &dyn Engine) -> PositionedPage {
-        match ocr::read_page(img.raster, img.at, engine) {
-            Ok(read) => {
+        match read_upright(img, engine) {
+            Ok(Upright {
+                read,
+                quarters,
+                page_box,
+            }) => {
+                let turned = match quarters {
+                    0 => String::new(),
+                    2 => ", upside down: turned".to_string(),
+                    q => format!(", sideways: turned {}° clockwise", u32::from(q) * 90),
+                };
                 self.diagnostics.push(
                     Diagnostic::new(
                         Code::OcrPage,
                         Severity::Info,
                         format!(
-                            "{} read by OCR ({:.0} dpi{}, skew {:.2}°, {} cells)",
+                            "{} read by OCR ({:.0} dpi{}{turned}, skew {:.2}°, {} cells)",
                             img.name(),
                             img.at.dpi(),
                             img.note.as_deref().unwrap_or_default(),
@@ -85,7 +94,7 @@ impl Scanned {
                     conf: d.conf,
                     why: d.why.clone(),
                 }));
-                positioned(img.number, img.page_box, read)
+                positioned(img.number, page_box, read)
             }
             Err(e) => {
                 self.diagnostics.push(
@@ -107,6 +116,129 @@ impl Scanned {
             }
         }
     }
+}
+
+/// A page read the way up its text runs.
+struct Upright {
+    read: PageRead,
+    /// Quarter turns clockwise the image was given.
+    quarters: u8,
+    /// The page's box as turned (boxes of what was read are in it).
+    page_box: [f32; 4],
+}
+
+/// The engine's orientation answers below this confidence are not acted on.
+const MIN_ORIENTATION_CONF: f32 = 2.0;
+
+/// A read whose words' mean confidence is below this (with enough words to judge) may be
+/// of a page the wrong way up: upright pages read at 0.6–0.8, turned ones at 0.0–0.3.
+const POOR_READ: f32 = 0.5;
+
+/// Below this, a page the engine cannot tell the orientation of is read upside down too.
+const DREADFUL_READ: f32 = 0.35;
+
+/// Reads a page image the way up its text runs. A page whose text runs down it is turned
+/// as the engine's orientation detection says (or each way in turn); one that reads poorly
+/// is turned as the detection says, or upside down if it reads dreadfully and the
+/// detection cannot tell. Of the readings made, the most confident is kept.
+fn read_upright(img: &PageImage<'_>, engine: &dyn Engine) -> Result<Upright, String> {
+    let dpi = img.at.dpi();
+    let sideways = orient::looks_sideways(&img.raster.seen, dpi);
+    let mut osd = None;
+    let mut ask = || {
+        *osd.get_or_insert_with(|| {
+            engine
+                .orientation(&orient::reduced(&img.raster.seen, dpi))
+                .filter(|&(_, conf)| conf >= MIN_ORIENTATION_CONF)
+                .map(|(q, _)| q % 4)
+        })
+    };
+    let first = if sideways { ask().unwrap_or(1) } else { 0 };
+    let mut best = read_turned(img, first, engine)?;
+    let mut best_q = quality(&best.read);
+    let Some(q0) = best_q.filter(|&q| q < POOR_READ) else {
+        return Ok(best);
+    };
+    let mut others: Vec<u8> = match ask() {
+        Some(q) => vec![q],
+        None if sideways => vec![1, 3],
+        None if q0 < DREADFUL_READ => vec![2],
+        None => Vec::new(),
+    };
+    others.retain(|&q| q != first);
+    for q in others {
+        let other = read_turned(img, q, engine)?;
+        let other_q = quality(&other.read);
+        if other_q > best_q {
+            (best, best_q) = (other, other_q);
+        }
+        if best_q.is_some_and(|q| q >= POOR_READ) {
+            break;
+        }
+    }
+    Ok(best)
+}
+
+/// The mean confidence of the characters read; `None` for too few to judge by.
+fn quality(read: &PageRead) -> Option<f32> {
+    let (mut n, mut sum) = (0usize, 0.0f32);
+    for w in &read.words {
+        let c = w.text.chars().count();
+        n += c;
+        sum += w.conf * c as f32;
+    }
+    (n >= 20).then(|| sum / n as f32)
+}
+
+/// Reads the page image turned clockwise by `quarters` quarter turns, the page box with it.
+fn read_turned(img: &PageImage<'_>, quarters: u8, engine: &dyn Engine) -> Result<Upright, String> {
+    if quarters.is_multiple_of(4) {
+        let read = ocr::read_page(img.raster, img.at, engine)?;
+        return Ok(Upright {
+            read,
+            quarters: 0,
+            page_box: img.page_box,
+        });
+    }
+    let raster = img.raster.turn(quarters);
+    let (page_box, at) = turn_page(img.page_box, img.at, img.raster.seen.w, img.raster.seen.h, quarters);
+    let read = ocr::read_page(&raster, at, engine)?;
+    Ok(Upright {
+        read,
+        quarters: quarters % 4,
+        page_box,
+    })
+}
+
+/// A page box turned clockwise by `quarters` quarter turns (from 0, 0), and where an image
+/// of `w × h` pixels placed by `at` lands on it once turned the same way.
+fn turn_page(
+    page_box: [f32; 4],
+    at: Placement,
+    w: usize,
+    h: usize,
+    quarters: u8,
+) -> ([f32; 4], Placement) {
+    let (mut pw, mut ph) = (page_box[2] - page_box[0], page_box[3] - page_box[1]);
+    // the image's corners relative to the page's lower left
+    let mut a = (at.x0 - page_box[0], at.y_top - page_box[1]);
+    let mut b = (a.0 + at.sx * w as f32, a.1 - at.sy * h as f32);
+    for _ in 0..quarters % 4 {
+        // clockwise: the left edge becomes the top, x' = y, y' = width - x
+        let cw = |p: (f32, f32)| (p.1, pw - p.0);
+        (a, b) = (cw(a), cw(b));
+        (pw, ph) = (ph, pw);
+    }
+    let (ow, oh) = if quarters % 2 == 1 { (h, w) } else { (w, h) };
+    let (x0, x1) = (a.0.min(b.0), a.0.max(b.0));
+    let (y0, y1) = (a.1.min(b.1), a.1.max(b.1));
+    let at = Placement {
+        x0,
+        y_top: y1,
+        sx: (x1 - x0) / ow as f32,
+        sy: (y1 - y0) / oh as f32,
+    };
+    ([0.0, 0.0, pw, ph], at)
 }
 
 /// The OCR reader of a PDF's scanned pages: each page's largest image, read as it lies.
@@ -134,7 +266,7 @@ impl ScanReader for PdfScans {
         page_box: [f32; 4],
         images: &[pdf::PageImage],
         notes: &[String],
-    ) -> Option<(Vec<TextGlyph>, Vec<Seg>)> {
+    ) -> Option<(Vec<TextGlyph>, Vec<Seg>, [f32; 4])> {
         let at = Location {
             page: Some(number),
             ..Location::default()
@@ -178,7 +310,7 @@ impl ScanReader for PdfScans {
             },
             &engine,
         );
-        Some((page.glyphs, page.segs))
+        Some((page.glyphs, page.segs, page.page_box))
     }
 }
 
@@ -288,6 +420,51 @@ mod tests {
             channels: 1,
             pixels: vec![10, 20, 30, 40, 50, 60],
             ctm,
+        }
+    }
+
+    #[test]
+    fn a_page_turned_carries_its_picture_with_it() {
+        // a 4 × 2 pixel picture at 2 pt a pixel, its top left at (10, 50) on a 100 × 200 page
+        let at = Placement {
+            x0: 10.0,
+            y_top: 50.0,
+            sx: 2.0,
+            sy: 2.0,
+        };
+        let (w, h) = (4usize, 2usize);
+        // a pixel's centre on the page
+        let centre = |at: Placement, x: usize, y: usize| {
+            let b = at.to_page([x as f32, y as f32, x as f32 + 1.0, y as f32 + 1.0]);
+            ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0)
+        };
+        for q in 0..4u8 {
+            let (bx, turned) = turn_page([0.0, 0.0, 100.0, 200.0], at, w, h, q);
+            let size = if q % 2 == 1 { (200.0, 100.0) } else { (100.0, 200.0) };
+            assert_eq!((bx[2], bx[3]), size, "turn {q}");
+            // each pixel lands where the point it covered lands when the page turns
+            let (tw, th) = if q % 2 == 1 { (h, w) } else { (w, h) };
+            for y in 0..h {
+                for x in 0..w {
+                    // where Gray::turn puts pixel (x, y)
+                    let (mut px, mut py, mut cw, mut ch) = (x, y, w, h);
+                    for _ in 0..q {
+                        (px, py, cw, ch) = (ch - 1 - py, px, ch, cw);
+                    }
+                    assert_eq!((cw, ch), (tw, th));
+                    // and the page point turned clockwise q times
+                    let (mut u, mut v) = centre(at, x, y);
+                    let mut width = 100.0;
+                    let mut height = 200.0;
+                    for _ in 0..q {
+                        (u, v) = (v, width - u);
+                        (width, height) = (height, width);
+                    }
+                    let _ = height;
+                    let got = centre(turned, px, py);
+                    assert!((got.0 - u).abs() < 1e-3 && (got.1 - v).abs() < 1e-3, "turn {q}: {got:?} vs {:?}", (u, v));
+                }
+            }
         }
     }
 

@@ -39,6 +39,12 @@ pub(crate) struct Word {
 pub(crate) trait Engine: Send + Sync {
     /// Words read in `img`, which holds text of the given script laid out in lines.
     fn read(&self, img: &Gray, script: Script) -> Result<Vec<Word>, String>;
+
+    /// Which way up `img` (a whole page, about 100 dpi) is: the clockwise quarter turns
+    /// that set it upright, with the engine's confidence; `None` where it cannot tell.
+    fn orientation(&self, _img: &Gray) -> Option<(u8, f32)> {
+        None
+    }
 }
 
 /// Tesseract 4/5 run as a process, with its LSTM models `chi_sim` and `eng`.
@@ -104,11 +110,24 @@ impl Tesseract {
 
 impl Engine for Tesseract {
     fn read(&self, img: &Gray, script: Script) -> Result<Vec<Word>, String> {
+        let mut args = Self::args(script);
+        args.push("tsv");
+        Ok(parse_tsv(&self.run(&args, img)?))
+    }
+
+    fn orientation(&self, img: &Gray) -> Option<(u8, f32)> {
+        // psm 0: orientation and script detection only (the `osd` model)
+        parse_osd(&self.run(&["--psm", "0"], img).ok()?)
+    }
+}
+
+impl Tesseract {
+    /// Runs the engine on `img` with `args`, its standard output as text.
+    fn run(&self, args: &[&str], img: &Gray) -> Result<String, String> {
         let png = img.to_png();
         let mut child = Command::new(&self.program)
             .args(["stdin", "stdout"])
-            .args(Self::args(script))
-            .arg("tsv")
+            .args(args)
             // one core per call: parallelism belongs to the caller (pages, files)
             .env("OMP_THREAD_LIMIT", "1")
             .stdin(Stdio::piped())
@@ -147,8 +166,23 @@ impl Engine for Tesseract {
         if !status.success() {
             return Err(format!("tesseract failed ({status})"));
         }
-        Ok(parse_tsv(&String::from_utf8_lossy(&out)))
+        Ok(String::from_utf8_lossy(&out).into_owned())
     }
+}
+
+/// The turn Tesseract's orientation report (`Rotate: 90`, `Orientation confidence: 9.3`)
+/// asks for: quarter turns clockwise, and the confidence.
+pub(crate) fn parse_osd(out: &str) -> Option<(u8, f32)> {
+    let field = |name: &str| {
+        out.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|v| v.trim().parse::<f32>().ok())
+    };
+    let rotate = field("Rotate:")?;
+    let conf = field("Orientation confidence:")?;
+    let quarters = (rotate / 90.0).round();
+    ((0.0..4.0).contains(&quarters) && (rotate - quarters * 90.0).abs() < 1.0)
+        .then_some((quarters as u8, conf))
 }
 
 /// Words of Tesseract's TSV output (level 5 rows with text).
@@ -183,6 +217,19 @@ pub(crate) fn parse_tsv(tsv: &str) -> Vec<Word> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_orientation_report_gives_the_turn_to_make() {
+        let out = "Page number: 0\nOrientation in degrees: 270\nRotate: 90\n\
+                   Orientation confidence: 9.29\nScript: Han\nScript confidence: 0.94\n";
+        assert_eq!(parse_osd(out), Some((1, 9.29)));
+        assert_eq!(
+            parse_osd("Rotate: 180\nOrientation confidence: 2.5\n"),
+            Some((2, 2.5))
+        );
+        assert_eq!(parse_osd("Rotate: 45\nOrientation confidence: 2.5\n"), None);
+        assert_eq!(parse_osd("Too few characters. Skipping this page\n"), None);
+    }
 
     #[test]
     fn tsv_words_with_boxes_and_confidence() {

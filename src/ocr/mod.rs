@@ -6,13 +6,14 @@
 //! (ruled grids, borderless tables, lines) takes them from there, so the tables of a scan
 //! are rebuilt by the same code as those of a born-digital PDF. Steps: [`raster`] (gray,
 //! red seals dropped), [`deskew`], [`rulings`], [`cells`] (regions the rulings enclose),
-//! [`seal`] (red ink's remnants), [`engine`] (Tesseract behind a trait), [`page`] (cell-by-cell reading, digits checked by
+//! [`seal`] (red ink's remnants), [`orient`] (which way up), [`engine`] (Tesseract behind a trait), [`page`] (cell-by-cell reading, digits checked by
 //! a second recogniser). Image files come in through [`image_file`].
 
 pub(crate) mod cells;
 pub(crate) mod deskew;
 pub(crate) mod engine;
 pub(crate) mod image_file;
+pub(crate) mod orient;
 pub(crate) mod page;
 pub(crate) mod raster;
 pub(crate) mod rulings;

@@ -161,6 +161,36 @@ impl Gray {
         out
     }
 
+    /// Turned clockwise by `quarters` quarter turns (a sideways or upside-down page set
+    /// upright).
+    pub fn turn(&self, quarters: u8) -> Gray {
+        let (w, h) = (self.w, self.h);
+        match quarters % 4 {
+            0 => self.clone(),
+            2 => Gray {
+                w,
+                h,
+                px: self.px.iter().rev().copied().collect(),
+            },
+            q => {
+                // the new image is h wide and w high; new (x, y) comes from old
+                // (y, h-1-x) turning clockwise, (w-1-y, x) anticlockwise
+                let mut px = vec![255u8; w * h];
+                for y in 0..w {
+                    for x in 0..h {
+                        let (ox, oy) = if q == 1 {
+                            (y, h - 1 - x)
+                        } else {
+                            (w - 1 - y, x)
+                        };
+                        px[y * h + x] = self.px[oy * w + ox];
+                    }
+                }
+                Gray { w: h, h: w, px }
+            }
+        }
+    }
+
     /// Every sample above `t` turned white: paper texture, faint seals and JPEG haze go,
     /// the strokes keep their grey edges.
     pub fn clear_above(&self, t: u8) -> Gray {
@@ -215,6 +245,14 @@ impl PageRaster {
             Gray::without_red(w, h, channels, data)?
         };
         Some(PageRaster { seen, unsealed })
+    }
+
+    /// Both greys turned clockwise by `quarters` quarter turns.
+    pub fn turn(&self, quarters: u8) -> PageRaster {
+        PageRaster {
+            seen: self.seen.turn(quarters),
+            unsealed: self.unsealed.turn(quarters),
+        }
     }
 
     /// A gray page (a bilevel or gray scan: no colour to tell seals by).
@@ -277,6 +315,22 @@ pub(crate) fn ink_mask(g: &Gray, t: u8) -> Vec<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_quarter_turn_moves_the_left_column_to_the_top_row() {
+        // 3 × 2: rows 1 2 3 / 4 5 6
+        let g = Gray {
+            w: 3,
+            h: 2,
+            px: vec![1, 2, 3, 4, 5, 6],
+        };
+        let cw = g.turn(1);
+        assert_eq!((cw.w, cw.h, cw.px.clone()), (2, 3, vec![4, 1, 5, 2, 6, 3]));
+        assert_eq!(g.turn(3).px, vec![3, 6, 2, 5, 1, 4]);
+        assert_eq!(g.turn(2).px, vec![6, 5, 4, 3, 2, 1]);
+        assert_eq!(cw.turn(3), g);
+        assert_eq!(g.turn(4), g);
+    }
 
     #[test]
     fn red_ink_goes_black_print_and_tinted_cells_stay() {

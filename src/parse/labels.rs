@@ -28,6 +28,8 @@ pub struct Compact {
     pub offsets: Vec<usize>,
     /// Byte offset one past the end of the range.
     pub end_offset: usize,
+    /// ASCII digits left out before each kept character (a running count).
+    digits: Vec<u32>,
 }
 
 impl Compact {
@@ -38,14 +40,26 @@ impl Compact {
             ..Compact::default()
         };
         if let Some(slice) = text.get(start..end) {
+            let mut digits = 0u32;
             for (i, ch) in slice.char_indices() {
                 if !skipped(ch) {
                     c.chars.push(ch);
                     c.offsets.push(start + i);
+                    c.digits.push(digits);
+                } else if ch.is_ascii_digit() {
+                    digits += 1;
                 }
             }
         }
         c
+    }
+
+    /// How many ASCII digits were left out between compact chars `start` and `end - 1`.
+    fn digits_within(&self, start: usize, end: usize) -> u32 {
+        match (self.digits.get(start), end.checked_sub(1).and_then(|e| self.digits.get(e))) {
+            (Some(a), Some(b)) => b.saturating_sub(*a),
+            _ => 0,
+        }
     }
 
     /// Byte offset in the source of compact index `i` (the end offset past the last char).
@@ -145,8 +159,17 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
     for (ws, we) in merged {
         scan(c, p, ws, we, &mut raw);
     }
-    // Among overlapping candidates keep the fewest edits, then the longest.
-    raw.sort_by_key(|h| (h.edits, std::cmp::Reverse(h.end - h.start), h.start));
+    // Among overlapping candidates keep the fewest edits, then the one crossing fewest
+    // digits (a label missing its last bracket must not reach over its row's values to
+    // the next row's opening one), then the longest.
+    raw.sort_by_key(|h| {
+        (
+            h.edits,
+            c.digits_within(h.start, h.end),
+            std::cmp::Reverse(h.end - h.start),
+            h.start,
+        )
+    });
     let mut kept: std::collections::BTreeMap<usize, Hit> = std::collections::BTreeMap::new();
     for h in raw {
         // kept hits never overlap, so only the last one starting before `h.end` can
@@ -232,5 +255,15 @@ mod tests {
     fn short_labels_match_exactly() {
         assert_eq!(hits("规章 0 0 0 规范", "规章").len(), 1);
         assert!(hits("规范 0", "规章").is_empty());
+    }
+
+    #[test]
+    fn a_label_missing_its_closing_bracket_stops_before_the_values() {
+        // substituting the next row's `(` for the lost `)` costs as much as leaving it out
+        let text = "(二)部分公开(区分处理的，只计这一情形，不计其他情形 | 9 | 0 | 9 |\n| (三)不予公开";
+        assert_eq!(
+            hits(text, "部分公开（区分处理的，只计这一情形，不计其他情形）"),
+            vec![("部分公开(区分处理的,只计这一情形,不计其他情形".to_string(), 1)]
+        );
     }
 }

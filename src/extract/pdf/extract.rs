@@ -28,14 +28,15 @@ pub trait ScanReader {
     /// are decoded, so none are decoded for nothing.
     fn ready(&mut self) -> bool;
     /// The glyphs and rulings found on page `number` (box `page_box`) in its decoded
-    /// `images`; `notes` say which images could not be decoded. `None`: nothing read.
+    /// `images`, and the page's box as read (turned, for a page scanned sideways); `notes`
+    /// say which images could not be decoded. `None`: nothing read.
     fn read(
         &mut self,
         number: u32,
         page_box: [f32; 4],
         images: &[super::images::PageImage],
         notes: &[String],
-    ) -> Option<(Vec<TextGlyph>, Vec<Seg>)>;
+    ) -> Option<(Vec<TextGlyph>, Vec<Seg>, [f32; 4])>;
 }
 
 /// [`extract`], with the pages without a text layer handed to `scans` as images, one page
@@ -173,7 +174,7 @@ fn extract_inner(
             .unwrap_or(0.0) as i64;
         let rotate = rotate.rem_euclid(360);
         let (w, h) = (bx[2] - bx[0], bx[3] - bx[1]);
-        let (ctm, page_box): (Matrix, [f32; 4]) = match rotate {
+        let (ctm, mut page_box): (Matrix, [f32; 4]) = match rotate {
             90 => ([0.0, -1.0, 1.0, 0.0, -bx[1], bx[2]], [0.0, 0.0, h, w]),
             180 => ([-1.0, 0.0, 0.0, -1.0, bx[2], bx[3]], [0.0, 0.0, w, h]),
             270 => ([0.0, 1.0, -1.0, 0.0, bx[3], -bx[0]], [0.0, 0.0, h, w]),
@@ -245,10 +246,12 @@ fn extract_inner(
         };
         if let (true, Some(reader)) = (wants_images, scans.as_deref_mut()) {
             // read now and the pixels dropped: only this page's are ever held
-            if let Some((glyphs, segs)) = reader.read(number, page_box, &images, &image_notes)
+            if let Some((glyphs, segs, read_box)) =
+                reader.read(number, page_box, &images, &image_notes)
             {
                 pd.glyphs = glyphs;
                 pd.segs = segs;
+                page_box = read_box;
                 seen = pd.glyphs.len();
             }
             images = Vec::new();
