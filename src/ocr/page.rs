@@ -255,6 +255,7 @@ pub(crate) fn read_page(
         &clean,
         &crops,
         dpi,
+        1.0,
         engine,
         Script::Chinese,
         dbg.map(|d| (d, "cells")),
@@ -270,6 +271,7 @@ pub(crate) fn read_page(
             &clean,
             &digit_crops,
             dpi,
+            1.0,
             engine,
             Script::Digits,
             dbg.map(|d| (d, "cells")),
@@ -284,7 +286,7 @@ pub(crate) fn read_page(
         if number_like(&d) || number_like(&c) {
             continue;
         }
-        let again = read_montage(&clean, &[crops[k]], dpi * 0.5, engine, Script::Digits, None)?;
+        let again = read_montage(&clean, &[crops[k]], dpi, 2.0, engine, Script::Digits, None)?;
         if let Some(ws) = again.into_iter().next() {
             if number_like(&read(&ws)) {
                 digits[j] = ws;
@@ -299,7 +301,8 @@ pub(crate) fn read_page(
         read_montage(
             &clean.clear_above(t),
             &digit_crops,
-            dpi * 0.75,
+            dpi,
+            4.0 / 3.0,
             engine,
             Script::Digits,
             dbg.map(|d| (d, "check")),
@@ -465,6 +468,21 @@ fn paper_level(g: &Gray) -> u8 {
     255
 }
 
+/// The median height of the print in crops padded as the cell reader pads them; print of
+/// 10.5 pt (digits 7.4 pt tall) where there are no crops.
+fn print_height(crops: &[[usize; 4]], dpi: f32) -> f32 {
+    let pad = 2 * px(0.03, dpi);
+    let mut h: Vec<usize> = crops
+        .iter()
+        .map(|c| (c[3] - c[1]).saturating_sub(pad))
+        .collect();
+    h.sort_unstable();
+    match h.get(h.len() / 2) {
+        Some(&m) if m > 0 => m as f32,
+        _ => dpi * 7.4 / 72.0,
+    }
+}
+
 /// Pixels in `inch` at `dpi`.
 fn px(inch: f32, dpi: f32) -> usize {
     (inch * dpi).round().max(1.0) as usize
@@ -479,20 +497,25 @@ fn median(v: impl Iterator<Item = f32>) -> f32 {
     v[v.len() / 2]
 }
 
-/// Reads the crops of `img` stacked one under another; returns each crop's words in the
-/// page image's pixels.
+/// How tall the digits recogniser reads digits best, in pixels (a good 30: smaller print is
+/// misread, and much larger print, a 300-dpi scan of large type, is read as nothing).
+const DIGIT_PX: f32 = 30.0;
+
+/// Reads the crops of `img` stacked one under another, digits scaled `zoom` times past
+/// their best reading height; returns each crop's words in the page image's pixels.
 fn read_montage(
     img: &Gray,
     crops: &[[usize; 4]],
     dpi: f32,
+    zoom: f32,
     engine: &dyn Engine,
     script: Script,
     dbg: Option<(&std::path::Path, &str)>,
 ) -> Result<Vec<Vec<Word>>, String> {
-    // the engine reads digits best a good 30 px tall: small print and low resolutions are
-    // enlarged (and the boxes it gives scaled back)
+    // digits are brought to the height the engine reads best (the boxes it gives scaled
+    // back), from the print's own height: the resolution alone misjudges large type
     let f = match script {
-        Script::Digits => (300.0 / dpi).clamp(1.0, 3.0),
+        Script::Digits => (zoom * DIGIT_PX / print_height(crops, dpi)).clamp(0.5, 4.0),
         Script::Chinese => 1.0,
     };
     let gap = px(0.12, dpi);
@@ -507,12 +530,13 @@ fn read_montage(
         tops.push(y);
         y += c[3] - c[1] + gap;
     }
-    let mut words = if f > 1.01 {
+    let scaled = (f - 1.0).abs() > 0.01;
+    let mut words = if scaled {
         engine.read(&m.scale(f), script)?
     } else {
         engine.read(&m, script)?
     };
-    if f > 1.01 {
+    if scaled {
         for w in &mut words {
             for v in &mut w.bbox {
                 *v /= f;
@@ -685,6 +709,15 @@ fn number_like(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_are_scaled_from_the_height_of_their_print_not_the_resolution() {
+        // padded crops at 300 dpi: 2 × 9 px of padding around 45 px of print (large type)
+        let crops = [[0, 0, 40, 63], [0, 100, 40, 162], [0, 200, 40, 264]];
+        assert_eq!(print_height(&crops, 300.0), 45.0);
+        // no crops: 10.5-pt print
+        assert!((print_height(&[], 200.0) - 20.6).abs() < 0.1);
+    }
 
     fn w(t: &str, conf: f32) -> Word {
         Word {
