@@ -264,7 +264,7 @@ impl ScanReader for PdfScans {
         &mut self,
         number: u32,
         page_box: [f32; 4],
-        images: &[pdf::PageImage],
+        mut images: Vec<pdf::PageImage>,
         notes: &[String],
     ) -> Option<(Vec<TextGlyph>, Vec<Seg>, [f32; 4])> {
         let at = Location {
@@ -286,8 +286,13 @@ impl ScanReader for PdfScans {
             let [a, b, c, d, _, _] = i.ctm;
             (a * d - b * c).abs()
         };
-        let img = images.iter().max_by(|x, y| area(x).total_cmp(&area(y)))?;
-        let Some((raster, place)) = upright(img) else {
+        let k = (0..images.len()).max_by(|&x, &y| area(&images[x]).total_cmp(&area(&images[y])))?;
+        let img = images.swap_remove(k);
+        drop(images);
+        let upright = upright(&img);
+        // the decoded samples are not needed once the page raster is made from them
+        drop(img);
+        let Some((raster, place)) = upright else {
             self.scanned.diagnostics.push(
                 Diagnostic::new(
                     Code::OcrPageUnread,

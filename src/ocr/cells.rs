@@ -25,24 +25,26 @@ pub(crate) fn find(
     h: usize,
     min_side: usize,
 ) -> Vec<Cell> {
-    const NONE: u32 = u32::MAX;
-    let mut label = vec![NONE; w * h];
+    // a region is only ever asked whether it was reached, so one flag a pixel (not a label)
+    // and u32 pixel indices: the page's background region is most of a page's pixels
+    if w.checked_mul(h).is_none_or(|n| n > u32::MAX as usize) {
+        return Vec::new();
+    }
+    let mut reached = vec![false; w * h];
     let mut cells = Vec::new();
-    let mut stack: Vec<usize> = Vec::new();
-    let mut next = 0u32;
+    let mut stack: Vec<u32> = Vec::new();
     for start in 0..w * h {
-        if rules_mask[start] || label[start] != NONE {
+        if rules_mask[start] || reached[start] {
             continue;
         }
-        let id = next;
-        next += 1;
-        label[start] = id;
-        stack.push(start);
+        reached[start] = true;
+        stack.push(start as u32);
         let (mut x0, mut y0, mut x1, mut y1) = (usize::MAX, usize::MAX, 0, 0);
         let mut area = 0usize;
         let mut edge = false;
-        let mut inked: Vec<usize> = Vec::new();
+        let mut inked: Vec<u32> = Vec::new();
         while let Some(p) = stack.pop() {
+            let p = p as usize;
             let (x, y) = (p % w, p / w);
             area += 1;
             x0 = x0.min(x);
@@ -53,12 +55,12 @@ pub(crate) fn find(
                 edge = true;
             }
             if ink[p] {
-                inked.push(p);
+                inked.push(p as u32);
             }
             let mut push = |q: usize| {
-                if !rules_mask[q] && label[q] == NONE {
-                    label[q] = id;
-                    stack.push(q);
+                if !rules_mask[q] && !reached[q] {
+                    reached[q] = true;
+                    stack.push(q as u32);
                 }
             };
             if x > 0 {
@@ -83,7 +85,11 @@ pub(crate) fn find(
             let (x, y) = (p % w, p / w);
             x > x0 + 1 && x + 2 < x1 && y > y0 + 1 && y + 2 < y1
         };
-        let pts: Vec<usize> = inked.into_iter().filter(inner).collect();
+        let pts: Vec<usize> = inked
+            .into_iter()
+            .map(|p| p as usize)
+            .filter(inner)
+            .collect();
         let ink_box = pts.iter().fold(None, |b: Option<[usize; 4]>, &p| {
             let (x, y) = (p % w, p / w);
             Some(match b {

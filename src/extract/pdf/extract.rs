@@ -28,13 +28,13 @@ pub trait ScanReader {
     /// are decoded, so none are decoded for nothing.
     fn ready(&mut self) -> bool;
     /// The glyphs and rulings found on page `number` (box `page_box`) in its decoded
-    /// `images`, and the page's box as read (turned, for a page scanned sideways); `notes`
+    /// `images` (given, so their decoded pixels are freed once read), and the page's box as read (turned, for a page scanned sideways); `notes`
     /// say which images could not be decoded. `None`: nothing read.
     fn read(
         &mut self,
         number: u32,
         page_box: [f32; 4],
-        images: &[super::images::PageImage],
+        images: Vec<super::images::PageImage>,
         notes: &[String],
     ) -> Option<(Vec<TextGlyph>, Vec<Seg>, [f32; 4])>;
 }
@@ -247,7 +247,7 @@ fn extract_inner(
         if let (true, Some(reader)) = (wants_images, scans.as_deref_mut()) {
             // read now and the pixels dropped: only this page's are ever held
             if let Some((glyphs, segs, read_box)) =
-                reader.read(number, page_box, &images, &image_notes)
+                reader.read(number, page_box, std::mem::take(&mut images), &image_notes)
             {
                 pd.glyphs = glyphs;
                 pd.segs = segs;
