@@ -9,6 +9,7 @@ use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 /// Most label-tail ideographs skipped before a row's first value.
@@ -40,7 +41,37 @@ pub struct RowRead {
 #[derive(Debug, Clone)]
 struct Candidate {
     hit: Hit,
-    tokens: Vec<Token>,
+    /// What follows it, read only when the choice of a row's occurrence looks at it: most
+    /// rows take their first occurrence, and reading every one's values dominated.
+    follows: OnceCell<Follows>,
+}
+
+/// Whether values follow a label occurrence.
+#[derive(Debug, Clone, Copy)]
+struct Follows {
+    /// Some value slot (a number, blank or mark).
+    values: bool,
+    /// Some number.
+    numbers: bool,
+}
+
+impl Candidate {
+    /// What follows this occurrence in `area` (read once).
+    fn follows(&self, doc: &NormDoc, compact: &Compact, area: Area) -> Follows {
+        *self.follows.get_or_init(|| {
+            let (from, to) = (compact.byte(self.hit.start), compact.byte_end(self.hit.end));
+            let mut tokens = values_inside(doc, from, to);
+            // A candidate's values only decide whether it is followed by values:
+            // a look of CANDIDATE_LOOK bytes keeps a long line of many label
+            // occurrences linear (each one read the rest of the line).
+            let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
+            tokens.extend(tokens_after(doc, to, area.end.min(look)));
+            Follows {
+                values: !tokens.is_empty(),
+                numbers: has_numbers(&tokens),
+            }
+        })
+    }
 }
 
 static NUMBERING_AT_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -171,15 +202,9 @@ pub fn read_rows(
                 }
             }
             hits.into_iter()
-                .map(|hit| {
-                    let (from, to) = (compact.byte(hit.start), compact.byte_end(hit.end));
-                    let mut tokens = values_inside(doc, from, to);
-                    // A candidate's values only decide whether it is followed by values:
-                    // a look of CANDIDATE_LOOK bytes keeps a long line of many label
-                    // occurrences linear (each one read the rest of the line).
-                    let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
-                    tokens.extend(tokens_after(doc, to, area.end.min(look)));
-                    Candidate { hit, tokens }
+                .map(|hit| Candidate {
+                    hit,
+                    follows: OnceCell::new(),
                 })
                 .collect()
         })
@@ -195,19 +220,20 @@ pub fn read_rows(
     };
     for (i, cs) in cands.iter().enumerate() {
         let free = |c: &&Candidate| !taken(&chosen, &c.hit);
+        let follows = |c: &Candidate| c.follows(doc, &compact, area);
         let pick = cs
             .iter()
             .filter(free)
-            .find(|c| c.hit.start >= after && has_numbers(&c.tokens))
+            .find(|c| c.hit.start >= after && follows(c).numbers)
             .or_else(|| {
                 cs.iter()
                     .filter(free)
-                    .find(|c| c.hit.start >= after && !c.tokens.is_empty())
+                    .find(|c| c.hit.start >= after && follows(c).values)
             })
-            .or_else(|| cs.iter().filter(free).find(|c| has_numbers(&c.tokens)))
+            .or_else(|| cs.iter().filter(free).find(|c| follows(c).numbers))
             .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after));
         if let Some(c) = pick {
-            if c.hit.start < after && has_numbers(&c.tokens) {
+            if c.hit.start < after && follows(c).numbers {
                 diags.push(
                     Diagnostic::new(
                         Code::RowOutOfOrder,
