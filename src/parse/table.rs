@@ -501,7 +501,8 @@ pub fn settle(
     diags: &mut Vec<Diagnostic>,
 ) {
     let key_of = |col: &str| read.spec.cell_key(table_key, col);
-    let all_keys = read.spec.cell_keys(table_key);
+    // the row's cell keys, made only for a diagnostic
+    let all_keys = || read.spec.cell_keys(table_key);
     row.label = read.label.as_ref().map(|(p, _)| p.clone());
     let label_loc = read
         .label
@@ -517,12 +518,12 @@ pub fn settle(
                     table_key, read.spec.key, read.spec.label
                 ),
             )
-            .with_cells(all_keys),
+            .with_cells(all_keys()),
         );
         return;
     }
     if let Some(p) = &read.problem {
-        diags.push(p.clone().with_cells(all_keys));
+        diags.push(p.clone().with_cells(all_keys()));
         return;
     }
     let Some(first) = read.readings.first() else {
@@ -537,7 +538,7 @@ pub fn settle(
                 ),
             )
             .at(label_loc)
-            .with_cells(all_keys),
+            .with_cells(all_keys()),
         );
         return;
     };
@@ -574,7 +575,7 @@ pub fn settle(
             location: doc.location_at(p.pos),
         };
         let spec_kind = read.spec.columns.get(ci).map(|c| c.kind);
-        check_piece(p, spec_kind, &key_of(col), doc, diags);
+        check_piece(p, spec_kind, || key_of(col), doc, diags);
     }
     if !unsure.is_empty() {
         diags.push(
@@ -679,13 +680,14 @@ pub fn settle(
 fn check_piece(
     p: &Piece,
     kind: Option<ValueKind>,
-    key: &str,
+    key: impl Fn() -> String,
     doc: &NormDoc,
     diags: &mut Vec<Diagnostic>,
 ) {
     let loc = doc.location_at(p.pos);
     if let (Some(u), Some(ValueKind::Amount)) = (&p.unit, kind) {
         if u != "万元" {
+            let key = key();
             diags.push(
                 Diagnostic::new(
                     Code::UnitMismatch,
@@ -701,6 +703,7 @@ fn check_piece(
         }
     }
     if let Some(note) = &p.note {
+        let key = key();
         diags.push(
             Diagnostic::new(
                 Code::ValueNote,
@@ -712,7 +715,8 @@ fn check_piece(
         );
     }
     match (p.value, kind) {
-        (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push(
+        (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push({
+            let key = key();
             Diagnostic::new(
                 Code::ValueInvalid,
                 Severity::Warning,
@@ -722,9 +726,10 @@ fn check_piece(
                 ),
             )
             .at(loc)
-            .with_cells([key]),
-        ),
-        (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push(
+            .with_cells([key])
+        }),
+        (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push({
+            let key = key();
             Diagnostic::new(
                 Code::ValueInvalid,
                 Severity::Warning,
@@ -734,8 +739,8 @@ fn check_piece(
                 ),
             )
             .at(loc)
-            .with_cells([key]),
-        ),
+            .with_cells([key])
+        }),
         _ => {}
     }
 }
