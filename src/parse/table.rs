@@ -140,10 +140,9 @@ fn values_inside(doc: &NormDoc, from: usize, to: usize) -> Vec<Token> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut offset = 0usize;
     for word in span.split_whitespace() {
-        let at = span[offset..].find(word).map_or(offset, |i| offset + i);
-        offset = at + word.len();
+        // `word` is a slice of `span`: its offset is where it starts
+        let at = word.as_ptr() as usize - span.as_ptr() as usize;
         if !word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '—' || c == '/') {
             continue;
         }
