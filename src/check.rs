@@ -11,13 +11,20 @@ use crate::schema;
 
 /// One term of an identity.
 struct Term<'a> {
-    key: String,
+    /// Table, row and column keys (the cell's key is made only for a message).
+    table: &'a str,
+    row: &'a str,
+    col: &'a str,
     /// The label shown in messages (`本年新收`, `自然人`, `予以公开`).
-    label: String,
+    label: &'static str,
     cell: Option<&'a Cell>,
 }
 
 impl Term<'_> {
+    /// The cell's key, `table.row.col`.
+    fn key(&self) -> String {
+        format!("{}.{}.{}", self.table, self.row, self.col)
+    }
     fn value(&self) -> Decimal {
         self.cell
             .and_then(|c| c.value)
@@ -42,15 +49,16 @@ impl Term<'_> {
 }
 
 /// A term labelled by its row (`by_row`) or by its column.
-fn term<'a>(table: &'a Table, tkey: &str, row: &str, col: &str, by_row: bool) -> Term<'a> {
+fn term<'a>(table: &'a Table, tkey: &'a str, row: &'a str, col: &'a str, by_row: bool) -> Term<'a> {
     Term {
-        key: format!("{tkey}.{row}.{col}"),
+        table: tkey,
+        row,
+        col,
         label: if by_row {
             row_label(tkey, row)
         } else {
             column_label(tkey, col)
-        }
-        .to_string(),
+        },
         cell: table.row(row).and_then(|r| r.cell(col)),
     }
 }
@@ -60,7 +68,8 @@ fn term<'a>(table: &'a Table, tkey: &str, row: &str, col: &str, by_row: bool) ->
 ///
 /// The message names the terms by their Chinese labels, shows only the non-zero ones and
 /// the difference: `本年新收 3 + 上年结转 1 ≠ 总计 5 (差 1)`.
-fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
+/// `what` names the identity; it is made only for a message (most identities hold).
+fn identity(what: impl Fn() -> String, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
     let all: Vec<&Term> = lhs.iter().chain(rhs).collect();
     if all.iter().any(|t| t.unknown()) || all.iter().all(|t| t.blank()) {
         return;
@@ -75,9 +84,12 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
             Diagnostic::new(
                 Code::ValueInvalid,
                 Severity::Warning,
-                format!("{what}: not checked, its cells sum beyond the range of exact arithmetic"),
+                format!(
+                    "{}: not checked, its cells sum beyond the range of exact arithmetic",
+                    what()
+                ),
             )
-            .with_cells(all.iter().map(|t| t.key.clone())),
+            .with_cells(all.iter().map(|t| t.key())),
         );
         return;
     };
@@ -99,7 +111,7 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
     let blanks: Vec<&str> = all
         .iter()
         .filter(|t| t.blank())
-        .map(|t| t.label.as_str())
+        .map(|t| t.label)
         .collect();
     let (code, extra) = if blanks.is_empty() {
         (Code::SumMismatch, String::new())
@@ -119,10 +131,10 @@ fn identity(what: &str, lhs: &[Term], rhs: &[Term], out: &mut Vec<Diagnostic>) {
         Diagnostic::new(
             code,
             Severity::Warning,
-            format!("{what}: {} ≠ {} (差 {diff}){extra}", show(lhs), show(rhs)),
+            format!("{}: {} ≠ {} (差 {diff}){extra}", what(), show(lhs), show(rhs)),
         )
         .at(location)
-        .with_cells(all.iter().map(|t| t.key.clone())),
+        .with_cells(all.iter().map(|t| t.key())),
     );
 }
 
@@ -168,7 +180,7 @@ pub fn check(report: &mut Report) {
     // identity 1, per column
     for c in columns() {
         identity(
-            &format!("table 三 column {} ({c})", column_label(t, c)),
+            || format!("table 三 column {} ({c})", column_label(t, c)),
             &[
                 term(apps, t, "new_received", c, true),
                 term(apps, t, "carried_over", c, true),
@@ -186,7 +198,7 @@ pub fn check(report: &mut Report) {
             .map(|c| term(apps, t, row.key, c, false))
             .collect();
         identity(
-            &format!("table 三 row {} ({})", row_label(t, row.key), row.key),
+            || format!("table 三 row {} ({})", row_label(t, row.key), row.key),
             &parts,
             &[term(apps, t, row.key, "total", false)],
             &mut out,
@@ -201,7 +213,7 @@ pub fn check(report: &mut Report) {
             .map(|r| term(apps, t, r.key, c, true))
             .collect();
         identity(
-            &format!(
+            || format!(
                 "table 三 column {} ({c}), results vs total",
                 column_label(t, c)
             ),
@@ -218,7 +230,7 @@ pub fn check(report: &mut Report) {
             .map(|c| term(rl, "review_litigation", g, c, false))
             .collect();
         identity(
-            &format!("table 四 {} ({g})", row_label("review_litigation", g)),
+            || format!("table 四 {} ({g})", row_label("review_litigation", g)),
             &parts,
             &[term(rl, "review_litigation", g, "total", false)],
             &mut out,

@@ -38,6 +38,40 @@ static TITLES: LazyLock<[Regex; 6]> = LazyLock::new(|| {
     .map(|p| Regex::new(p).expect("static regex"))
 });
 
+/// The chars a title can start with, from the literal prefixes of [`TITLES`] (each is
+/// anchored at the start): a text starting with any other char matches none of them, and
+/// most heading candidates are table rows and sentences. `None` when the prefixes do not
+/// tell (no such filter then).
+static TITLE_FIRST: LazyLock<Option<Vec<char>>> = LazyLock::new(|| {
+    use regex_syntax::hir::literal::{ExtractKind, Extractor};
+    let mut firsts = Vec::new();
+    for re in TITLES.iter() {
+        let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
+        let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+        for lit in seq.literals()? {
+            let bytes = lit.as_bytes();
+            let len = bytes.first().map_or(0, |b| match b.leading_ones() {
+                0 => 1,
+                n => n as usize,
+            });
+            let first = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
+            firsts.push(first);
+        }
+    }
+    firsts.sort_unstable();
+    firsts.dedup();
+    Some(firsts)
+});
+
+/// Whether some title pattern may match at the start of `compact`.
+fn may_start_title(compact: &str) -> bool {
+    match (TITLE_FIRST.as_deref(), compact.chars().next()) {
+        (None, _) => true,
+        (Some(firsts), Some(c)) => firsts.binary_search(&c).is_ok(),
+        (Some(_), None) => false,
+    }
+}
+
 /// Every heading candidate in `text`, in text order.
 pub fn candidates(text: &str) -> Vec<Heading> {
     // (where the heading starts, where its title starts, whether it is numbered)
@@ -72,16 +106,20 @@ pub fn candidates(text: &str) -> Vec<Heading> {
     // within that length before it (linear in the text, not in text × headings).
     let mut found: BTreeMap<usize, usize> = BTreeMap::new();
     let mut longest = 0usize;
+    // the next few dozen characters without white space, with a map back to bytes (one
+    // buffer for every candidate)
+    let mut compact = String::new();
+    let mut ends = Vec::new();
     for (start, after, numbered) in starts {
-        // the next few dozen characters without white space, with a map back to bytes
-        let mut compact = String::new();
-        let mut ends = Vec::new();
+        compact.clear();
+        ends.clear();
         for (i, c) in text[after..].char_indices() {
             // Bounded: a long run of white space never makes a title.
             if i > 4096 {
                 break;
             }
-            if c == '\n' && (!numbered || compact.chars().count() >= 24) {
+            // `ends` holds one entry per char of `compact`
+            if c == '\n' && (!numbered || ends.len() >= 24) {
                 break;
             }
             if c.is_whitespace() || c == '#' || c == '*' {
@@ -92,6 +130,9 @@ pub fn candidates(text: &str) -> Vec<Heading> {
             if ends.len() >= 40 {
                 break;
             }
+        }
+        if !may_start_title(&compact) {
+            continue;
         }
         for (s, re) in TITLES.iter().enumerate() {
             let Some(t) = re.find(&compact) else { continue };
@@ -176,6 +217,16 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn titles_start_with_the_chars_of_their_prefixes() {
+        let firsts = TITLE_FIRST.as_deref().expect("the title prefixes are literal");
+        for c in ['政', '的', '总', '主', '收', '依', '因', '申', '被', '行', '工', '存', '其'] {
+            assert!(firsts.contains(&c), "{c}");
+        }
+        assert!(!may_start_title("自然人法人或其他组织总计"));
+        assert!(!may_start_title(""));
+    }
 
     #[test]
     fn finds_inline_and_wrapped_headings() {

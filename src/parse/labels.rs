@@ -6,6 +6,8 @@
 //! characters in proportion to the label's length; short labels must match exactly.
 
 use crate::normalize::width;
+use std::cell::OnceCell;
+use std::collections::HashMap;
 
 /// Characters left out of the compact stream.
 /// ASCII digits are left out too: labels hold none, and a layout extractor may print a
@@ -30,6 +32,9 @@ pub struct Compact {
     pub end_offset: usize,
     /// ASCII digits left out before each kept character (a running count).
     digits: Vec<u32>,
+    /// The compact indices of each char, in order: built on first search, so the many
+    /// labels searched in one area visit only the places their pieces can start.
+    by_char: OnceCell<HashMap<char, Vec<usize>>>,
 }
 
 impl Compact {
@@ -52,6 +57,23 @@ impl Compact {
             }
         }
         c
+    }
+
+    /// The compact indices in `[from, to)` holding `c`, in order.
+    fn positions(&self, c: char, from: usize, to: usize) -> &[usize] {
+        let index = self.by_char.get_or_init(|| {
+            let mut index: HashMap<char, Vec<usize>> = HashMap::new();
+            for (i, &ch) in self.chars.iter().enumerate() {
+                index.entry(ch).or_default().push(i);
+            }
+            index
+        });
+        let Some(all) = index.get(&c) else {
+            return &[];
+        };
+        let lo = all.partition_point(|&i| i < from);
+        let hi = all.partition_point(|&i| i < to);
+        &all[lo..hi.max(lo)]
     }
 
     /// How many ASCII digits were left out between compact chars `start` and `end - 1`.
@@ -139,12 +161,13 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
         let Some(&first) = piece.first() else {
             continue;
         };
-        let mut q = from;
-        while q + piece.len() <= to {
-            if c.chars[q] == first && c.chars[q..q + piece.len()] == *piece {
+        let Some(last_start) = (to + 1).checked_sub(piece.len()) else {
+            continue;
+        };
+        for &q in c.positions(first, from, last_start) {
+            if c.chars[q..q + piece.len()] == *piece {
                 windows.push((q.saturating_sub(offset + k).max(from), (q + m + k).min(to)));
             }
-            q += 1;
         }
     }
     windows.sort_unstable();
@@ -186,35 +209,49 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
 
 /// Sellers' scan of `c.chars[from..to]`: every end position where `p` matches within its
 /// tolerance, with the start of the best match ending there.
+///
+/// Ukkonen's cut-off: a cell's cost never falls along a diagonal, so below the last row
+/// within tolerance plus one nothing can come back within it and those rows are not
+/// computed. They keep an older cost above the tolerance, which can never win (or tie)
+/// against a cost within it: every cost and start within tolerance is the full table's.
 fn scan(c: &Compact, p: &Pattern, from: usize, to: usize, raw: &mut Vec<Hit>) {
     let m = p.chars.len();
+    let k = p.max_edits;
+    // one column, updated in place: cost and start of the best match of `p.chars[..j]`
     let mut cost: Vec<usize> = (0..=m).collect();
     let mut start: Vec<usize> = vec![from; m + 1];
-    let mut new_cost = vec![0usize; m + 1];
-    let mut new_start = vec![0usize; m + 1];
+    // the last row whose cost is within tolerance
+    let mut last = k.min(m);
     for i in from..to {
         let t = c.chars[i];
-        new_cost[0] = 0;
-        new_start[0] = i + 1;
-        for j in 1..=m {
-            let sub = cost[j - 1] + usize::from(p.chars[j - 1] != t);
-            let ins = cost[j] + 1; // text char not in the pattern
-            let del = new_cost[j - 1] + 1; // pattern char missing from the text
-            let (mut best, mut s) = (sub, start[j - 1]);
+        let rows = (last + 1).min(m);
+        // the previous column's cell diagonally before the one being computed
+        let (mut diag_cost, mut diag_start) = (cost[0], start[0]);
+        cost[0] = 0;
+        start[0] = i + 1;
+        for j in 1..=rows {
+            let (up_cost, up_start) = (cost[j], start[j]);
+            let sub = diag_cost + usize::from(p.chars[j - 1] != t);
+            let ins = up_cost + 1; // text char not in the pattern
+            let del = cost[j - 1] + 1; // pattern char missing from the text
+            let (mut best, mut s) = (sub, diag_start);
             if ins < best {
                 best = ins;
-                s = start[j];
+                s = up_start;
             }
             if del < best {
                 best = del;
-                s = new_start[j - 1];
+                s = start[j - 1];
             }
-            new_cost[j] = best;
-            new_start[j] = s;
+            cost[j] = best;
+            start[j] = s;
+            (diag_cost, diag_start) = (up_cost, up_start);
         }
-        std::mem::swap(&mut cost, &mut new_cost);
-        std::mem::swap(&mut start, &mut new_start);
-        if cost[m] <= p.max_edits {
+        last = rows;
+        while last > 0 && cost[last] > k {
+            last -= 1;
+        }
+        if last == m {
             raw.push(Hit {
                 start: start[m],
                 end: i + 1,
@@ -265,5 +302,65 @@ mod tests {
             hits(text, "部分公开（区分处理的，只计这一情形，不计其他情形）"),
             vec![("部分公开(区分处理的,只计这一情形,不计其他情形".to_string(), 1)]
         );
+    }
+
+    /// The full Sellers table, as `scan` computed it before the cut-off.
+    fn scan_full(c: &Compact, p: &Pattern, from: usize, to: usize, raw: &mut Vec<Hit>) {
+        let m = p.chars.len();
+        let mut cost: Vec<usize> = (0..=m).collect();
+        let mut start: Vec<usize> = vec![from; m + 1];
+        let mut new_cost = vec![0usize; m + 1];
+        let mut new_start = vec![0usize; m + 1];
+        for i in from..to {
+            let t = c.chars[i];
+            new_cost[0] = 0;
+            new_start[0] = i + 1;
+            for j in 1..=m {
+                let sub = cost[j - 1] + usize::from(p.chars[j - 1] != t);
+                let ins = cost[j] + 1; // text char not in the pattern
+                let del = new_cost[j - 1] + 1; // pattern char missing from the text
+                let (mut best, mut s) = (sub, start[j - 1]);
+                if ins < best {
+                    best = ins;
+                    s = start[j];
+                }
+                if del < best {
+                    best = del;
+                    s = new_start[j - 1];
+                }
+                new_cost[j] = best;
+                new_start[j] = s;
+            }
+            std::mem::swap(&mut cost, &mut new_cost);
+            std::mem::swap(&mut start, &mut new_start);
+            if cost[m] <= p.max_edits {
+                raw.push(Hit {
+                    start: start[m],
+                    end: i + 1,
+                    edits: cost[m],
+                });
+            }
+        }
+    }
+
+    #[test]
+    fn the_cut_off_scan_is_the_full_table() {
+        // a small alphabet so that near matches abound
+        let mut seed = 0x2545_f491_u64;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) % n
+        };
+        let alphabet = ['公', '开', '申', '请', '(', ')', '一', '不'];
+        for _ in 0..2000 {
+            let text: String = (0..next(60)).map(|_| alphabet[next(8) as usize]).collect();
+            let label: String = (0..1 + next(16)).map(|_| alphabet[next(8) as usize]).collect();
+            let c = Compact::new(&text, 0, text.len());
+            let p = Pattern::new(&label);
+            let (mut fast, mut full) = (Vec::new(), Vec::new());
+            scan(&c, &p, 0, c.chars.len(), &mut fast);
+            scan_full(&c, &p, 0, c.chars.len(), &mut full);
+            assert_eq!(fast, full, "{label} in {text}");
+        }
     }
 }

@@ -9,6 +9,7 @@ use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
 use regex::Regex;
+use std::cell::OnceCell;
 use std::sync::LazyLock;
 
 /// Most label-tail ideographs skipped before a row's first value.
@@ -40,7 +41,37 @@ pub struct RowRead {
 #[derive(Debug, Clone)]
 struct Candidate {
     hit: Hit,
-    tokens: Vec<Token>,
+    /// What follows it, read only when the choice of a row's occurrence looks at it: most
+    /// rows take their first occurrence, and reading every one's values dominated.
+    follows: OnceCell<Follows>,
+}
+
+/// Whether values follow a label occurrence.
+#[derive(Debug, Clone, Copy)]
+struct Follows {
+    /// Some value slot (a number, blank or mark).
+    values: bool,
+    /// Some number.
+    numbers: bool,
+}
+
+impl Candidate {
+    /// What follows this occurrence in `area` (read once).
+    fn follows(&self, doc: &NormDoc, compact: &Compact, area: Area) -> Follows {
+        *self.follows.get_or_init(|| {
+            let (from, to) = (compact.byte(self.hit.start), compact.byte_end(self.hit.end));
+            let mut tokens = values_inside(doc, from, to);
+            // A candidate's values only decide whether it is followed by values:
+            // a look of CANDIDATE_LOOK bytes keeps a long line of many label
+            // occurrences linear (each one read the rest of the line).
+            let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
+            tokens.extend(tokens_after(doc, to, area.end.min(look)));
+            Follows {
+                values: !tokens.is_empty(),
+                numbers: has_numbers(&tokens),
+            }
+        })
+    }
 }
 
 static NUMBERING_AT_END: LazyLock<Regex> = LazyLock::new(|| {
@@ -109,10 +140,9 @@ fn values_inside(doc: &NormDoc, from: usize, to: usize) -> Vec<Token> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let mut offset = 0usize;
     for word in span.split_whitespace() {
-        let at = span[offset..].find(word).map_or(offset, |i| offset + i);
-        offset = at + word.len();
+        // `word` is a slice of `span`: its offset is where it starts
+        let at = word.as_ptr() as usize - span.as_ptr() as usize;
         if !word.starts_with(|c: char| c.is_ascii_digit() || c == '-' || c == '—' || c == '/') {
             continue;
         }
@@ -171,15 +201,9 @@ pub fn read_rows(
                 }
             }
             hits.into_iter()
-                .map(|hit| {
-                    let (from, to) = (compact.byte(hit.start), compact.byte_end(hit.end));
-                    let mut tokens = values_inside(doc, from, to);
-                    // A candidate's values only decide whether it is followed by values:
-                    // a look of CANDIDATE_LOOK bytes keeps a long line of many label
-                    // occurrences linear (each one read the rest of the line).
-                    let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
-                    tokens.extend(tokens_after(doc, to, area.end.min(look)));
-                    Candidate { hit, tokens }
+                .map(|hit| Candidate {
+                    hit,
+                    follows: OnceCell::new(),
                 })
                 .collect()
         })
@@ -195,19 +219,20 @@ pub fn read_rows(
     };
     for (i, cs) in cands.iter().enumerate() {
         let free = |c: &&Candidate| !taken(&chosen, &c.hit);
+        let follows = |c: &Candidate| c.follows(doc, &compact, area);
         let pick = cs
             .iter()
             .filter(free)
-            .find(|c| c.hit.start >= after && has_numbers(&c.tokens))
+            .find(|c| c.hit.start >= after && follows(c).numbers)
             .or_else(|| {
                 cs.iter()
                     .filter(free)
-                    .find(|c| c.hit.start >= after && !c.tokens.is_empty())
+                    .find(|c| c.hit.start >= after && follows(c).values)
             })
-            .or_else(|| cs.iter().filter(free).find(|c| has_numbers(&c.tokens)))
+            .or_else(|| cs.iter().filter(free).find(|c| follows(c).numbers))
             .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after));
         if let Some(c) = pick {
-            if c.hit.start < after && has_numbers(&c.tokens) {
+            if c.hit.start < after && follows(c).numbers {
                 diags.push(
                     Diagnostic::new(
                         Code::RowOutOfOrder,
@@ -475,7 +500,8 @@ pub fn settle(
     diags: &mut Vec<Diagnostic>,
 ) {
     let key_of = |col: &str| read.spec.cell_key(table_key, col);
-    let all_keys = read.spec.cell_keys(table_key);
+    // the row's cell keys, made only for a diagnostic
+    let all_keys = || read.spec.cell_keys(table_key);
     row.label = read.label.as_ref().map(|(p, _)| p.clone());
     let label_loc = read
         .label
@@ -491,12 +517,12 @@ pub fn settle(
                     table_key, read.spec.key, read.spec.label
                 ),
             )
-            .with_cells(all_keys),
+            .with_cells(all_keys()),
         );
         return;
     }
     if let Some(p) = &read.problem {
-        diags.push(p.clone().with_cells(all_keys));
+        diags.push(p.clone().with_cells(all_keys()));
         return;
     }
     let Some(first) = read.readings.first() else {
@@ -511,7 +537,7 @@ pub fn settle(
                 ),
             )
             .at(label_loc)
-            .with_cells(all_keys),
+            .with_cells(all_keys()),
         );
         return;
     };
@@ -548,7 +574,7 @@ pub fn settle(
             location: doc.location_at(p.pos),
         };
         let spec_kind = read.spec.columns.get(ci).map(|c| c.kind);
-        check_piece(p, spec_kind, &key_of(col), doc, diags);
+        check_piece(p, spec_kind, || key_of(col), doc, diags);
     }
     if !unsure.is_empty() {
         diags.push(
@@ -653,13 +679,14 @@ pub fn settle(
 fn check_piece(
     p: &Piece,
     kind: Option<ValueKind>,
-    key: &str,
+    key: impl Fn() -> String,
     doc: &NormDoc,
     diags: &mut Vec<Diagnostic>,
 ) {
     let loc = doc.location_at(p.pos);
     if let (Some(u), Some(ValueKind::Amount)) = (&p.unit, kind) {
         if u != "万元" {
+            let key = key();
             diags.push(
                 Diagnostic::new(
                     Code::UnitMismatch,
@@ -675,6 +702,7 @@ fn check_piece(
         }
     }
     if let Some(note) = &p.note {
+        let key = key();
         diags.push(
             Diagnostic::new(
                 Code::ValueNote,
@@ -686,7 +714,8 @@ fn check_piece(
         );
     }
     match (p.value, kind) {
-        (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push(
+        (Some(Number::Decimal(_)), Some(ValueKind::Count | ValueKind::Change)) => diags.push({
+            let key = key();
             Diagnostic::new(
                 Code::ValueInvalid,
                 Severity::Warning,
@@ -696,9 +725,10 @@ fn check_piece(
                 ),
             )
             .at(loc)
-            .with_cells([key]),
-        ),
-        (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push(
+            .with_cells([key])
+        }),
+        (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push({
+            let key = key();
             Diagnostic::new(
                 Code::ValueInvalid,
                 Severity::Warning,
@@ -708,8 +738,8 @@ fn check_piece(
                 ),
             )
             .at(loc)
-            .with_cells([key]),
-        ),
+            .with_cells([key])
+        }),
         _ => {}
     }
 }
