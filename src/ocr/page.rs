@@ -238,7 +238,7 @@ pub(crate) fn read_page(
     if inked.is_empty() {
         return Ok(out);
     }
-    let pad = px(0.03, dpi);
+    let pad = crop_pad(dpi);
     let crops: Vec<[usize; 4]> = inked
         .iter()
         .map(|c| {
@@ -468,10 +468,15 @@ fn paper_level(g: &Gray) -> u8 {
     255
 }
 
-/// The median height of the print in crops padded as the cell reader pads them; print of
-/// 10.5 pt (digits 7.4 pt tall) where there are no crops.
+/// The paper kept around a cell's ink when it is cut out for the recognisers.
+fn crop_pad(dpi: f32) -> usize {
+    px(0.03, dpi)
+}
+
+/// The median height of the print in crops padded by [`crop_pad`]; print of 10.5 pt
+/// (digits 7.4 pt tall) where there are no crops.
 fn print_height(crops: &[[usize; 4]], dpi: f32) -> f32 {
-    let pad = 2 * px(0.03, dpi);
+    let pad = 2 * crop_pad(dpi);
     let mut h: Vec<usize> = crops
         .iter()
         .map(|c| (c[3] - c[1]).saturating_sub(pad))

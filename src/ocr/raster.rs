@@ -16,11 +16,10 @@ pub(crate) struct Gray {
 /// Measured on the corpus scans: 60 or 90 lose print or keep seal, 75 keeps the most cells.
 const UNDER_SEAL_SEEN: u32 = 75;
 
-/// A pixel's luminance, and whether it is red-dominant (red well above green and blue).
+/// A pixel's luminance (Rec. 601), 0–255: how dark the eye sees it.
 #[inline]
-fn seen_and_red(r: u8, g: u8, b: u8) -> (u32, bool) {
-    let seen = (299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000;
-    (seen, r > g.max(b).saturating_add(40))
+fn luminance(r: u8, g: u8, b: u8) -> u32 {
+    (299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000
 }
 
 impl Gray {
@@ -36,9 +35,7 @@ impl Gray {
     /// From 1 (gray) or 3/4 (RGB, RGBA) samples per pixel, as the eye sees it (luminance):
     /// red print — a title in the red letterhead — stays dark.
     pub fn from_samples(w: usize, h: usize, channels: usize, data: &[u8]) -> Option<Gray> {
-        Self::convert(w, h, channels, data, |r, g, b| {
-            ((299 * r as u32 + 587 * g as u32 + 114 * b as u32) / 1000) as u8
-        })
+        Self::convert(w, h, channels, data, |r, g, b| luminance(r, g, b) as u8)
     }
 
     /// From 1 or 3/4 samples per pixel with **red ink removed**: a reddish pixel becomes
@@ -50,9 +47,10 @@ impl Gray {
     /// under a seal are read with doubt, and their rulings bridged from the image as seen.
     pub fn without_red(w: usize, h: usize, channels: usize, data: &[u8]) -> Option<Gray> {
         Self::convert(w, h, channels, data, |r, g, b| {
-            let (seen, red) = seen_and_red(r, g, b);
-            // a red that looks much darker than the seal's ink is black print under it
-            if red && seen > UNDER_SEAL_SEEN {
+            // red well above green and blue, unless it looks darker than any seal ink
+            // (black print under the seal)
+            let red = r > g.max(b).saturating_add(40);
+            if red && luminance(r, g, b) > UNDER_SEAL_SEEN {
                 255
             } else {
                 r.max(g).max(b)

@@ -28,8 +28,9 @@ pub trait ScanReader {
     /// are decoded, so none are decoded for nothing.
     fn ready(&mut self) -> bool;
     /// The glyphs and rulings found on page `number` (box `page_box`) in its decoded
-    /// `images` (given, so their decoded pixels are freed once read), and the page's box as read (turned, for a page scanned sideways); `notes`
-    /// say which images could not be decoded. `None`: nothing read.
+    /// `images` (given, so their pixels are freed once read), and the page's box as read
+    /// (turned, for a page scanned sideways); `notes` say which images could not be
+    /// decoded. `None`: nothing read.
     fn read(
         &mut self,
         number: u32,
