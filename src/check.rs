@@ -23,7 +23,7 @@ struct Term<'a> {
 impl Term<'_> {
     /// The cell's key, `table.row.col`.
     fn key(&self) -> String {
-        format!("{}.{}.{}", self.table, self.row, self.col)
+        schema::cell_key(self.table, self.row, self.col)
     }
     fn value(&self) -> Decimal {
         self.cell

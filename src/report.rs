@@ -463,7 +463,7 @@ impl Report {
             if let Some(table) = self.tables.get(t.key) {
                 for r in &table.rows {
                     for (c, cell) in &r.cells {
-                        out.push((format!("{}.{}.{}", t.key, r.key, c), cell));
+                        out.push((schema::cell_key(t.key, r.key, c), cell));
                     }
                 }
             }

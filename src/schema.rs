@@ -52,11 +52,17 @@ pub struct RowSpec {
     pub versions: Versions,
 }
 
+/// The canonical key of the cell in `row` and `column` of `table`:
+/// `applications.new_received.total`. The one place a key is spelled.
+pub(crate) fn cell_key(table: &str, row: &str, column: &str) -> String {
+    format!("{table}.{row}.{column}")
+}
+
 impl RowSpec {
     /// The canonical key of this row's cell in `column` of `table`:
     /// `applications.new_received.total`.
     pub fn cell_key(&self, table: &str, column: &str) -> String {
-        format!("{table}.{}.{column}", self.key)
+        cell_key(table, self.key, column)
     }
 
     /// The canonical keys of this row's cells in `table`, in column order.
