@@ -120,6 +120,11 @@ pub(crate) fn fold_radicals(s: &str) -> String {
     s.chars().map(fold_radical).collect()
 }
 
+/// A Chinese numeral as numberings print them (`一` … `十`).
+pub(crate) fn is_cn_numeral(c: char) -> bool {
+    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+}
+
 /// The length in bytes of a row or item numbering at the start of `s`: `一、`, `（一）`,
 /// `(一)`, `1.`, `1．`, `1、`, `（1）`; `None` when `s` does not start with one.
 pub(crate) fn numbering_len(s: &str) -> Option<usize> {

@@ -8,9 +8,8 @@ use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
-use regex::Regex;
+use crate::script::is_cn_numeral;
 use std::cell::OnceCell;
-use std::sync::LazyLock;
 
 /// Most label-tail ideographs skipped before a row's first value.
 const MAX_LEAD: usize = 6;
@@ -74,16 +73,48 @@ impl Candidate {
     }
 }
 
-static NUMBERING_AT_END: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、|[0-9][.、])\s*$")
-        .expect("static regex")
-});
+/// Where a numbering (`(三)`, `四、`, `2.`) that ends `s` (but for white space) starts.
+/// Stands in for the regex kept in the tests (compiling it cost a cold start more than
+/// the scan it did).
+fn numbering_at_end(s: &str) -> Option<usize> {
+    let t = s.trim_end_matches(char::is_whitespace);
+    let mut back = t.char_indices().rev();
+    let (last_at, last) = back.next()?;
+    // the start of the run of 1–2 numerals ending just before `end`
+    let numerals_before = |end: usize| {
+        let run: Vec<usize> = t[..end]
+            .char_indices()
+            .rev()
+            .take(2)
+            .take_while(|&(_, c)| is_cn_numeral(c))
+            .map(|(i, _)| i)
+            .collect();
+        run.last().copied()
+    };
+    match last {
+        ')' => {
+            let start = numerals_before(last_at)?;
+            t[..start].ends_with('(').then(|| start - 1)
+        }
+        '.' | '、' => {
+            let (prev_at, prev) = back.next()?;
+            if prev.is_ascii_digit() {
+                Some(prev_at)
+            } else if last == '、' {
+                numerals_before(last_at)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
 
 /// Moves `limit` back over the numbering (`2.`, `(三)`, `四、`) of the label that starts
 /// there, so `00000002.重复申请` leaves `0000000` to the row before.
 fn strip_numbering(text: &str, from: usize, limit: usize) -> usize {
-    match text.get(from..limit).and_then(|s| NUMBERING_AT_END.find(s)) {
-        Some(m) => from + m.start(),
+    match text.get(from..limit).and_then(numbering_at_end) {
+        Some(start) => from + start,
         None => limit,
     }
 }
@@ -827,6 +858,39 @@ pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use std::sync::LazyLock;
+
+    /// The regex [`numbering_at_end`] stands in for.
+    fn numbering_at_end_by_regex(s: &str) -> Option<usize> {
+        static RE: LazyLock<regex::Regex> = LazyLock::new(|| {
+            regex::Regex::new(
+                r"(?:\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、|[0-9][.、])\s*$",
+            )
+            .expect("static regex")
+        });
+        RE.find(s).map(|m| m.start())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4000))]
+        #[test]
+        fn numbering_at_end_matches_the_regex(parts in proptest::collection::vec(proptest::sample::select(vec![
+            "(", ")", "（", "一", "二", "十", "、", ".", "1", "0", "９", " ", "\n", "\u{3000}", "a", "申请",
+        ]), 0..10)) {
+            let s: String = parts.concat();
+            prop_assert_eq!(numbering_at_end(&s), numbering_at_end_by_regex(&s), "{:?}", s);
+        }
+    }
+
+    #[test]
+    fn numberings_at_the_end() {
+        assert_eq!(numbering_at_end("000(三)"), Some(3));
+        assert_eq!(numbering_at_end("0一二三、 "), Some(1 + 3));
+        assert_eq!(numbering_at_end("00000002."), Some(7));
+        assert_eq!(numbering_at_end("(三)x"), None);
+        assert_eq!(numbering_at_end("三."), None);
+    }
 
     #[test]
     fn a_rows_label_is_its_last_text_cell_before_the_numbers() {
