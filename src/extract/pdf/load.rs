@@ -17,23 +17,20 @@
 //! while parsing the stream, recursively, and resolving an object inside an object stream
 //! starts a fresh cycle check — so an object stream whose length lives inside itself, or a
 //! long chain of streams whose lengths are the next stream, overflows the stack (an abort
-//! that `catch_unwind` cannot stop). [`harden_lengths`] rewrites every indirect stream
+//! that `catch_unwind` cannot stop). [`harden_lengths`] (in [`super::lengths`]) rewrites every indirect stream
 //! length in a copy of the bytes, in place and at the same width (offsets unchanged), to
 //! the integer it names (or, when that is not a plain integer object, the length measured
 //! to `endstream`), so lopdf never resolves a reference while parsing a stream.
 
-use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use memchr::{memchr, memmem};
-use regex::bytes::Regex;
 
 use lopdf::content::Content;
 use lopdf::{Document, LoadOptions, Object};
 
 use super::decode::{decode, filters, TooLarge};
+use super::lengths::{harden_lengths, LengthFix};
 use super::reach::{self, Fallback};
 use super::types::PdfError;
 
@@ -98,151 +95,6 @@ fn with_fixes(mut doc: Document, hardened: &[u8], fixes: Vec<LengthFix>) -> Docu
         }
     }
     doc
-}
-
-/// A stream whose indirect length could not be written as a number in place: lopdf reads
-/// it empty and its data is set after loading.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LengthFix {
-    /// The stream's object id.
-    pub id: (u32, u16),
-    /// Where its data starts in the file.
-    pub start: usize,
-    /// Its length measured to `endstream`.
-    pub len: usize,
-}
-
-fn regex(cell: &'static OnceLock<Regex>, pattern: &str) -> &'static Regex {
-    cell.get_or_init(|| Regex::new(pattern).expect("static regex"))
-}
-
-/// Rewrites each indirect `/Length n g R` of a stream dictionary to a direct length of the
-/// same width (see the module comment). Returns the bytes (borrowed when nothing changed)
-/// and the streams whose length did not fit.
-pub fn harden_lengths(bytes: &[u8]) -> (Cow<'_, [u8]>, Vec<LengthFix>) {
-    static LENGTH: OnceLock<Regex> = OnceLock::new();
-    static KEYWORDS: OnceLock<Regex> = OnceLock::new();
-    static INT_OBJ: OnceLock<Regex> = OnceLock::new();
-    static OBJ: OnceLock<Regex> = OnceLock::new();
-    let length = regex(
-        &LENGTH,
-        r"(?-u)/Length[\x00\t\n\x0c\r ]*(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+R",
-    );
-    let refs: Vec<(usize, usize, u32, u16)> = length
-        .captures_iter(bytes)
-        .filter_map(|c| {
-            let whole = c.get(0)?;
-            let n = std::str::from_utf8(c.get(1)?.as_bytes())
-                .ok()?
-                .parse()
-                .ok()?;
-            let g = std::str::from_utf8(c.get(2)?.as_bytes())
-                .ok()?
-                .parse()
-                .ok()?;
-            Some((c.get(1)?.start(), whole.end(), n, g))
-        })
-        .collect();
-    if refs.is_empty() {
-        return (Cow::Borrowed(bytes), Vec::new());
-    }
-    // Keyword positions, each list sorted.
-    let keywords = regex(&KEYWORDS, r"(?-u)endstream|endobj|stream");
-    let (mut streams, mut endobjs, mut endstreams) = (Vec::new(), Vec::new(), Vec::new());
-    for m in keywords.find_iter(bytes) {
-        match m.as_bytes() {
-            b"stream" => streams.push(m.start()),
-            b"endobj" => endobjs.push(m.start()),
-            _ => endstreams.push(m.start()),
-        }
-    }
-    // Plain integer objects `n g obj 123 endobj` (the last definition wins).
-    let int_obj = regex(
-        &INT_OBJ,
-        r"(?-u)(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj[\x00\t\n\x0c\r ]*(\d{1,12})[\x00\t\n\x0c\r ]*endobj",
-    );
-    let mut ints: HashMap<(u32, u16), usize> = HashMap::new();
-    for c in int_obj.captures_iter(bytes) {
-        let num = |i: usize| {
-            c.get(i)
-                .and_then(|m| std::str::from_utf8(m.as_bytes()).ok())
-                .and_then(|s| s.parse::<usize>().ok())
-        };
-        if let (Some(n), Some(g), Some(v)) = (num(1), num(2), num(3)) {
-            if let (Ok(n), Ok(g)) = (u32::try_from(n), u16::try_from(g)) {
-                ints.insert((n, g), v);
-            }
-        }
-    }
-    let obj = regex(
-        &OBJ,
-        r"(?-u)(\d{1,10})[\x00\t\n\x0c\r ]+(\d{1,5})[\x00\t\n\x0c\r ]+obj",
-    );
-    let next = |v: &[usize], at: usize| v.get(v.partition_point(|&p| p < at)).copied();
-    let mut out = bytes.to_vec();
-    let mut fixes = Vec::new();
-    for (rs, re, n, g) in refs {
-        // In a stream dictionary: a `stream` keyword follows before any `endobj`.
-        let Some(kw) = next(&streams, re) else {
-            continue;
-        };
-        if kw - re > 64 * 1024 || next(&endobjs, re).is_some_and(|e| e < kw) {
-            continue;
-        }
-        if kw >= 3 && bytes.get(kw - 3..kw) == Some(b"end") {
-            continue;
-        }
-        let mut ds = kw + 6;
-        if bytes.get(ds) == Some(&b'\r') {
-            ds += 1;
-        }
-        if bytes.get(ds) == Some(&b'\n') {
-            ds += 1;
-        }
-        let measured = next(&endstreams, ds).map(|e| {
-            let mut e = e;
-            if e > ds && bytes.get(e - 1) == Some(&b'\n') {
-                e -= 1;
-            }
-            if e > ds && bytes.get(e - 1) == Some(&b'\r') {
-                e -= 1;
-            }
-            e - ds
-        });
-        let value = ints
-            .get(&(n, g))
-            .copied()
-            .filter(|v| ds.checked_add(*v).is_some_and(|end| end <= bytes.len()))
-            .or(measured)
-            .unwrap_or(0);
-        let width = re - rs;
-        let digits = value.to_string();
-        let text = if digits.len() <= width {
-            digits
-        } else {
-            // Not a number lopdf could resolve: `null`, and the data set after loading.
-            let id = bytes.get(rs.saturating_sub(4096)..rs).and_then(|before| {
-                let c = obj.captures_iter(before).last()?;
-                let num = |i: usize| {
-                    c.get(i)
-                        .and_then(|m| std::str::from_utf8(m.as_bytes()).ok())
-                        .and_then(|s| s.parse::<u64>().ok())
-                };
-                Some((u32::try_from(num(1)?).ok()?, u16::try_from(num(2)?).ok()?))
-            });
-            if let (Some(id), Some(len)) = (id, measured) {
-                fixes.push(LengthFix { id, start: ds, len });
-            }
-            "null".to_string()
-        };
-        if let Some(slot) = out.get_mut(rs..re) {
-            slot.fill(b' ');
-            if let Some(head) = slot.get_mut(..text.len()) {
-                head.copy_from_slice(text.as_bytes());
-            }
-        }
-    }
-    (Cow::Owned(out), fixes)
 }
 
 /// Whether the last [`load`] on this thread dropped an object stream over the limit.

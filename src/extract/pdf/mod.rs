@@ -17,6 +17,7 @@ mod fonts;
 mod images;
 mod interp;
 mod layout;
+mod lengths;
 mod lexer;
 mod load;
 mod objects;
