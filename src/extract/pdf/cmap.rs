@@ -1,6 +1,6 @@
 //! Parser for CMap streams (ToUnicode and embedded encoding CMaps).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// A codespace range: per-byte bounds of `n` bytes.
 #[derive(Debug, Clone)]

@@ -1,6 +1,6 @@
 //! Entry point: PDF bytes → positioned lines per page.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 

@@ -1,6 +1,6 @@
 //! Fonts: character codes → Unicode and glyph advances.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
 use lopdf::{Dictionary, Document, Object};

@@ -1,6 +1,6 @@
 //! Content-stream interpreter: positioned glyphs and ruling segments in page space.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};

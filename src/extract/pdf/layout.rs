@@ -3,7 +3,7 @@
 // Grid code indexes parallel arrays (bands × cells, owners); index loops read clearer here.
 #![allow(clippy::needless_range_loop)]
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 /// A row band: top, bottom, and the x intervals of its cells.
 type Band = (f32, f32, Vec<(f32, f32)>);
@@ -24,7 +24,8 @@ const POS_TOL: f32 = 2.0;
 /// cell and text; two glyphs of one cell and text are always duplicates, so each key holds
 /// one glyph and the work is linear in the glyph count.
 fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
-    use std::hash::{Hash, Hasher};
+    use std::hash::BuildHasher;
+    let text_hash = foldhash::fast::FixedState::default();
     let mut grid: HashMap<(i32, i32, u64), Vec<usize>> = HashMap::new();
     let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs {
@@ -32,9 +33,7 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
             kept.push(g);
             continue;
         }
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        g.text.hash(&mut h);
-        let th = h.finish();
+        let th = text_hash.hash_one(&g.text);
         let key = (g.x0.floor() as i32, g.y0.floor() as i32);
         let mut dup = false;
         'outer: for dx in -1..=1 {

@@ -1,7 +1,7 @@
 //! Small helpers over lopdf objects that never panic.
 
 use std::cell::{Cell, RefCell};
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::rc::Rc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};

@@ -11,7 +11,9 @@
 //! parse where the cross-reference puts it, an object the cross-reference does not list in
 //! a file with object streams), [`load`] gives `None` and the file is loaded in full.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt};
 
 use lopdf::xref::XrefEntry;
 use lopdf::{Document, Object, ObjectId, ObjectStream, Stream};
@@ -103,7 +105,7 @@ pub fn load(buffer: &[u8], max: usize) -> Result<Document, Fallback> {
                 match objparse::parse(buffer, *offset as usize, id) {
                     Some(o) => o,
                     None => reader
-                        .get_object(id, &mut HashSet::new())
+                        .get_object(id, &mut std::collections::HashSet::new())
                         .map_err(|_| Fallback::Full)?,
                 }
             }
@@ -188,7 +190,7 @@ fn unpack(
         Some(XrefEntry::Normal { generation, .. }) => (c, *generation),
         _ => return Err(Fallback::Full),
     };
-    let Ok(Object::Stream(mut s)) = reader.get_object(id, &mut HashSet::new()) else {
+    let Ok(Object::Stream(mut s)) = reader.get_object(id, &mut std::collections::HashSet::new()) else {
         return Err(Fallback::Full);
     };
     if !s.dict.has_type(b"ObjStm") {
