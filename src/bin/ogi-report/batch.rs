@@ -205,24 +205,36 @@ impl Entry {
     }
 
     /// The JSON element: `{"file", "report"}` or `{"file", "error", "error_code"}`, with
-    /// `duplicate_of` for a copy.
-    pub fn json(&self) -> serde_json::Value {
-        let mut m = serde_json::Map::new();
-        m.insert("file".into(), self.file.clone().into());
-        if let Some(d) = &self.duplicate_of {
-            m.insert("duplicate_of".into(), d.clone().into());
-        }
-        match &self.outcome {
-            Outcome::Parsed(p) => {
-                m.insert("report".into(), p.report.clone());
-            }
+    /// `duplicate_of` for a copy (borrowed: the report is written, not copied).
+    pub fn json(&self) -> EntryJson<'_> {
+        let (report, error, error_code) = match &self.outcome {
+            Outcome::Parsed(p) => (Some(&p.report), None, None),
             Outcome::Failed { message, code } => {
-                m.insert("error".into(), message.clone().into());
-                m.insert("error_code".into(), code.clone().into());
+                (None, Some(message.as_str()), Some(code.as_str()))
             }
+        };
+        EntryJson {
+            file: &self.file,
+            duplicate_of: self.duplicate_of.as_deref(),
+            report,
+            error,
+            error_code,
         }
-        serde_json::Value::Object(m)
     }
+}
+
+/// An [`Entry`] as its JSON element.
+#[derive(serde::Serialize)]
+pub struct EntryJson<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    duplicate_of: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    report: Option<&'a serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_code: Option<&'a str>,
 }
 
 /// Settings of one batch.
@@ -246,6 +258,20 @@ pub struct Tally {
     pub resumed: usize,
     /// Inputs not finished when Ctrl-C came.
     pub unfinished: Vec<String>,
+}
+
+/// The row of an input that could not be read (hashed).
+fn unreadable(input: &Input, message: &str) -> Entry {
+    Entry {
+        file: input.file.clone(),
+        path: input.path.clone(),
+        sha256: String::new(),
+        duplicate_of: None,
+        outcome: Outcome::Failed {
+            message: message.to_owned(),
+            code: worker::FAILED.into(),
+        },
+    }
 }
 
 fn sha256(path: &Path) -> std::io::Result<String> {
@@ -305,11 +331,14 @@ pub fn run(
     mut emit: impl FnMut(&Entry) -> Result<(), Box<dyn std::error::Error>>,
 ) -> Result<Tally, Box<dyn std::error::Error>> {
     let hash = |i: &Input| sha256(&i.path).map_err(|e| format!("{}: {e}", i.path.display()));
-    // one input (`ogi-report parse file.pdf`): no thread pool to start for it
-    let hashes: Vec<Result<String, String>> = if inputs.len() > 1 {
+    // The hashes decide what to parse when there is something to compare them with (other
+    // inputs, a resumed folder); otherwise (`ogi-report parse file.pdf`) the input is
+    // hashed while it parses.
+    let early = inputs.len() > 1 || !settings.done.is_empty();
+    let early_hashes: Vec<Result<String, String>> = if early {
         inputs.par_iter().map(hash).collect()
     } else {
-        inputs.iter().map(hash).collect()
+        Vec::new()
     };
     let mut tally = Tally::default();
     // slot i: an input to report, or None for one a resumed folder holds
@@ -318,7 +347,20 @@ pub fn run(
     let mut dup_of: HashMap<usize, usize> = HashMap::new();
     let mut ready: BTreeMap<usize, Entry> = BTreeMap::new();
     let mut jobs = Vec::new();
-    for (i, (input, h)) in inputs.iter().zip(&hashes).enumerate() {
+    for (i, input) in inputs.iter().enumerate() {
+        let job = |input: &Input| Job {
+            index: i,
+            request: Request {
+                path: input.path.clone(),
+                file: input.file.clone(),
+                json: settings.json,
+            },
+        };
+        let Some(h) = early_hashes.get(i) else {
+            jobs.push(job(input));
+            order.push(i);
+            continue;
+        };
         match h {
             Ok(h) if settings.done.contains(h) => {
                 tally.resumed += 1;
@@ -329,30 +371,11 @@ pub fn run(
                     dup_of.insert(i, j);
                 } else {
                     first.insert(h, i);
-                    jobs.push(Job {
-                        index: i,
-                        request: Request {
-                            path: input.path.clone(),
-                            file: input.file.clone(),
-                            json: settings.json,
-                        },
-                    });
+                    jobs.push(job(input));
                 }
             }
             Err(e) => {
-                ready.insert(
-                    i,
-                    Entry {
-                        file: input.file.clone(),
-                        path: input.path.clone(),
-                        sha256: String::new(),
-                        duplicate_of: None,
-                        outcome: Outcome::Failed {
-                            message: e.clone(),
-                            code: worker::FAILED.into(),
-                        },
-                    },
-                );
+                ready.insert(i, unreadable(input, e));
             }
         }
         order.push(i);
@@ -365,6 +388,18 @@ pub fn run(
     let mut failure: Option<Box<dyn std::error::Error>> = None;
     std::thread::scope(|s| {
         s.spawn(move || worker::run_pool(jobs, n, budget, &STOP, tx));
+        let hashes = if early {
+            early_hashes
+        } else {
+            let late: Vec<_> = inputs.iter().map(hash).collect();
+            // unreadable: the read error is the row, as when hashed first
+            for (i, h) in late.iter().enumerate() {
+                if let Err(e) = h {
+                    ready.insert(i, unreadable(&inputs[i], e));
+                }
+            }
+            late
+        };
         let entry_for = |i: usize, outcomes: &HashMap<usize, Outcome>| -> Option<Entry> {
             let src = dup_of.get(&i).copied().unwrap_or(i);
             let outcome = outcomes.get(&src)?.clone();
@@ -432,6 +467,10 @@ pub fn year_over_year(entries: &[Entry]) -> Vec<(usize, Diagnostic)> {
     let kept: Vec<usize> = (0..entries.len())
         .filter(|&i| entries[i].duplicate_of.is_none() && entries[i].parsed().is_some())
         .collect();
+    // a finding compares two reports of one body
+    if kept.len() < 2 {
+        return Vec::new();
+    }
     let reports: Vec<ogi_report::Report> = kept
         .iter()
         .filter_map(|&i| {
@@ -753,7 +792,7 @@ fn write_stdout(
     let mut w = std::io::BufWriter::new(stdout.lock());
     match format {
         Format::Json => {
-            let all: Vec<serde_json::Value> = entries.iter().map(Entry::json).collect();
+            let all: Vec<EntryJson> = entries.iter().map(Entry::json).collect();
             serde_json::to_writer_pretty(&mut w, &all)?;
             writeln!(w)?;
         }

@@ -26,7 +26,9 @@ const POS_TOL: f32 = 2.0;
 fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
     use std::hash::BuildHasher;
     let text_hash = foldhash::fast::FixedState::default();
-    let mut grid: HashMap<(i32, i32, u64), Vec<usize>> = HashMap::new();
+    // up to four kept glyphs per key, inline (more than one only in saturated cells)
+    let mut grid: HashMap<(i32, i32, u64), ([usize; 4], usize)> =
+        HashMap::with_capacity(glyphs.len());
     let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
     for g in glyphs {
         if g.space {
@@ -39,8 +41,8 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         'outer: for dx in -1..=1 {
             for dy in -1..=1 {
                 let k = (key.0.saturating_add(dx), key.1.saturating_add(dy), th);
-                if let Some(list) = grid.get(&k) {
-                    for &i in list {
+                if let Some((list, n)) = grid.get(&k) {
+                    for &i in &list[..*n] {
                         let Some(k) = kept.get(i) else { continue };
                         if k.text == g.text
                             && (k.x0 - g.x0).abs() < 1.0
@@ -55,9 +57,10 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         }
         if !dup {
             // Saturated (far off-page) cells may collect many glyphs: keep lists short.
-            let list = grid.entry((key.0, key.1, th)).or_default();
-            if list.len() < 4 {
-                list.push(kept.len());
+            let (list, n) = grid.entry((key.0, key.1, th)).or_default();
+            if *n < list.len() {
+                list[*n] = kept.len();
+                *n += 1;
             }
             kept.push(g);
         }
@@ -405,25 +408,23 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
     }
     let mut cell_glyphs: HashMap<(usize, usize), Vec<TextGlyph>> = HashMap::new();
     let mut rest = Vec::new();
-    for g in glyphs {
+    // the cell that owns a glyph's centre, if any
+    let owner_of = |g: &TextGlyph| -> Option<(usize, usize)> {
         let (cx, cy) = (g.cx(), g.cy());
-        let mut placed = false;
-        if cx >= t.x0 - 1.0 && cx <= t.x1 + 1.0 && cy >= t.y0 - 1.0 && cy <= t.y1 + 1.0 {
-            // Bands run top to bottom without overlap, cells left to right.
-            let i = bands.partition_point(|(_, bot, _)| cy <= *bot);
-            let band = bands.get(i).filter(|(top, bot, _)| cy <= *top && cy > *bot);
-            if let Some((_, _, cells)) = band {
-                let j = cells.partition_point(|&(_, b)| cx >= b);
-                if cells.get(j).is_some_and(|&(a, b)| cx >= a && cx < b) {
-                    if let Some(&o) = owner.get(i).and_then(|r| r.get(j)) {
-                        cell_glyphs.entry(o).or_default().push(g.clone());
-                        placed = true;
-                    }
-                }
-            }
+        if !(cx >= t.x0 - 1.0 && cx <= t.x1 + 1.0 && cy >= t.y0 - 1.0 && cy <= t.y1 + 1.0) {
+            return None;
         }
-        if !placed {
-            rest.push(g);
+        // Bands run top to bottom without overlap, cells left to right.
+        let i = bands.partition_point(|(_, bot, _)| cy <= *bot);
+        let (_, _, cells) = bands.get(i).filter(|(top, bot, _)| cy <= *top && cy > *bot)?;
+        let j = cells.partition_point(|&(_, b)| cx >= b);
+        cells.get(j).filter(|&&(a, b)| cx >= a && cx < b)?;
+        owner.get(i)?.get(j).copied()
+    };
+    for g in glyphs {
+        match owner_of(&g) {
+            Some(o) => cell_glyphs.entry(o).or_default().push(g),
+            None => rest.push(g),
         }
     }
     let mut rows = Vec::new();
