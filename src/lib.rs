@@ -94,6 +94,10 @@ mod published;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use error::{Error, ErrorKind, Result};
 pub use options::{OcrMode, Options};
+/// The name of the helper threads that read a PDF's pages when [`Options::threads`] is
+/// above 1 (a panic on one fails the document like one on the caller's thread does; a
+/// program that silences its parsing thread's panic messages silences these too).
+pub const PDF_PAGE_THREAD: &str = extract::pdf::PAGE_THREAD;
 pub use report::{
     Cell, InputFormat, Metadata, Number, Report, Row, Section, Sections, Table, Tables,
     TemplateVersion,

@@ -58,6 +58,10 @@ pub struct Options {
     /// the file's folder; files outside it are never read. `None`: only pictures embedded
     /// in the page (`data:` links) are read.
     pub picture_dir: Option<std::path::PathBuf>,
+    /// Threads one PDF's pages are read on, at most (default 1: the caller's thread). The
+    /// report is the same for any number; more helps a lone file on an idle machine, not a
+    /// batch that already keeps every core busy with files.
+    pub threads: usize,
 }
 
 impl Default for Options {
@@ -75,6 +79,7 @@ impl Default for Options {
             max_glyphs_per_document: 5_000_000,
             ocr: OcrMode::Auto,
             picture_dir: None,
+            threads: 1,
         }
     }
 }
@@ -84,6 +89,13 @@ impl Options {
     #[must_use]
     pub fn with_picture_dir(mut self, dir: impl Into<std::path::PathBuf>) -> Self {
         self.picture_dir = Some(dir.into());
+        self
+    }
+
+    /// Sets the threads one PDF's pages are read on (see [`Options::threads`]).
+    #[must_use]
+    pub fn with_threads(mut self, n: usize) -> Self {
+        self.threads = n.max(1);
         self
     }
 

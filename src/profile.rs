@@ -35,6 +35,29 @@ pub fn time<T>(stage: &'static str, f: impl FnOnce() -> T) -> T {
     r
 }
 
+/// The stages timed on this thread so far (taken: the thread's own are then empty), for a
+/// helper thread to hand to [`merge`].
+pub fn take() -> Vec<(&'static str, Duration)> {
+    if !enabled() {
+        return Vec::new();
+    }
+    STAGES.with(|s| std::mem::take(&mut *s.borrow_mut()))
+}
+
+/// Adds stages timed on another thread (from [`take`]) to this thread's: a stage spread
+/// over threads reports its time summed over them.
+pub fn merge(stages: Vec<(&'static str, Duration)>) {
+    STAGES.with(|s| {
+        let mut s = s.borrow_mut();
+        for (stage, d) in stages {
+            match s.iter_mut().find(|(n, _)| *n == stage) {
+                Some((_, total)) => *total += d,
+                None => s.push((stage, d)),
+            }
+        }
+    });
+}
+
 /// Prints the stages timed on this thread since the last report (and forgets them).
 pub fn report(bytes: usize) {
     if !enabled() {

@@ -444,15 +444,32 @@ fn operators_are_budgeted_per_document() {
     doc.trailer.set("Root", cat);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).expect("save");
-    let (r, _) = bounded(
-        "8 pages × 150k operators",
-        bytes,
-        pdf_opts().with_max_ops_per_document(500_000),
-    );
-    assert!(
-        matches!(&r, Err(Error::Limit(m)) if m.contains("operators in the document")),
-        "{r:?}"
-    );
+    // the budget is the document's however many threads read its pages
+    for threads in [1, 4] {
+        let (r, _) = bounded(
+            "8 pages × 150k operators",
+            bytes.clone(),
+            pdf_opts()
+                .with_max_ops_per_document(500_000)
+                .with_threads(threads),
+        );
+        assert!(
+            matches!(&r, Err(Error::Limit(m)) if m.contains("operators in the document")),
+            "{threads} threads: {r:?}"
+        );
+        // and counted exactly: 1,200,000 operators fit a budget of 1,250,000
+        let (r, _) = bounded(
+            "8 pages × 150k operators",
+            bytes.clone(),
+            pdf_opts()
+                .with_max_ops_per_document(1_250_000)
+                .with_threads(threads),
+        );
+        assert!(
+            !matches!(&r, Err(Error::Limit(_))),
+            "{threads} threads: {r:?}"
+        );
+    }
 }
 
 /// Glyphs are budgeted per document too: 8 pages of 100,000 glyphs each, distinct
@@ -490,15 +507,19 @@ fn glyphs_are_budgeted_per_document() {
     doc.trailer.set("Root", cat);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).expect("save");
-    let (r, _) = bounded(
-        "8 pages × 100k glyphs",
-        bytes,
-        pdf_opts().with_max_glyphs_per_document(500_000),
-    );
-    assert!(
-        matches!(&r, Err(Error::Limit(m)) if m.contains("glyphs in the document")),
-        "{r:?}"
-    );
+    for threads in [1, 4] {
+        let (r, _) = bounded(
+            "8 pages × 100k glyphs",
+            bytes.clone(),
+            pdf_opts()
+                .with_max_glyphs_per_document(500_000)
+                .with_threads(threads),
+        );
+        assert!(
+            matches!(&r, Err(Error::Limit(m)) if m.contains("glyphs in the document")),
+            "{threads} threads: {r:?}"
+        );
+    }
 }
 
 // ---------------------------------------------------------------- 3. glyph budget before allocating

@@ -271,6 +271,7 @@ fn from_pdf(bytes: &[u8], opts: &Options) -> Result<Extracted> {
         max_decoded_per_document: opts.max_decoded_per_document,
         max_ops_per_document: opts.max_ops_per_document,
         max_glyphs_per_document: opts.max_glyphs_per_document,
+        threads: opts.threads,
         ..pdf::PdfLimits::default()
     };
     // scanned pages go to OCR as they come (only when an engine is there: without one a

@@ -77,19 +77,23 @@ pub enum Response {
 /// workers): `never`, `auto` or `always`.
 pub const OCR_ENV: &str = "OGI_REPORT_OCR";
 
-/// Parsing options: the defaults, with `--ocr` as [`OCR_ENV`] says.
-fn options() -> ogi_report::Options {
+/// Parsing options: the defaults, with `--ocr` as [`OCR_ENV`] says and a PDF's pages read
+/// on up to `threads` threads.
+fn options(threads: usize) -> ogi_report::Options {
     let ocr = match std::env::var(OCR_ENV).as_deref() {
         Ok("never") => ogi_report::OcrMode::Never,
         Ok("always") => ogi_report::OcrMode::Always,
         _ => ogi_report::OcrMode::Auto,
     };
-    ogi_report::Options::default().with_ocr(ocr)
+    ogi_report::Options::default()
+        .with_ocr(ocr)
+        .with_threads(threads)
 }
 
-/// Parses one file into its [`Response`] (in this process).
-pub fn parse_file(path: &Path, file: &str, json: bool) -> Response {
-    match ogi_report::parse_path_with(path, &options()) {
+/// Parses one file into its [`Response`] (in this process), a PDF's pages on up to
+/// `threads` threads (1 where files already keep the cores busy).
+pub fn parse_file(path: &Path, file: &str, json: bool, threads: usize) -> Response {
+    match ogi_report::parse_path_with(path, &options(threads)) {
         Ok(rep) => {
             let report = match if json {
                 serde_json::to_value(&rep)
@@ -174,7 +178,7 @@ pub fn run() -> ExitCode {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
                 test_fault(&req.path);
-                parse_file(&req.path, &req.file, req.json)
+                parse_file(&req.path, &req.file, req.json, 1)
             }
             Err(e) => Response::Err {
                 message: format!("bad worker request: {e}"),
@@ -304,7 +308,7 @@ pub fn run_pool(
     // one file (the common `ogi-report parse file.pdf`): no worker to start
     if let [job] = jobs.as_slice() {
         if !faults_enabled() {
-            if let Some(resp) = in_process(&job.request, budget, stop) {
+            if let Some(resp) = in_process(&job.request, n, budget, stop) {
                 let _ = tx.send((job.index, resp));
             }
             return;
@@ -353,7 +357,7 @@ fn one(
     stop: &AtomicBool,
 ) -> Option<Response> {
     let Ok(line) = serde_json::to_string(req) else {
-        return Some(parse_file(&req.path, &req.file, req.json));
+        return Some(parse_file(&req.path, &req.file, req.json, 1));
     };
     // a worker that died between files is replaced once
     let mut sent = false;
@@ -362,7 +366,7 @@ fn one(
             match Worker::spawn() {
                 Ok(w) => *slot = Some(w),
                 // no worker can be started: parse here, without isolation
-                Err(_) => return Some(parse_file(&req.path, &req.file, req.json)),
+                Err(_) => return Some(parse_file(&req.path, &req.file, req.json, 1)),
             }
         }
         let w = slot.as_mut()?;
@@ -441,24 +445,28 @@ const PARSE_THREAD: &str = "ogi-parse";
 /// panic an `input.crash` row. The library is built not to abort or overflow its stack
 /// (bounded recursion; the thread gets a generous stack), so one file needs no isolation
 /// from a parent it would otherwise share nothing with.
-fn in_process(req: &Request, budget: Option<Duration>, stop: &AtomicBool) -> Option<Response> {
+fn in_process(
+    req: &Request,
+    threads: usize,
+    budget: Option<Duration>,
+    stop: &AtomicBool,
+) -> Option<Response> {
     quiet_parse_panics();
     let (tx, rx) = mpsc::channel();
     let (path, file, json) = (req.path.clone(), req.file.clone(), req.json);
-    let spawned =
-        std::thread::Builder::new()
-            .name(PARSE_THREAD.into())
-            .stack_size(64 << 20)
-            .spawn(move || {
-                let resp = std::panic::catch_unwind(|| parse_file(&path, &file, json))
-                    .unwrap_or_else(|p| Response::Err {
-                        message: format!("parser panicked: {}", panic_text(p.as_ref())),
-                        code: CRASH.into(),
-                    });
-                let _ = tx.send(resp);
-            });
+    let spawned = std::thread::Builder::new()
+        .name(PARSE_THREAD.into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let resp = std::panic::catch_unwind(|| parse_file(&path, &file, json, threads))
+                .unwrap_or_else(|p| Response::Err {
+                    message: format!("parser panicked: {}", panic_text(p.as_ref())),
+                    code: CRASH.into(),
+                });
+            let _ = tx.send(resp);
+        });
     if spawned.is_err() {
-        return Some(parse_file(&req.path, &req.file, req.json));
+        return Some(parse_file(&req.path, &req.file, req.json, threads));
     }
     let started = Instant::now();
     loop {
@@ -500,14 +508,16 @@ fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "unknown panic".into())
 }
 
-/// Keeps the default panic message off stderr for the parsing thread (its panic becomes
-/// the file's row, as a worker's stderr does); other threads' panics print as usual.
+/// Keeps the default panic message off stderr for the parsing thread and the threads
+/// reading its PDF's pages (the panic becomes the file's row, as a worker's stderr does);
+/// other threads' panics print as usual.
 fn quiet_parse_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() != Some(PARSE_THREAD) {
+            let me = std::thread::current();
+            if !matches!(me.name(), Some(PARSE_THREAD | ogi_report::PDF_PAGE_THREAD)) {
                 default(info);
             }
         }));

@@ -2,12 +2,13 @@
 
 use foldhash::{HashMap, HashMapExt};
 use std::rc::Rc;
+use std::sync::Arc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::fonts::Font;
 use super::lexer::{level, InlineImage, Lexer, Op, Operand};
-use super::objects::{as_dict, deref_id, dict_get, num, Streams};
+use super::objects::{as_dict, deref_id, dict_get, num, DocBudget, Streams, Tally};
 use super::types::{PdfError, PdfLimits};
 
 pub type Matrix = [f32; 6];
@@ -136,9 +137,10 @@ pub struct Interp<'a> {
     limits: &'a PdfLimits,
     fonts: HashMap<usize, Rc<Font>>,
     ops: usize,
-    /// Operators and glyphs in the whole document (never reset).
-    doc_ops: usize,
-    doc_glyphs: usize,
+    /// Operators and glyphs in the whole document (never reset), counted against `budget`.
+    budget: Arc<DocBudget>,
+    doc_ops: Tally,
+    doc_glyphs: Tally,
     /// Form XObjects drawn on the current page (nested ones included).
     forms: usize,
     /// Forms being drawn (the current nesting), to skip a form that draws itself.
@@ -155,23 +157,28 @@ fn finite(m: &Matrix) -> bool {
 }
 
 impl<'a> Interp<'a> {
-    pub fn new(doc: &'a Document, limits: &'a PdfLimits) -> Self {
+    /// An interpreter for some of a document's pages, the document's limits counted in
+    /// `budget` together with the other interpreters reading it.
+    pub fn sharing(doc: &'a Document, limits: &'a PdfLimits, budget: Arc<DocBudget>) -> Self {
         Interp {
             doc,
             limits,
             fonts: HashMap::new(),
             ops: 0,
-            doc_ops: 0,
-            doc_glyphs: 0,
+            budget: budget.clone(),
+            doc_ops: Tally::default(),
+            doc_glyphs: Tally::default(),
             forms: 0,
             form_stack: Vec::new(),
-            streams: Streams::new(limits),
+            streams: Streams::new(limits, budget),
             out: PageData::default(),
             inline_bytes: 0,
         }
     }
 
     pub fn reset_page(&mut self) {
+        self.doc_ops.publish(&self.budget.ops);
+        self.doc_glyphs.publish(&self.budget.glyphs);
         self.ops = 0;
         self.forms = 0;
         self.form_stack.clear();
@@ -240,8 +247,8 @@ impl<'a> Interp<'a> {
                     self.limits.max_ops_per_page
                 )));
             }
-            self.doc_ops += 1;
-            if self.doc_ops > self.limits.max_ops_per_document {
+            self.doc_ops.add(1, &self.budget.ops);
+            if self.doc_ops.total > self.limits.max_ops_per_document {
                 return Err(PdfError::Limit(format!(
                     "more than {} content operators in the document",
                     self.limits.max_ops_per_document
@@ -566,13 +573,13 @@ impl<'a> Interp<'a> {
                 self.limits.max_glyphs_per_page
             )));
         }
-        if self.doc_glyphs.saturating_add(codes) > self.limits.max_glyphs_per_document {
+        if self.doc_glyphs.total.saturating_add(codes) > self.limits.max_glyphs_per_document {
             return Err(PdfError::Limit(format!(
                 "more than {} glyphs in the document",
                 self.limits.max_glyphs_per_document
             )));
         }
-        self.doc_glyphs += codes;
+        self.doc_glyphs.add(codes, &self.budget.glyphs);
         let fs = gs.fs;
         let th = gs.th;
         for g in font.decode(bytes) {

@@ -29,7 +29,7 @@ pub mod stages;
 mod types;
 mod xref;
 
-pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader};
+pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader, PAGE_THREAD};
 pub use interp::{Seg, TextGlyph};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};

@@ -1,8 +1,10 @@
 //! Small helpers over lopdf objects that never panic.
 
-use std::cell::{Cell, RefCell};
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -84,13 +86,74 @@ pub fn deref_id<'a>(doc: &'a Document, mut o: &'a Object) -> (Option<ObjectId>, 
     (None, &Object::Null)
 }
 
+/// What one document may spend in all: decoded bytes left, and the operators and glyphs
+/// run so far. Shared by the threads that read its pages, so the document's limits hold
+/// however its pages are spread.
+#[derive(Debug)]
+pub struct DocBudget {
+    /// Decoded stream bytes left.
+    bytes_left: AtomicUsize,
+    /// Content operators counted so far (published in batches, see [`Tally`]).
+    pub ops: AtomicUsize,
+    /// Glyphs counted so far (published in batches, see [`Tally`]).
+    pub glyphs: AtomicUsize,
+}
+
+impl DocBudget {
+    /// A fresh budget for a document read under `limits`.
+    pub fn new(limits: &PdfLimits) -> Arc<Self> {
+        Arc::new(DocBudget {
+            bytes_left: AtomicUsize::new(
+                limits
+                    .max_decoded_per_document
+                    .max(limits.max_decoded_stream),
+            ),
+            ops: AtomicUsize::new(0),
+            glyphs: AtomicUsize::new(0),
+        })
+    }
+}
+
+/// One thread's count of something the whole document is limited in. Counting is local
+/// and published to the shared total every [`Tally::BATCH`] (an atomic per operator would
+/// bounce a cache line between the cores); `total` is then this thread's exact count plus
+/// what the others had published. With one thread it is the exact document count.
+#[derive(Debug, Default)]
+pub struct Tally {
+    /// The document's count as this thread knows it.
+    pub total: usize,
+    pending: usize,
+}
+
+impl Tally {
+    /// Counted locally between publications.
+    pub const BATCH: usize = 4096;
+
+    /// Counts `n` more; publishes when the batch is full.
+    #[inline]
+    pub fn add(&mut self, n: usize, shared: &AtomicUsize) {
+        self.total = self.total.saturating_add(n);
+        self.pending = self.pending.saturating_add(n);
+        if self.pending >= Self::BATCH {
+            self.publish(shared);
+        }
+    }
+
+    /// Publishes what was counted locally and learns the others' counts.
+    pub fn publish(&mut self, shared: &AtomicUsize) {
+        let before = shared.fetch_add(self.pending, Relaxed);
+        self.total = before.saturating_add(self.pending);
+        self.pending = 0;
+    }
+}
+
 /// Decoded streams of one document: a cache by object id and a budget of decoded bytes
 /// for the whole document, charged every time a content stream is used (so a huge stream
 /// shared by every page, or a form drawn over and over, runs out of budget).
 pub struct Streams {
     max_stream: usize,
     budget: usize,
-    left: Cell<usize>,
+    shared: Arc<DocBudget>,
     /// Streams decoded once (cached when they come back), and the cached ones.
     seen: RefCell<HashSet<ObjectId>>,
     cache: RefCell<HashMap<ObjectId, Rc<Vec<u8>>>>,
@@ -99,14 +162,15 @@ pub struct Streams {
 }
 
 impl Streams {
-    pub fn new(limits: &PdfLimits) -> Self {
+    /// The streams of a document read under `limits`, charged to `shared`.
+    pub fn new(limits: &PdfLimits, shared: Arc<DocBudget>) -> Self {
         let budget = limits
             .max_decoded_per_document
             .max(limits.max_decoded_stream);
         Streams {
             max_stream: limits.max_decoded_stream,
             budget,
-            left: Cell::new(budget),
+            shared,
             seen: RefCell::new(HashSet::new()),
             cache: RefCell::new(HashMap::new()),
             cached: Cell::new(0),
@@ -121,20 +185,15 @@ impl Streams {
     }
 
     fn charge(&self, n: usize) -> Result<(), PdfError> {
-        match self.left.get().checked_sub(n) {
-            Some(l) => {
-                self.left.set(l);
-                Ok(())
-            }
-            None => {
-                self.left.set(0);
-                Err(self.over_budget())
-            }
+        let left = &self.shared.bytes_left;
+        match left.fetch_update(Relaxed, Relaxed, |l| Some(l.saturating_sub(n))) {
+            Ok(l) if l >= n => Ok(()),
+            _ => Err(self.over_budget()),
         }
     }
 
     fn decode_once(&self, o: &Object) -> Result<Option<Vec<u8>>, PdfError> {
-        let max = self.max_stream.min(self.left.get());
+        let max = self.max_stream.min(self.shared.bytes_left.load(Relaxed));
         match stream_data_checked(o, max) {
             Ok(d) => Ok(d),
             Err(TooLarge) if max < self.max_stream => Err(self.over_budget()),

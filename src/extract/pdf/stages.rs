@@ -7,7 +7,7 @@ use lopdf::Object;
 use super::interp::Interp;
 use super::lexer::Lexer;
 use super::load;
-use super::objects::deref_id;
+use super::objects::{deref_id, DocBudget};
 use super::types::PdfLimits;
 
 /// The prescan of object and cross-reference streams; whether it passed.
@@ -33,7 +33,7 @@ pub fn page_contents(bytes: &[u8]) -> Vec<Vec<u8>> {
     let Ok(doc) = load::load(bytes, limits.max_decoded_stream) else {
         return Vec::new();
     };
-    let interp = Interp::new(&doc, &limits);
+    let interp = Interp::sharing(&doc, &limits, DocBudget::new(&limits));
     let mut pages = Vec::new();
     for id in doc.page_iter() {
         let Ok(page) = doc.get_dictionary(id) else {

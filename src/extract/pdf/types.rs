@@ -32,6 +32,10 @@ pub struct PdfLimits {
     pub decode_images: bool,
     /// Limits on that decoding.
     pub images: ImageLimits,
+    /// Threads the pages are read on, at most (1: all in the caller's thread). The output
+    /// is the same for any number: pages are read apart and put together in order, and
+    /// the document's limits are counted across the threads.
+    pub threads: usize,
 }
 
 /// Limits on decoding the images drawn on a page; past one, an image is skipped with a note.
@@ -66,6 +70,7 @@ impl Default for PdfLimits {
             max_glyphs_per_document: 5_000_000,
             decode_images: false,
             images: ImageLimits::default(),
+            threads: 1,
         }
     }
 }
