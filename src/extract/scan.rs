@@ -1,6 +1,7 @@
 //! The OCR reader: page images (image files, and later scanned PDF pages) → positioned
 //! glyphs and rulings → the PDF reader's layout → lines, with a [`Doubt`] per unsure cell.
 
+use compact_str::CompactString;
 use super::pdf::{self, PositionedPage, ScanReader, Seg, TextGlyph};
 use super::Doubt;
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -385,7 +386,7 @@ fn positioned(number: u32, page_box: [f32; 4], read: PageRead) -> PositionedPage
         for (i, c) in chars.into_iter().enumerate() {
             let x0 = w.bbox[0] + step * i as f32;
             glyphs.push(TextGlyph {
-                text: c.to_string(),
+                text: CompactString::from(&*c.encode_utf8(&mut [0; 4])),
                 x0,
                 y0: w.bbox[1],
                 x1: x0 + step,

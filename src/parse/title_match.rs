@@ -94,8 +94,17 @@ fn lazy_org(
     }
 }
 
+/// Whether `s` holds what every title match does (`年`, then `公开` and `报` somewhere):
+/// a quick test that spares most lines the scan.
+fn may_hold_title(s: &str) -> bool {
+    s.contains('年') && s.contains("公开") && s.contains('报')
+}
+
 /// The body-first title: `…(body)(year)年度?…报告?`.
 pub fn org_first(s: &str) -> Option<TitleMatch> {
+    if !may_hold_title(s) {
+        return None;
+    }
     s.char_indices()
         .filter(|&(_, c)| is_org_char(c))
         .find_map(|(a, _)| {
@@ -118,6 +127,9 @@ pub fn org_first(s: &str) -> Option<TitleMatch> {
 /// The year-first title: `(year)年度?(body)…报告?`. `度` is taken into `年度` first; only
 /// when no body follows that way is it read as the body's first character.
 pub fn year_first(s: &str) -> Option<TitleMatch> {
+    if !may_hold_title(s) {
+        return None;
+    }
     s.char_indices().find_map(|(a, _)| {
         let d = four_digits(s, a)?;
         let y = lit(s, d, "年")?;

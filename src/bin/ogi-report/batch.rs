@@ -247,6 +247,9 @@ pub struct Settings {
     pub done: HashSet<String>,
     /// Whether the outputs need each report's JSON.
     pub json: bool,
+    /// Whether they need its wide and long rows (CSV outputs, `--out`, and the batch
+    /// checks, which compare reports).
+    pub rows: bool,
 }
 
 /// Counts for the summary.
@@ -312,6 +315,7 @@ pub fn run_all(
         budget: None,
         done: Default::default(),
         json: false,
+        rows: true,
     };
     let mut entries = Vec::new();
     let tally = run(inputs, &settings, |e| {
@@ -354,6 +358,7 @@ pub fn run(
                 path: input.path.clone(),
                 file: input.file.clone(),
                 json: settings.json,
+                rows: settings.rows || inputs.len() > 1,
             },
         };
         let Some(h) = early_hashes.get(i) else {
@@ -665,8 +670,10 @@ pub fn summary(
     if ocr_pages > 0 {
         extra.push_str(&format!(", {ocr_pages} pages read by OCR"));
     }
-    eprintln!(
-        "{} files: {parsed} parsed ({warned} with warnings), {failed} failed{extra}{}",
+    // formatted first: stderr is unbuffered, and a line written in pieces costs a system
+    // call per piece (and may interleave with another process's)
+    let line = format!(
+        "{} files: {parsed} parsed ({warned} with warnings), {failed} failed{extra}{}\n",
         entries.len(),
         if top.is_empty() {
             String::new()
@@ -674,6 +681,7 @@ pub fn summary(
             format!("; most frequent: {}", top.join(", "))
         }
     );
+    eprint!("{line}");
 }
 
 /// The exit status of a batch: 130 interrupted, 3 nothing read, 1 some failed, else 0.
@@ -741,6 +749,7 @@ pub fn parse(paths: &[PathBuf], args: &ParseArgs) -> Result<ExitCode, Box<dyn st
         budget: args.budget,
         done: out.as_ref().map(|o| o.done.clone()).unwrap_or_default(),
         json: out.is_some() || matches!(args.format, Format::Json | Format::Jsonl),
+        rows: out.is_some() || matches!(args.format, Format::Csv | Format::Long),
     };
     if found.inputs.is_empty() {
         summary(&[], &found.skipped, &Tally::default(), args.out);
@@ -789,7 +798,8 @@ fn write_stdout(
     bom: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let stdout = std::io::stdout();
-    let mut w = std::io::BufWriter::new(stdout.lock());
+    // a report's JSON is some 100 KiB: written in one or two system calls, not dozens
+    let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     match format {
         Format::Json => {
             let all: Vec<EntryJson> = entries.iter().map(Entry::json).collect();

@@ -37,6 +37,14 @@ pub struct Request {
     /// Whether the answer needs the report's JSON (JSON outputs, `reports.jsonl`).
     #[serde(default)]
     pub json: bool,
+    /// Whether it needs the wide and long rows (CSV outputs, `--out`, checks across
+    /// reports); without them `wide` and `long` are empty.
+    #[serde(default = "yes")]
+    pub rows: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A parsed file, in the forms the outputs need.
@@ -92,10 +100,11 @@ fn options(threads: usize) -> ogi_report::Options {
 
 /// Parses one file into its [`Response`] (in this process), a PDF's pages on up to
 /// `threads` threads (1 where files already keep the cores busy).
-pub fn parse_file(path: &Path, file: &str, json: bool, threads: usize) -> Response {
-    match ogi_report::parse_path_with(path, &options(threads)) {
+pub fn parse_file(req: &Request, threads: usize) -> Response {
+    let file = req.file.as_str();
+    match ogi_report::parse_path_with(&req.path, &options(threads)) {
         Ok(rep) => {
-            let report = match if json {
+            let report = match if req.json {
                 serde_json::to_value(&rep)
             } else {
                 Ok(serde_json::Value::Null)
@@ -110,8 +119,16 @@ pub fn parse_file(path: &Path, file: &str, json: bool, threads: usize) -> Respon
             };
             Response::Ok(Box::new(Parsed {
                 report,
-                wide: export::csv_record(file, Ok(&rep)),
-                long: export::long_rows(file, &rep),
+                wide: if req.rows {
+                    export::csv_record(file, Ok(&rep))
+                } else {
+                    Vec::new()
+                },
+                long: if req.rows {
+                    export::long_rows(file, &rep)
+                } else {
+                    Vec::new()
+                },
                 diagnostics: rep.diagnostics.clone(),
                 format: rep.metadata.format.to_string(),
                 sections: [
@@ -178,7 +195,7 @@ pub fn run() -> ExitCode {
         let resp = match serde_json::from_str::<Request>(&line) {
             Ok(req) => {
                 test_fault(&req.path);
-                parse_file(&req.path, &req.file, req.json, 1)
+                parse_file(&req, 1)
             }
             Err(e) => Response::Err {
                 message: format!("bad worker request: {e}"),
@@ -357,7 +374,7 @@ fn one(
     stop: &AtomicBool,
 ) -> Option<Response> {
     let Ok(line) = serde_json::to_string(req) else {
-        return Some(parse_file(&req.path, &req.file, req.json, 1));
+        return Some(parse_file(req, 1));
     };
     // a worker that died between files is replaced once
     let mut sent = false;
@@ -366,7 +383,7 @@ fn one(
             match Worker::spawn() {
                 Ok(w) => *slot = Some(w),
                 // no worker can be started: parse here, without isolation
-                Err(_) => return Some(parse_file(&req.path, &req.file, req.json, 1)),
+                Err(_) => return Some(parse_file(req, 1)),
             }
         }
         let w = slot.as_mut()?;
@@ -453,20 +470,22 @@ fn in_process(
 ) -> Option<Response> {
     quiet_parse_panics();
     let (tx, rx) = mpsc::channel();
-    let (path, file, json) = (req.path.clone(), req.file.clone(), req.json);
+    let owned = req.clone();
     let spawned = std::thread::Builder::new()
         .name(PARSE_THREAD.into())
         .stack_size(64 << 20)
         .spawn(move || {
-            let resp = std::panic::catch_unwind(|| parse_file(&path, &file, json, threads))
-                .unwrap_or_else(|p| Response::Err {
-                    message: format!("parser panicked: {}", panic_text(p.as_ref())),
-                    code: CRASH.into(),
+            let resp =
+                std::panic::catch_unwind(|| parse_file(&owned, threads)).unwrap_or_else(|p| {
+                    Response::Err {
+                        message: format!("parser panicked: {}", panic_text(p.as_ref())),
+                        code: CRASH.into(),
+                    }
                 });
             let _ = tx.send(resp);
         });
     if spawned.is_err() {
-        return Some(parse_file(&req.path, &req.file, req.json, threads));
+        return Some(parse_file(req, threads));
     }
     let started = Instant::now();
     loop {

@@ -1,6 +1,7 @@
 //! Parser for CMap streams (ToUnicode and embedded encoding CMaps).
 
 use foldhash::HashMap;
+use compact_str::{CompactString, ToCompactString};
 
 /// A codespace range: per-byte bounds of `n` bytes.
 #[derive(Debug, Clone)]
@@ -73,14 +74,14 @@ pub fn split_codes(bytes: &[u8], ranges: &[CodeRange], default_len: usize) -> Ve
 enum BfDst {
     /// UTF-16 code units of the first destination; incremented over the range.
     Start(Vec<u16>),
-    List(Vec<String>),
+    List(Vec<CompactString>),
 }
 
 /// A parsed CMap: codespace, code→Unicode (bf*) and code→CID (cid*) mappings.
 #[derive(Debug, Clone, Default)]
 pub struct CMap {
     pub codespace: Vec<CodeRange>,
-    bf: HashMap<(u8, u32), String>,
+    bf: HashMap<(u8, u32), CompactString>,
     bf_ranges: Vec<(u8, u32, u32, BfDst)>,
     cid: HashMap<(u8, u32), u32>,
     cid_ranges: Vec<(u8, u32, u32, u32)>,
@@ -298,11 +299,11 @@ fn utf16be(b: &[u8]) -> Vec<u16> {
 }
 
 /// Decodes a ToUnicode destination (UTF-16BE, possibly with surrogate pairs).
-pub fn dst_string(b: &[u8]) -> String {
+pub fn dst_string(b: &[u8]) -> CompactString {
     if b.len() == 1 {
-        return char::from(b[0]).to_string();
+        return char::from(b[0]).to_compact_string();
     }
-    String::from_utf16_lossy(&utf16be(b))
+    CompactString::from_utf16_lossy(utf16be(b))
 }
 
 /// Upper bound on entries kept from one CMap, against hostile input.
@@ -383,7 +384,7 @@ impl CMap {
                                     match &toks[j] {
                                         Tok::ArrClose => break,
                                         Tok::Hex(d) | Tok::Str(d) => list.push(dst_string(d)),
-                                        _ => list.push(String::new()),
+                                        _ => list.push(CompactString::default()),
                                     }
                                     j += 1;
                                 }
@@ -442,7 +443,7 @@ impl CMap {
     }
 
     /// Unicode for a code of `len` bytes.
-    pub fn lookup(&self, code: u32, len: usize) -> Option<String> {
+    pub fn lookup(&self, code: u32, len: usize) -> Option<CompactString> {
         let len8 = len as u8;
         if let Some(s) = self.bf.get(&(len8, code)) {
             return Some(s.clone());
@@ -456,7 +457,7 @@ impl CMap {
                         if let Some(last) = u.last_mut() {
                             *last = last.wrapping_add((off & 0xffff) as u16);
                         }
-                        Some(String::from_utf16_lossy(&u))
+                        Some(CompactString::from_utf16_lossy(&u))
                     }
                     BfDst::List(list) => list.get(off as usize).cloned(),
                 };

@@ -1,5 +1,6 @@
 //! Fonts: character codes → Unicode and glyph advances.
 
+use compact_str::{CompactString, ToCompactString};
 use foldhash::{HashMap, HashMapExt};
 use std::sync::OnceLock;
 
@@ -26,7 +27,7 @@ enum Predef {
 #[derive(Debug)]
 enum Kind {
     Simple {
-        enc: Vec<Option<String>>,
+        enc: Vec<Option<CompactString>>,
         widths: Vec<Option<f32>>,
         default_width: f32,
     },
@@ -37,7 +38,7 @@ enum Kind {
         widths: HashMap<u32, f32>,
         width_ranges: Vec<(u32, u32, f32)>,
         dw: f32,
-        gid_uni: Option<HashMap<u16, String>>,
+        gid_uni: Option<HashMap<u16, CompactString>>,
         cid_to_gid: Option<Vec<u8>>,
         /// CIDs 1..=95 are ASCII 0x20..0x7E in all Adobe character collections.
         adobe_collection: bool,
@@ -58,7 +59,7 @@ pub struct Font {
 /// whether word spacing applies (single-byte code 32).
 #[derive(Debug, Clone)]
 pub struct Glyph {
-    pub text: Option<String>,
+    pub text: Option<CompactString>,
     pub width: f32,
     pub is_space: bool,
 }
@@ -142,7 +143,7 @@ impl Font {
                 if b.contains("Symbol") || b.contains("Dingbats") {
                     enc = vec![None; 256];
                     for c in 0x20u32..0x7f {
-                        enc[c as usize] = char::from_u32(c).map(|c| c.to_string());
+                        enc[c as usize] = char::from_u32(c).map(|c| c.to_compact_string());
                     }
                 }
             }
@@ -395,13 +396,13 @@ impl Font {
                         text = match predef {
                             Predef::Ucs2 => char::from_u32(code)
                                 .filter(|_| len == 2 || len == 1)
-                                .map(|c| c.to_string()),
+                                .map(|c| c.to_compact_string()),
                             Predef::Utf16 => {
                                 if len == 4 {
                                     let u = [(code >> 16) as u16, (code & 0xffff) as u16];
-                                    String::from_utf16(&u).ok()
+                                    CompactString::from_utf16(u).ok()
                                 } else {
-                                    char::from_u32(code).map(|c| c.to_string())
+                                    char::from_u32(code).map(|c| c.to_compact_string())
                                 }
                             }
                             Predef::Gbk => decode_mb(encoding_rs::GBK, raw),
@@ -479,12 +480,12 @@ impl Font {
     }
 }
 
-fn decode_mb(enc: &'static encoding_rs::Encoding, raw: &[u8]) -> Option<String> {
+fn decode_mb(enc: &'static encoding_rs::Encoding, raw: &[u8]) -> Option<CompactString> {
     if raw.len() == 1 && raw[0] < 0x80 {
-        return Some(char::from(raw[0]).to_string());
+        return Some(char::from(raw[0]).to_compact_string());
     }
     enc.decode_without_bom_handling_and_without_replacement(raw)
-        .map(|s| s.into_owned())
+        .map(CompactString::from)
         .filter(|s| !s.is_empty())
 }
 
@@ -574,7 +575,7 @@ fn predefined_cmap(name: &str) -> (Predef, Vec<CodeRange>) {
 }
 
 /// Inverts a TrueType `cmap` table (formats 4 and 12) into glyph id → Unicode.
-pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, String>> {
+pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, CompactString>> {
     let u16_at =
         |o: usize| -> Option<u16> { Some(u16::from_be_bytes([*data.get(o)?, *data.get(o + 1)?])) };
     let u32_at = |o: usize| -> Option<u32> {
@@ -618,7 +619,7 @@ pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, String>> {
     }
     let (prio, off) = best?;
     let symbol = prio == 1;
-    let mut map: HashMap<u16, String> = HashMap::new();
+    let mut map: HashMap<u16, CompactString> = HashMap::new();
     let mut add = |code: u32, gid: u32| {
         if gid == 0 || gid > 0xffff {
             return;
@@ -629,7 +630,7 @@ pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, String>> {
             code
         };
         if let Some(c) = char::from_u32(code) {
-            map.entry(gid as u16).or_insert_with(|| c.to_string());
+            map.entry(gid as u16).or_insert_with(|| c.to_compact_string());
         }
     };
     let fmt = u16_at(off)?;
@@ -689,10 +690,10 @@ pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, String>> {
     }
 }
 
-fn standard_encoding() -> Vec<Option<String>> {
+fn standard_encoding() -> Vec<Option<CompactString>> {
     let mut v = vec![None; 256];
     for c in 0x20u32..0x7f {
-        v[c as usize] = char::from_u32(c).map(|c| c.to_string());
+        v[c as usize] = char::from_u32(c).map(|c| c.to_compact_string());
     }
     v[0x27] = Some("\u{2019}".into());
     v[0x60] = Some("\u{2018}".into());
@@ -701,7 +702,7 @@ fn standard_encoding() -> Vec<Option<String>> {
 
 const MAC_HIGH: &str = "ÄÅÇÉÑÖÜáàâäãåçéèêëíìîïñóòôöõúùûü†°¢£§•¶ß®©™´¨≠ÆØ∞±≤≥¥µ∂∑∏π∫ªºΩæø¿¡¬√ƒ≈∆«»…\u{a0}ÀÃÕŒœ–—“”‘’÷◊ÿŸ⁄€‹›ﬁﬂ‡·‚„‰ÂÊÁËÈÍÎÏÌÓÔ\u{f8ff}ÒÚÛÙıˆ˜¯˘˙˚¸˝˛ˇ";
 
-fn base_encoding(name: &[u8]) -> Option<Vec<Option<String>>> {
+fn base_encoding(name: &[u8]) -> Option<Vec<Option<CompactString>>> {
     match name {
         b"WinAnsiEncoding" => {
             let mut v = vec![None; 256];
@@ -709,7 +710,7 @@ fn base_encoding(name: &[u8]) -> Option<Vec<Option<String>>> {
                 let byte = [b as u8];
                 let (s, _, bad) = encoding_rs::WINDOWS_1252.decode(&byte);
                 if !bad && b != 0x7f {
-                    v[b as usize] = Some(s.into_owned());
+                    v[b as usize] = Some(CompactString::from(s));
                 }
             }
             Some(v)
@@ -717,11 +718,11 @@ fn base_encoding(name: &[u8]) -> Option<Vec<Option<String>>> {
         b"MacRomanEncoding" => {
             let mut v = vec![None; 256];
             for c in 0x20u32..0x7f {
-                v[c as usize] = char::from_u32(c).map(|c| c.to_string());
+                v[c as usize] = char::from_u32(c).map(|c| c.to_compact_string());
             }
             for (i, ch) in MAC_HIGH.chars().enumerate() {
                 if let Some(slot) = v.get_mut(0x80 + i) {
-                    *slot = Some(ch.to_string());
+                    *slot = Some(ch.to_compact_string());
                 }
             }
             Some(v)
@@ -732,7 +733,7 @@ fn base_encoding(name: &[u8]) -> Option<Vec<Option<String>>> {
 }
 
 /// Names such as `G41` (hex code) or `C65` (decimal code) that some producers use for plain codes.
-fn code_name_to_unicode(name: &str) -> Option<String> {
+fn code_name_to_unicode(name: &str) -> Option<CompactString> {
     let b = name.as_bytes();
     let code = if b.len() == 3
         && (b[0] == b'G' || b[0] == b'g')
@@ -749,7 +750,7 @@ fn code_name_to_unicode(name: &str) -> Option<String> {
         return None;
     };
     if (0x20..0x7f).contains(&code) {
-        char::from_u32(code).map(|c| c.to_string())
+        char::from_u32(code).map(|c| c.to_compact_string())
     } else {
         None
     }
@@ -883,7 +884,7 @@ fn glyph_index() -> &'static HashMap<&'static str, char> {
 }
 
 /// Unicode for a glyph name: standard names, `uniXXXX…`, `uXXXX[XX]`, single letters/digits.
-pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
+pub fn glyph_name_to_unicode(name: &str) -> Option<CompactString> {
     let name = name.split('.').next().unwrap_or(name);
     if name.is_empty() {
         return None;
@@ -891,11 +892,11 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
     if name.len() == 1 {
         let c = name.chars().next()?;
         if c.is_ascii_alphanumeric() {
-            return Some(c.to_string());
+            return Some(c.to_compact_string());
         }
     }
     if let Some(c) = glyph_index().get(name) {
-        return Some(c.to_string());
+        return Some(c.to_compact_string());
     }
     if let Some(hex) = name.strip_prefix("uni") {
         if !hex.is_empty() && hex.len() % 4 == 0 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -908,7 +909,7 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
                         .and_then(|s| u16::from_str_radix(s, 16).ok())
                 })
                 .collect();
-            return String::from_utf16(&units).ok();
+            return CompactString::from_utf16(&units).ok();
         }
     }
     if let Some(hex) = name.strip_prefix('u') {
@@ -916,7 +917,7 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<String> {
             return u32::from_str_radix(hex, 16)
                 .ok()
                 .and_then(char::from_u32)
-                .map(|c| c.to_string());
+                .map(|c| c.to_compact_string());
         }
     }
     None

@@ -1,6 +1,7 @@
 //! Content-stream interpreter: positioned glyphs and ruling segments in page space.
 
 use foldhash::{HashMap, HashMapExt};
+use compact_str::CompactString;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -32,8 +33,8 @@ pub fn apply(m: &Matrix, x: f32, y: f32) -> (f32, f32) {
 /// A glyph placed on the page (axis-aligned box in page space).
 #[derive(Debug, Clone)]
 pub struct TextGlyph {
-    /// The glyph's text (usually one character).
-    pub text: String,
+    /// The glyph's text (usually one character; held inline up to 24 bytes).
+    pub text: CompactString,
     /// Left edge.
     pub x0: f32,
     /// Bottom edge.
@@ -610,7 +611,7 @@ impl<'a> Interp<'a> {
                 Some(t) => t,
                 None => {
                     self.out.undecodable += 1;
-                    "\u{FFFD}".to_string()
+                    CompactString::const_new("\u{FFFD}")
                 }
             };
             let space = text.chars().all(|c| c.is_whitespace() || c == '\0');

@@ -125,7 +125,7 @@ fn words_of(line: &[TextGlyph]) -> VLine {
                 w.size = w.size.max(g.size);
             }
             _ => words.push(Word {
-                text: g.text.clone(),
+                text: g.text.as_str().to_owned(),
                 x0: g.x0,
                 y0: g.y0,
                 x1: g.x1,
