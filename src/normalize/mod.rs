@@ -49,7 +49,8 @@ pub struct NormLine {
 /// The normalised text of a whole input.
 #[derive(Debug, Clone, Default)]
 pub struct NormDoc {
-    /// All kept lines joined with `\n`.
+    /// All kept lines joined with `\n` (not changed once [`normalize`] made it: the
+    /// column index below is built from it).
     pub text: String,
     /// The kept lines, in order.
     pub lines: Vec<NormLine>,
@@ -58,6 +59,18 @@ pub struct NormDoc {
     pub markdown: bool,
     /// Starts of the table rows, in order.
     pub row_starts: Vec<usize>,
+    /// Chars before each [`CHAR_BLOCK`]-byte block of `text`, built on first use: a
+    /// location's column is then found in constant time, not by counting the chars of a
+    /// line that may be a whole report long (text pasted from a web page).
+    chars_before_block: std::sync::OnceLock<Vec<u32>>,
+}
+
+/// Bytes per block of [`NormDoc::chars_before`]'s index.
+const CHAR_BLOCK: usize = 256;
+
+/// Whether a byte starts a char (is not a UTF-8 continuation byte).
+fn starts_char(b: u8) -> bool {
+    (b as i8) >= -0x40
 }
 
 impl NormLine {
@@ -120,13 +133,40 @@ impl NormDoc {
         self.row_starts.get(i).copied()
     }
 
+    /// The number of chars in `text[..pos]` (`pos` a char boundary, else the chars
+    /// starting before it).
+    pub fn chars_before(&self, pos: usize) -> usize {
+        let bytes = self.text.as_bytes();
+        let pos = pos.min(bytes.len());
+        let index = self.chars_before_block.get_or_init(|| {
+            // entry k: chars in text[..k * CHAR_BLOCK], k up to and with the end's block
+            let mut index = Vec::with_capacity(bytes.len() / CHAR_BLOCK + 1);
+            let mut n = 0u32;
+            for b in bytes.chunks(CHAR_BLOCK) {
+                index.push(n);
+                n += b.iter().filter(|&&c| starts_char(c)).count() as u32;
+            }
+            index.push(n);
+            index
+        });
+        let block = pos / CHAR_BLOCK;
+        let base = index.get(block).map_or(0, |&n| n as usize);
+        let tail = bytes.get(block * CHAR_BLOCK..pos).unwrap_or(&[]);
+        base + tail.iter().filter(|&&c| starts_char(c)).count()
+    }
+
     /// In a table row, the location also names the cell holding `pos`.
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
         let line = self.line_index(pos).and_then(|i| self.lines.get(i))?;
         let mut loc = line.origin.clone();
         // folding keeps every char, so the char column is the input's
-        let before = self.text.get(line.start..pos.min(line.end)).unwrap_or("");
-        loc.column = u32::try_from(before.chars().count() + 1).ok();
+        let at = pos.clamp(line.start, line.end);
+        let col = if self.text.is_char_boundary(at) {
+            self.chars_before(at) - self.chars_before(line.start)
+        } else {
+            0
+        };
+        loc.column = u32::try_from(col + 1).ok();
         if line.is_row() {
             let k = line.cells.partition_point(|c| c.start <= pos).saturating_sub(1);
             loc.cell = Some(k);
@@ -216,6 +256,23 @@ fn push_row(doc: &mut NormDoc, line: &Line) {
 mod tests {
     use super::*;
     use crate::extract::text::lines_of;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The block index counts what counting the chars does, at every char boundary
+        /// (texts of mixed widths, across block edges).
+        #[test]
+        fn chars_before_counts_the_chars(parts in prop::collection::vec(
+            prop::sample::select(vec!["a", "12", "年", "（一）", "\n", "\t", "𠀀", "ａ", " "]),
+            0..400,
+        )) {
+            let text: String = parts.concat();
+            let doc = NormDoc { text: text.clone(), ..NormDoc::default() };
+            for (i, _) in text.char_indices().chain([(text.len(), ' ')]) {
+                prop_assert_eq!(doc.chars_before(i), text[..i].chars().count());
+            }
+        }
+    }
 
     #[test]
     fn printed_text_keeps_full_width_forms() {
