@@ -2,8 +2,7 @@
 
 use foldhash::{HashMap, HashMapExt};
 use compact_str::CompactString;
-use std::rc::Rc;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -122,7 +121,7 @@ pub struct PageData {
 #[derive(Clone)]
 struct GState {
     ctm: Matrix,
-    font: Option<Rc<Font>>,
+    font: Option<Arc<Font>>,
     fs: f32,
     tc: f32,
     tw: f32,
@@ -136,7 +135,8 @@ struct GState {
 pub struct Interp<'a> {
     doc: &'a Document,
     limits: &'a PdfLimits,
-    fonts: HashMap<usize, Rc<Font>>,
+    /// Fonts this interpreter has used (from the document's shared cache).
+    fonts: HashMap<usize, Arc<Font>>,
     ops: usize,
     /// Operators and glyphs in the whole document (never reset), counted against `budget`.
     budget: Arc<DocBudget>,
@@ -187,28 +187,34 @@ impl<'a> Interp<'a> {
         self.inline_bytes = 0;
     }
 
-    fn font(&mut self, resources: Option<&Dictionary>, name: &[u8]) -> Rc<Font> {
+    fn font(&mut self, resources: Option<&Dictionary>, name: &[u8]) -> Arc<Font> {
         let doc = self.doc;
         let fd = resources
             .and_then(|r| dict_get(doc, r, b"Font"))
             .and_then(|o| as_dict(doc, o))
             .and_then(|fonts| dict_get(doc, fonts, name))
             .and_then(|o| as_dict(doc, o));
-        match fd {
-            Some(d) => {
-                let key = d as *const Dictionary as usize;
-                let streams = &self.streams;
-                self.fonts
-                    .entry(key)
-                    .or_insert_with(|| Rc::new(Font::load(doc, d, streams)))
-                    .clone()
-            }
-            None => self
-                .fonts
-                .entry(0)
-                .or_insert_with(|| Rc::new(Font::fallback()))
-                .clone(),
+        // key 0: the fallback for a name that does not resolve
+        let key = fd.map_or(0, |d| d as *const Dictionary as usize);
+        if let Some(f) = self.fonts.get(&key) {
+            return f.clone();
         }
+        // the document's cell for this font, then decoded (or waited for) outside the lock
+        let cell = match self.budget.fonts.lock() {
+            Ok(mut m) => m.entry(key).or_default().clone(),
+            Err(_) => Arc::new(OnceLock::new()),
+        };
+        let streams = &self.streams;
+        let font = cell
+            .get_or_init(|| {
+                Arc::new(match fd {
+                    Some(d) => Font::load(doc, d, streams),
+                    None => Font::fallback(),
+                })
+            })
+            .clone();
+        self.fonts.insert(key, font.clone());
+        font
     }
 
     /// Runs a content stream with the given resources and initial CTM.

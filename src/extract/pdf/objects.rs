@@ -4,7 +4,9 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock};
+
+use super::fonts::Font;
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
@@ -91,6 +93,9 @@ pub fn deref_id<'a>(doc: &'a Document, mut o: &'a Object) -> (Option<ObjectId>, 
 /// however its pages are spread.
 #[derive(Debug)]
 pub struct DocBudget {
+    /// The fonts decoded so far by font dictionary (its address in the one document the
+    /// threads read): each is decoded once, by the first thread to need it.
+    pub fonts: Mutex<HashMap<usize, Arc<OnceLock<Arc<Font>>>>>,
     /// Decoded stream bytes left.
     bytes_left: AtomicUsize,
     /// Content operators counted so far (published in batches, see [`Tally`]).
@@ -103,6 +108,7 @@ impl DocBudget {
     /// A fresh budget for a document read under `limits`.
     pub fn new(limits: &PdfLimits) -> Arc<Self> {
         Arc::new(DocBudget {
+            fonts: Mutex::new(HashMap::new()),
             bytes_left: AtomicUsize::new(
                 limits
                     .max_decoded_per_document

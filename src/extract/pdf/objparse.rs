@@ -15,16 +15,39 @@ const MAX_DEPTH: usize = 64;
 /// Deepest parenthesis nesting in a string taken (lopdf allows 100).
 const MAX_PARENS: usize = 64;
 
-fn is_space(c: u8) -> bool {
-    b" \t\n\r\0\x0C".contains(&c)
-}
+/// Byte classes, looked up once per byte: 0 regular, 1 white space, 2 delimiter.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let spaces = b" \t\n\r\0\x0C";
+    let mut i = 0;
+    while i < spaces.len() {
+        t[spaces[i] as usize] = 1;
+        i += 1;
+    }
+    let delimiters = b"()<>[]{}/%";
+    let mut i = 0;
+    while i < delimiters.len() {
+        t[delimiters[i] as usize] = 2;
+        i += 1;
+    }
+    t
+};
 
-fn is_delimiter(c: u8) -> bool {
-    b"()<>[]{}/%".contains(&c)
+fn is_space(c: u8) -> bool {
+    CLASS[c as usize] == 1
 }
 
 fn is_regular(c: u8) -> bool {
-    !is_space(c) && !is_delimiter(c)
+    CLASS[c as usize] == 0
+}
+
+/// ASCII digits as a number of type `T`; `None` past its range (as `str::parse` says).
+fn uint<T: TryFrom<u64>>(digits: &[u8]) -> Option<T> {
+    let mut v: u64 = 0;
+    for &d in digits {
+        v = v.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
+    }
+    T::try_from(v).ok()
 }
 
 struct Parser<'a> {
@@ -39,11 +62,11 @@ pub fn parse(buffer: &[u8], offset: usize, id: ObjectId) -> Option<Object> {
         i: offset,
     };
     p.spaces()?;
-    let n: u32 = p.digits()?.parse().ok()?;
+    let n: u32 = uint(p.digits()?)?;
     if !p.spaces1()? {
         return None;
     }
-    let g: u16 = p.digits()?.parse().ok()?;
+    let g: u16 = uint(p.digits()?)?;
     if !p.spaces1()? || (n, g) != id {
         return None;
     }
@@ -118,7 +141,8 @@ impl<'a> Parser<'a> {
         Some(())
     }
 
-    fn digits(&mut self) -> Option<&'a str> {
+    /// A run of ASCII digits (at least one).
+    fn digits(&mut self) -> Option<&'a [u8]> {
         let s = self.i;
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
@@ -126,7 +150,7 @@ impl<'a> Parser<'a> {
         if self.i == s {
             return None;
         }
-        std::str::from_utf8(self.b.get(s..self.i)?).ok()
+        self.b.get(s..self.i)
     }
 
     /// The token must end here: at white space, a delimiter or the end.
@@ -213,11 +237,11 @@ impl<'a> Parser<'a> {
         if matches!(self.peek(), Some(b'+' | b'-')) {
             self.i += 1;
         }
-        let int_digits = self.digits().map_or(0, str::len);
+        let int_digits = self.digits().map_or(0, <[u8]>::len);
         let real = self.peek() == Some(b'.');
         if real {
             self.i += 1;
-            let frac = self.digits().map_or(0, str::len);
+            let frac = self.digits().map_or(0, <[u8]>::len);
             if int_digits == 0 && frac == 0 {
                 return None;
             }
@@ -225,18 +249,30 @@ impl<'a> Parser<'a> {
             return None;
         }
         self.ends()?;
-        let text = std::str::from_utf8(self.b.get(s..self.i)?).ok()?;
+        let text = self.b.get(s..self.i)?;
         if real {
-            Some(Object::Real(text.parse().ok()?))
+            Some(Object::Real(std::str::from_utf8(text).ok()?.parse().ok()?))
         } else {
-            Some(Object::Integer(text.parse().ok()?))
+            // an optional sign and digits: read as `str::parse::<i64>` reads them
+            let (neg, digits) = match text.split_first() {
+                Some((b'-', d)) => (true, d),
+                Some((b'+', d)) => (false, d),
+                _ => (false, text),
+            };
+            let mag: u64 = uint(digits)?;
+            let v = if neg {
+                0i64.checked_sub_unsigned(mag)?
+            } else {
+                i64::try_from(mag).ok()?
+            };
+            Some(Object::Integer(v))
         }
     }
 
     fn reference(&mut self) -> Option<Object> {
-        let n: u32 = self.digits()?.parse().ok()?;
+        let n: u32 = uint(self.digits()?)?;
         self.spaces()?;
-        let g: u16 = self.digits()?.parse().ok()?;
+        let g: u16 = uint(self.digits()?)?;
         self.spaces()?;
         if self.peek() != Some(b'R') {
             return None;
@@ -248,7 +284,14 @@ impl<'a> Parser<'a> {
 
     fn name(&mut self) -> Option<Vec<u8>> {
         self.i += 1;
-        let mut out = Vec::new();
+        // most names have no `#` escape: their bytes as written, in one allocation
+        let rest = self.rest();
+        let len = rest.iter().position(|&c| !is_regular(c)).unwrap_or(rest.len());
+        if !rest[..len].contains(&b'#') {
+            self.i += len;
+            return Some(rest[..len].to_vec());
+        }
+        let mut out = Vec::with_capacity(len);
         while let Some(c) = self.peek() {
             if c == b'#' {
                 let h = self.b.get(self.i + 1..self.i + 3)?;
@@ -377,6 +420,23 @@ mod tests {
         ];
         for t in left {
             assert_eq!(parse(t, 0, (1, 0)), None, "{}", String::from_utf8_lossy(t));
+        }
+    }
+
+    proptest::proptest! {
+        /// Numbers and names of every form (signs, leading zeros, out of range, escapes)
+        /// read as lopdf reads them, or left to it.
+        #[test]
+        fn numbers_and_names_as_lopdf_reads_them(toks in proptest::collection::vec(
+            proptest::string::string_regex(
+                "[+-]?[0-9]{0,21}(\\.[0-9]{0,4})?|/[A-Za-z#0-9]{0,6}|[0-9]{1,11} [0-9]{1,6} R"
+            ).unwrap(),
+            0..12,
+        )) {
+            let text = format!("1 0 obj [{}] endobj", toks.join(" "));
+            if let Some(o) = parse(text.as_bytes(), 0, (1, 0)) {
+                proptest::prop_assert_eq!(Some(o), lopdf(text.as_bytes()), "{}", text);
+            }
         }
     }
 
