@@ -2,6 +2,7 @@
 //! check them, and list the canonical cell keys.
 
 mod batch;
+mod malloc;
 mod out;
 mod render;
 mod review;
@@ -192,6 +193,7 @@ fn is_broken_pipe(e: &(dyn std::error::Error + 'static)) -> bool {
 }
 
 fn main() -> ExitCode {
+    malloc::tune();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Parse {
