@@ -233,3 +233,28 @@ fn schema_lists_the_template_correspondence() {
         1 + ogi_report::schema::correspondence().len()
     );
 }
+
+/// A lone file's JSON (printed straight from the report) is byte for byte what the same
+/// report prints as one entry of a batch (through a JSON value): box coordinates
+/// included.
+#[test]
+fn a_lone_files_json_is_what_a_batch_prints_for_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+    let pdf = root.join("2024-huaian-hongze-district/source.pdf");
+    let txt = root.join("2024-chanhe-justice-bureau/source.txt");
+    let run = |args: &[&Path]| {
+        let out = Command::new(bin())
+            .arg("parse")
+            .args(args)
+            .output()
+            .expect("run");
+        String::from_utf8(out.stdout).expect("utf-8")
+    };
+    let lone = run(&[&pdf]);
+    let batch: Vec<serde_json::Value> = serde_json::from_str(&run(&[&pdf, &txt])).expect("json");
+    assert_eq!(batch.len(), 2);
+    let as_batch = serde_json::to_string_pretty(&batch[..1]).expect("json") + "\n";
+    assert!(lone.contains("\"bbox\""), "the report has boxes");
+    assert!(lone.len() > 20_000, "{} bytes", lone.len());
+    assert_eq!(lone, as_batch);
+}

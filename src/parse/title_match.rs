@@ -105,14 +105,20 @@ pub fn org_first(s: &str) -> Option<TitleMatch> {
     if !may_hold_title(s) {
         return None;
     }
+    // what follows the body at `p` (year, 年, the report words) does not depend on where
+    // the body starts: read once per position, not once per start tried
+    let mut after_body: Vec<Option<Option<(usize, usize)>>> = vec![None; s.len() + 1];
     s.char_indices()
         .filter(|&(_, c)| is_org_char(c))
         .find_map(|(a, _)| {
             let mut year = 0..0;
             let (org_end, end) = lazy_org(s, a, |p| {
-                let d = four_digits(s, p)?;
-                let y = lit(s, d, "年")?;
-                let end = report_words(s, opt(s, y, "度"))?;
+                let read = after_body[p].get_or_insert_with(|| {
+                    let d = four_digits(s, p)?;
+                    let y = lit(s, d, "年")?;
+                    Some((d, report_words(s, opt(s, y, "度"))?))
+                });
+                let (d, end) = (*read)?;
                 year = p..d;
                 Some(end)
             })?;

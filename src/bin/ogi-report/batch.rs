@@ -250,6 +250,8 @@ pub struct Settings {
     /// Whether they need its wide and long rows (CSV outputs, `--out`, and the batch
     /// checks, which compare reports).
     pub rows: bool,
+    /// Whether a lone file's report goes to stdout as pretty JSON (then made as text).
+    pub pretty: bool,
 }
 
 /// Counts for the summary.
@@ -316,6 +318,7 @@ pub fn run_all(
         done: Default::default(),
         json: false,
         rows: true,
+        pretty: false,
     };
     let mut entries = Vec::new();
     let tally = run(inputs, &settings, |e| {
@@ -359,6 +362,8 @@ pub fn run(
                 file: input.file.clone(),
                 json: settings.json,
                 rows: settings.rows || inputs.len() > 1,
+                // no batch finding is ever added to a lone report's JSON
+                pretty: settings.pretty && inputs.len() == 1,
             },
         };
         let Some(h) = early_hashes.get(i) else {
@@ -750,6 +755,7 @@ pub fn parse(paths: &[PathBuf], args: &ParseArgs) -> Result<ExitCode, Box<dyn st
         done: out.as_ref().map(|o| o.done.clone()).unwrap_or_default(),
         json: out.is_some() || matches!(args.format, Format::Json | Format::Jsonl),
         rows: out.is_some() || matches!(args.format, Format::Csv | Format::Long),
+        pretty: out.is_none() && args.format == Format::Json,
     };
     if found.inputs.is_empty() {
         summary(&[], &found.skipped, &Tally::default(), args.out);
@@ -796,6 +802,30 @@ pub fn parse(paths: &[PathBuf], args: &ParseArgs) -> Result<ExitCode, Box<dyn st
     Ok(status)
 }
 
+/// `[{"file": …, "report": …}]` as `serde_json`'s pretty printer writes it, from the
+/// report already printed pretty at the top level: nested two levels down, each of its
+/// line breaks is followed by four more spaces (a JSON string never holds a raw line
+/// break, so every one is the printer's).
+fn write_lone_pretty(
+    w: &mut impl Write,
+    file: &str,
+    report: &str,
+) -> Result<(), Box<dyn std::error::Error>> {
+    w.write_all(b"[\n  {\n    \"file\": ")?;
+    serde_json::to_writer(&mut *w, file)?;
+    w.write_all(b",\n    \"report\": ")?;
+    let mut lines = report.split('\n');
+    if let Some(first) = lines.next() {
+        w.write_all(first.as_bytes())?;
+    }
+    for line in lines {
+        w.write_all(b"\n    ")?;
+        w.write_all(line.as_bytes())?;
+    }
+    w.write_all(b"\n  }\n]\n")?;
+    Ok(())
+}
+
 fn write_stdout(
     entries: &[Entry],
     format: Format,
@@ -805,11 +835,22 @@ fn write_stdout(
     // a report's JSON is some 100 KiB: written in one or two system calls, not dozens
     let mut w = std::io::BufWriter::with_capacity(1 << 20, stdout.lock());
     match format {
-        Format::Json => {
-            let all: Vec<EntryJson> = entries.iter().map(Entry::json).collect();
-            serde_json::to_writer_pretty(&mut w, &all)?;
-            writeln!(w)?;
-        }
+        Format::Json => match entries {
+            [e] if e.duplicate_of.is_none()
+                && e.parsed().is_some_and(|p| p.report_pretty.is_some()) =>
+            {
+                let text = e
+                    .parsed()
+                    .and_then(|p| p.report_pretty.as_deref())
+                    .unwrap_or("null");
+                write_lone_pretty(&mut w, &e.file, text)?;
+            }
+            _ => {
+                let all: Vec<EntryJson> = entries.iter().map(Entry::json).collect();
+                serde_json::to_writer_pretty(&mut w, &all)?;
+                writeln!(w)?;
+            }
+        },
         Format::Jsonl => {
             for e in entries {
                 serde_json::to_writer(&mut w, &e.json())?;

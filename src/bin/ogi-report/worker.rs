@@ -41,6 +41,10 @@ pub struct Request {
     /// reports); without them `wide` and `long` are empty.
     #[serde(default = "yes")]
     pub rows: bool,
+    /// Whether it wants the report's JSON as pretty text instead (a lone file's JSON on
+    /// stdout: written as it is, with no `Value` built and printed again).
+    #[serde(default)]
+    pub pretty: bool,
 }
 
 fn yes() -> bool {
@@ -52,6 +56,10 @@ fn yes() -> bool {
 pub struct Parsed {
     /// The report's JSON (template key order); null unless the request asked for it.
     pub report: serde_json::Value,
+    /// The report's JSON as pretty text, when the request asked for that (`report` is
+    /// then null).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_pretty: Option<String>,
     /// The wide CSV record (batch columns empty).
     pub wide: Vec<String>,
     /// The long rows.
@@ -104,7 +112,17 @@ pub fn parse_file(req: &Request, threads: usize) -> Response {
     let file = req.file.as_str();
     match ogi_report::parse_path_with(&req.path, &options(threads)) {
         Ok(rep) => {
-            let report = match if req.json {
+            let report_pretty = match req.pretty.then(|| pretty_json(&rep)) {
+                None => None,
+                Some(Ok(t)) => Some(t),
+                Some(Err(e)) => {
+                    return Response::Err {
+                        message: e.to_string(),
+                        code: FAILED.into(),
+                    }
+                }
+            };
+            let report = match if req.json && !req.pretty {
                 serde_json::to_value(&rep)
             } else {
                 Ok(serde_json::Value::Null)
@@ -119,6 +137,7 @@ pub fn parse_file(req: &Request, threads: usize) -> Response {
             };
             Response::Ok(Box::new(Parsed {
                 report,
+                report_pretty,
                 wide: if req.rows {
                     export::csv_record(file, Ok(&rep))
                 } else {
@@ -145,6 +164,61 @@ pub fn parse_file(req: &Request, threads: usize) -> Response {
             message: e.to_string(),
             code: FAILED.into(),
         },
+    }
+}
+
+/// The report as pretty JSON, exactly as its `serde_json::Value` prints: an `f32` (a box
+/// coordinate) is written widened to `f64`, as the `Value` holds it.
+fn pretty_json(rep: &ogi_report::Report) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(1 << 17);
+    let mut ser = serde_json::Serializer::with_formatter(&mut out, AsValuePrints::default());
+    serde::Serialize::serialize(rep, &mut ser)?;
+    // serde_json writes valid UTF-8 only
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// serde_json's pretty printer with `f32`s written as the `f64`s a `Value` makes of them.
+#[derive(Default)]
+struct AsValuePrints(serde_json::ser::PrettyFormatter<'static>);
+
+impl serde_json::ser::Formatter for AsValuePrints {
+    fn write_f32<W: ?Sized + std::io::Write>(&mut self, w: &mut W, v: f32) -> std::io::Result<()> {
+        self.0.write_f64(w, f64::from(v))
+    }
+    fn begin_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_array(w)
+    }
+    fn end_array<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array(w)
+    }
+    fn begin_array_value<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_array_value(w, first)
+    }
+    fn end_array_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_array_value(w)
+    }
+    fn begin_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object(w)
+    }
+    fn end_object<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object(w)
+    }
+    fn begin_object_key<W: ?Sized + std::io::Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.0.begin_object_key(w, first)
+    }
+    fn begin_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.begin_object_value(w)
+    }
+    fn end_object_value<W: ?Sized + std::io::Write>(&mut self, w: &mut W) -> std::io::Result<()> {
+        self.0.end_object_value(w)
     }
 }
 
