@@ -652,6 +652,7 @@ mod tests {
         let report = serde_json::to_value(&floats).unwrap();
         let resp = Response::Ok(Box::new(Parsed {
             report,
+            report_pretty: None,
             wide: vec![],
             long: vec![],
             diagnostics: vec![],
