@@ -1,7 +1,9 @@
-//! Times `ogi_report::parse_bytes` (bytes → checked Report) on every corpus PDF against
-//! `pdftotext -layout FILE -` (poppler), when that binary is on PATH. Median of 5 runs each.
+//! Times every corpus PDF three ways, side by side: `ogi_report::parse_bytes` in this
+//! process (bytes → checked Report), the release CLI's whole process (`ogi-report parse
+//! FILE`, when built beside this example) and `pdftotext -layout FILE -` (poppler, when on
+//! PATH). Median of `RUNS` (default 5) interleaved runs each; the ratio is CLI/pdftotext.
 //!
-//! `cargo run --release --example compare_pdftotext [CORPUS_DIR]`
+//! `cargo build --release --features cli && cargo run --release --example compare_pdftotext [CORPUS_DIR]`
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -27,11 +29,35 @@ fn have_pdftotext() -> bool {
         .is_ok()
 }
 
+/// The release CLI beside this example (`target/release/ogi-report`), when built.
+fn cli_binary() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let bin = exe.parent()?.parent()?.join("ogi-report");
+    bin.is_file().then_some(bin)
+}
+
+/// One process run to completion, output discarded: its wall time.
+fn time_process(cmd: &mut Command) -> Duration {
+    let t = Instant::now();
+    let status = cmd
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("run");
+    std::hint::black_box(status);
+    t.elapsed()
+}
+
 fn main() {
     let root = std::env::args()
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"));
+    let runs: usize = std::env::var("RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n| n > 0)
+        .unwrap_or(RUNS);
     let mut files = Vec::new();
     files.extend(ogi_report::inputs::find(&[&root], &["pdf"]));
     if files.is_empty() {
@@ -42,92 +68,96 @@ fn main() {
     if !poppler {
         eprintln!("pdftotext not found on PATH; timing ogi-report only");
     }
+    let cli = cli_binary();
+    if cli.is_none() {
+        eprintln!("no release CLI beside this example (cargo build --release --features cli): in-process times only");
+    }
 
     println!(
-        "{:<62} {:>8} {:>10} {:>12} {:>7}  result",
-        "file", "KiB", "ogi ms", "pdftotext ms", "ratio"
+        "{:<62} {:>8} {:>8} {:>8} {:>10} {:>6}  result",
+        "file", "KiB", "lib ms", "cli ms", "pdftotext", "ratio"
     );
-    let (mut tot_ogi, mut tot_pop, mut tot_bytes) = (Duration::ZERO, Duration::ZERO, 0usize);
-    let (mut ok, mut failed) = (0usize, 0usize);
+    let mut tot = [Duration::ZERO; 3];
+    let (mut tot_bytes, mut ok, mut failed) = (0usize, 0usize, 0usize);
     for f in &files {
         let bytes = std::fs::read(f).expect("read");
         tot_bytes += bytes.len();
         let mut result = String::new();
-        let ogi = median(
-            (0..RUNS)
-                .map(|_| {
-                    let t = Instant::now();
-                    let r = ogi_report::parse_bytes(&bytes);
-                    let d = t.elapsed();
-                    result = match &r {
-                        Ok(rep) => format!(
-                            "ok {} ({} diag)",
-                            rep.metadata.template,
-                            rep.problem_count()
-                        ),
-                        Err(e) => format!("error: {e}"),
-                    };
-                    d
-                })
-                .collect(),
-        );
+        // the three timed side by side, round after round, so drift on the machine
+        // touches them alike
+        let mut times: [Vec<Duration>; 3] = Default::default();
+        for _ in 0..runs {
+            let t = Instant::now();
+            let r = ogi_report::parse_bytes(&bytes);
+            times[0].push(t.elapsed());
+            result = match &r {
+                Ok(rep) => format!(
+                    "ok {} ({} diag)",
+                    rep.metadata.template,
+                    rep.problem_count()
+                ),
+                Err(e) => format!("error: {e}"),
+            };
+            if let Some(bin) = &cli {
+                times[1].push(time_process(Command::new(bin).arg("parse").arg(f)));
+            }
+            if poppler {
+                times[2].push(time_process(
+                    Command::new("pdftotext").arg("-layout").arg(f).arg("-"),
+                ));
+            }
+        }
         if result.starts_with("ok") {
             ok += 1;
         } else {
             failed += 1;
         }
-        tot_ogi += ogi;
-        let pop = poppler.then(|| {
-            median(
-                (0..RUNS)
-                    .map(|_| {
-                        let t = Instant::now();
-                        let out = Command::new("pdftotext")
-                            .arg("-layout")
-                            .arg(f)
-                            .arg("-")
-                            .stderr(Stdio::null())
-                            .output()
-                            .expect("run pdftotext");
-                        let d = t.elapsed();
-                        std::hint::black_box(out.stdout.len());
-                        d
-                    })
-                    .collect(),
-            )
-        });
-        if let Some(p) = pop {
-            tot_pop += p;
+        let med: Vec<Option<Duration>> = times
+            .into_iter()
+            .map(|v| (!v.is_empty()).then(|| median(v)))
+            .collect();
+        for (t, m) in tot.iter_mut().zip(&med) {
+            *t += m.unwrap_or_default();
         }
+        let show = |d: Option<Duration>| d.map_or("-".to_owned(), |d| format!("{:.2}", ms(d)));
+        let ratio = match (med[1], med[2]) {
+            (Some(c), Some(p)) => format!("{:.2}", ms(c) / ms(p)),
+            _ => "-".into(),
+        };
         let name = f.strip_prefix(&root).unwrap_or(f).display().to_string();
         println!(
-            "{:<62} {:>8.1} {:>10.2} {:>12} {:>7}  {}",
+            "{:<62} {:>8.1} {:>8} {:>8} {:>10} {:>6}  {}",
             name,
             bytes.len() as f64 / 1024.0,
-            ms(ogi),
-            pop.map(|p| format!("{:.2}", ms(p)))
-                .unwrap_or_else(|| "-".into()),
-            pop.map(|p| format!("{:.2}", ms(ogi) / ms(p)))
-                .unwrap_or_else(|| "-".into()),
+            show(med[0]),
+            show(med[1]),
+            show(med[2]),
+            ratio,
             result
         );
     }
     println!();
     println!(
-        "total: {} PDFs, {:.1} MiB; ogi-report parse_bytes {:.1} ms ({:.2} MB/s, {} ok, {} failed)",
+        "total: {} PDFs, {:.1} MiB; ogi_report::parse_bytes {:.1} ms ({:.2} MB/s, {} ok, {} failed)",
         files.len(),
         tot_bytes as f64 / (1 << 20) as f64,
-        ms(tot_ogi),
-        tot_bytes as f64 / 1e6 / tot_ogi.as_secs_f64(),
+        ms(tot[0]),
+        tot_bytes as f64 / 1e6 / tot[0].as_secs_f64(),
         ok,
         failed
     );
+    if cli.is_some() {
+        println!(
+            "       ogi-report parse FILE (whole process) {:.1} ms",
+            ms(tot[1])
+        );
+    }
     if poppler {
         println!(
-            "       pdftotext -layout {:.1} ms ({:.2} MB/s, process start included); ogi/pdftotext = {:.2}",
-            ms(tot_pop),
-            tot_bytes as f64 / 1e6 / tot_pop.as_secs_f64(),
-            ms(tot_ogi) / ms(tot_pop)
+            "       pdftotext -layout {:.1} ms ({:.2} MB/s, process start included); cli/pdftotext = {:.2}",
+            ms(tot[2]),
+            tot_bytes as f64 / 1e6 / tot[2].as_secs_f64(),
+            ms(tot[1]) / ms(tot[2])
         );
     }
 }
