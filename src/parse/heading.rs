@@ -110,7 +110,7 @@ fn numbering_at(text: &str, p: usize, c: char) -> Option<(usize, usize)> {
             return Some(m);
         }
     }
-    let breaks = c.is_whitespace() || "。;；:：>)]】#*".contains(c);
+    let breaks = c.is_whitespace() || matches!(c, '。' | ';' | '；' | ':' | '：' | '>' | ')' | ']' | '】' | '#' | '*');
     if breaks {
         return digits_after(p + c.len_utf8());
     }
@@ -132,22 +132,19 @@ static TITLES: LazyLock<[Regex; 6]> = LazyLock::new(|| {
     .map(|p| Regex::new(p).expect("static regex"))
 });
 
-/// The chars a title can start with (sorted): the first chars of the literal prefixes of
-/// [`TITLES`] (each is anchored at the start), so a text starting with any other char
-/// matches none of them; most heading candidates are table rows and sentences. Written
-/// out (deriving it from the patterns took a regex parse per process); a test derives it
-/// again from [`TITLES`].
-const TITLE_FIRST: [char; 13] = [
-    '主', '依', '其', '因', '存', '工', '总', '收', '政', '申', '的', '行', '被',
+/// The chars each title pattern can start with (sorted): the first chars of the literal
+/// prefixes of [`TITLES`] (each is anchored at the start), so a pattern is tried only on
+/// a text starting with one of its own; most heading candidates are table rows and
+/// sentences, which start with none. Written out (deriving them from the patterns took a
+/// regex parse per process); a test derives them again from [`TITLES`].
+const TITLE_FIRSTS: [&[char]; 6] = [
+    &['总', '政', '的'],
+    &['主'],
+    &['依', '收'],
+    &['因', '政', '申', '行', '被'],
+    &['主', '存', '工', '政'],
+    &['其'],
 ];
-
-/// Whether some title pattern may match at the start of `compact`.
-fn may_start_title(compact: &str) -> bool {
-    compact
-        .chars()
-        .next()
-        .is_some_and(|c| TITLE_FIRST.binary_search(&c).is_ok())
-}
 
 /// Every heading candidate in `text`, in text order.
 pub fn candidates(text: &str) -> Vec<Heading> {
@@ -199,10 +196,13 @@ pub fn candidates(text: &str) -> Vec<Heading> {
                 break;
             }
         }
-        if !may_start_title(&compact) {
+        let Some(first) = compact.chars().next() else {
             continue;
-        }
+        };
         for (s, re) in TITLES.iter().enumerate() {
+            if TITLE_FIRSTS[s].binary_search(&first).is_err() {
+                continue;
+            }
             let Some(t) = re.find(&compact) else { continue };
             // an unnumbered title must be (nearly) the whole line
             if !numbered && compact[t.end()..].chars().count() > 4 {
@@ -327,14 +327,15 @@ mod tests {
         assert_eq!(numberings(t), numberings_by_regex(t));
     }
 
-    /// The first chars of the literal prefixes of [`TITLES`], derived from the patterns:
-    /// `None` when a prefix is not literal (no such filter could be made).
-    fn title_firsts_of_the_patterns() -> Option<Vec<char>> {
+    /// The first chars of the literal prefixes of each of [`TITLES`], derived from the
+    /// patterns, sorted: `None` when a prefix is not literal (no such filter could be made).
+    fn title_firsts_of_the_patterns() -> Option<Vec<Vec<char>>> {
         use regex_syntax::hir::literal::{ExtractKind, Extractor};
-        let mut firsts = Vec::new();
+        let mut all = Vec::new();
         for re in TITLES.iter() {
             let hir = regex_syntax::Parser::new().parse(re.as_str()).ok()?;
             let seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+            let mut firsts = Vec::new();
             for lit in seq.literals()? {
                 // a literal may be cut inside a char: only its first char's bytes are read
                 let bytes = lit.as_bytes();
@@ -345,19 +346,21 @@ mod tests {
                 let first = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
                 firsts.push(first);
             }
+            firsts.sort_unstable();
+            firsts.dedup();
+            all.push(firsts);
         }
-        firsts.sort_unstable();
-        firsts.dedup();
-        Some(firsts)
+        Some(all)
     }
 
     #[test]
     fn titles_start_with_the_chars_of_their_prefixes() {
         let derived = title_firsts_of_the_patterns().expect("the title prefixes are literal");
-        assert_eq!(derived, TITLE_FIRST, "TITLE_FIRST is the patterns' first chars, sorted");
-        assert!(!may_start_title("自然人法人或其他组织总计"));
-        assert!(!may_start_title(""));
-        assert!(may_start_title("总体情况"));
+        let written: Vec<Vec<char>> = TITLE_FIRSTS.iter().map(|f| f.to_vec()).collect();
+        assert_eq!(derived, written, "TITLE_FIRSTS are the patterns' first chars, sorted");
+        let may_start = |c: char| TITLE_FIRSTS.iter().any(|f| f.binary_search(&c).is_ok());
+        assert!(!may_start('自'), "a table row's label");
+        assert!(may_start('总'));
     }
 
     #[test]
