@@ -399,7 +399,10 @@ pub fn run_pool(
     // one file (the common `ogi-report parse file.pdf`): no worker to start
     if let [job] = jobs.as_slice() {
         if !faults_enabled() {
-            if let Some(resp) = in_process(&job.request, n, budget, stop) {
+            // its PDF pages on the cores the batch would have used (a few: past that,
+            // threads' start and memory outweigh what a report's pages leave to share)
+            let threads = n.clamp(1, MAX_PAGE_THREADS);
+            if let Some(resp) = in_process(&job.request, threads, budget, stop) {
                 let _ = tx.send((job.index, resp));
             }
             return;
@@ -526,6 +529,9 @@ fn one(
         }
     }
 }
+
+/// Most threads a lone file's PDF pages are read on.
+const MAX_PAGE_THREADS: usize = 8;
 
 /// Name of the in-process parsing thread (its panics are reported as rows, not printed).
 const PARSE_THREAD: &str = "ogi-parse";
