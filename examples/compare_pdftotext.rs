@@ -1,7 +1,8 @@
 //! Times every corpus PDF three ways, side by side: `ogi_report::parse_bytes` in this
 //! process (bytes → checked Report), the release CLI's whole process (`ogi-report parse
 //! FILE`, when built beside this example) and `pdftotext -layout FILE -` (poppler, when on
-//! PATH). Median of `RUNS` (default 5) interleaved runs each; the ratio is CLI/pdftotext.
+//! PATH). Median of `RUNS` (default 15; per-file ratios near a target want 31 or more on a
+//! noisy machine) interleaved runs each; the ratio is CLI/pdftotext.
 //!
 //! `cargo build --release --features cli && cargo run --release --example compare_pdftotext [CORPUS_DIR]`
 
@@ -9,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 5;
+const RUNS: usize = 15;
 
 fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();

@@ -22,6 +22,7 @@ mod lexer;
 mod load;
 mod objects;
 mod objparse;
+mod pages;
 mod reach;
 #[doc(hidden)]
 #[cfg(feature = "unstable")]
@@ -29,7 +30,8 @@ pub mod stages;
 mod types;
 mod xref;
 
-pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader, PAGE_THREAD};
+pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader};
+pub use pages::PAGE_THREAD;
 pub use interp::{Seg, TextGlyph};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
