@@ -43,29 +43,40 @@ fn seeds() -> Vec<PathBuf> {
     out
 }
 
-/// `None` when fine; a description of the failure otherwise.
+/// `None` when fine; a description of the failure otherwise. A PDF is also read with its
+/// pages on three threads, which must give what one thread gives (report or error).
 fn check(bytes: &[u8]) -> Option<String> {
     let mut runs = vec![Options::default()];
     if bytes.starts_with(b"%PDF") {
-        runs.push(Options::default().with_format(InputFormat::Pdf));
+        let pdf = Options::default().with_format(InputFormat::Pdf);
+        runs.push(pdf.clone());
+        runs.push(pdf.with_threads(3));
     }
+    let mut answers: Vec<Result<String, String>> = Vec::new();
     for opts in runs {
         let (tx, rx) = mpsc::channel();
         let b = bytes.to_vec();
         std::thread::Builder::new()
             .spawn(move || {
                 let t = Instant::now();
-                let r = std::panic::catch_unwind(|| {
-                    let _ = ogi_report::parse_bytes_with(&b, &opts);
-                });
-                let _ = tx.send((r.is_ok(), t.elapsed()));
+                let r =
+                    std::panic::catch_unwind(|| match ogi_report::parse_bytes_with(&b, &opts) {
+                        Ok(rep) => Ok(serde_json::to_string(&rep).unwrap_or_default()),
+                        Err(e) => Err(e.to_string()),
+                    });
+                let _ = tx.send((r, t.elapsed()));
             })
             .expect("spawn");
         match rx.recv_timeout(DEADLINE * 3) {
             Err(_) => return Some(format!("still running after {:?}", DEADLINE * 3)),
-            Ok((false, _)) => return Some("panicked".into()),
-            Ok((true, t)) if t > DEADLINE => return Some(format!("took {t:?}")),
-            Ok(_) => {}
+            Ok((Err(_), _)) => return Some("panicked".into()),
+            Ok((Ok(_), t)) if t > DEADLINE => return Some(format!("took {t:?}")),
+            Ok((Ok(answer), _)) => answers.push(answer),
+        }
+    }
+    if let [_, one, three] = answers.as_slice() {
+        if one != three {
+            return Some("three page threads read it otherwise than one".into());
         }
     }
     None
