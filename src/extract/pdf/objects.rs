@@ -88,9 +88,9 @@ pub fn deref_id<'a>(doc: &'a Document, mut o: &'a Object) -> (Option<ObjectId>, 
     (None, &Object::Null)
 }
 
-/// What one document may spend in all: decoded bytes left, and the operators and glyphs
-/// run so far. Shared by the threads that read its pages, so the document's limits hold
-/// however its pages are spread.
+/// What the interpreters reading one document share: what it may still spend (decoded
+/// bytes left, the operators and glyphs run so far), so the document's limits hold however
+/// its pages are spread over threads, and the fonts decoded so far, so each is decoded once.
 #[derive(Debug)]
 pub struct DocBudget {
     /// The fonts decoded so far by font dictionary (its address in the one document the

@@ -31,6 +31,8 @@ fn inherited<'a>(doc: &'a Document, page: &'a Dictionary, key: &[u8]) -> Option<
     None
 }
 
+/// A page box (`[x0 y0 x1 y1]`, corners in any order), normalised; `None` when it is not
+/// four numbers or is under a point wide or high.
 fn rect(doc: &Document, o: Option<&Object>) -> Option<[f32; 4]> {
     let Some(Object::Array(a)) = o else {
         return None;
@@ -56,6 +58,7 @@ pub type PageKey = (Vec<ObjectId>, usize, [u32; 6], [u32; 4]);
 
 /// A page before it is read: where it draws and with what.
 pub struct Plan<'a> {
+    /// 1-based page number.
     pub number: u32,
     /// The page's box after its rotation.
     pub page_box: [f32; 4],
