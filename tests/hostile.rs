@@ -415,10 +415,9 @@ fn million_operators_shared_by_eight_pages_run_once() {
     assert_eq!(pdf_text(&bytes), vec!["Hello 123"; 8]);
 }
 
-/// Eight pages, each with its own stream of 150,000 operators: the document budget
-/// (here 500,000) stops the fourth page, whatever the per-page limit.
-#[test]
-fn operators_are_budgeted_per_document() {
+/// Eight pages drawing the Helvetica `F1`, each with its own content stream (so no page
+/// is read as a repeat of another).
+fn eight_pages_each_with_its_own(stream: impl Fn() -> lopdf::Stream) -> Vec<u8> {
     let mut doc = lopdf::Document::with_version("1.5");
     let pages_id = doc.new_object_id();
     let font = doc.add_object(dictionary! {
@@ -427,7 +426,7 @@ fn operators_are_budgeted_per_document() {
     let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
     let mut kids = Vec::new();
     for _ in 0..8 {
-        let c = doc.add_object(ops_stream(150_000));
+        let c = doc.add_object(stream());
         let p = doc.add_object(dictionary! {
             "Type" => "Page", "Parent" => pages_id, "Contents" => c, "Resources" => res,
         });
@@ -444,6 +443,14 @@ fn operators_are_budgeted_per_document() {
     doc.trailer.set("Root", cat);
     let mut bytes = Vec::new();
     doc.save_to(&mut bytes).expect("save");
+    bytes
+}
+
+/// Eight pages, each with its own stream of 150,000 operators: the document budget
+/// (here 500,000) stops the fourth page, whatever the per-page limit.
+#[test]
+fn operators_are_budgeted_per_document() {
+    let bytes = eight_pages_each_with_its_own(|| ops_stream(150_000));
     // the budget is the document's however many threads read its pages
     for threads in [1, 4] {
         let (r, _) = bounded(
@@ -479,34 +486,9 @@ fn glyphs_are_budgeted_per_document() {
     let mut content = b"BT /F1 1 Tf 0 Tz 72 720 Td (".to_vec();
     content.resize(content.len() + 100_000, b'8');
     content.extend_from_slice(b") Tj ET\n");
-    let mut doc = lopdf::Document::with_version("1.5");
-    let pages_id = doc.new_object_id();
-    let font = doc.add_object(dictionary! {
-        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica",
+    let bytes = eight_pages_each_with_its_own(|| {
+        lopdf::Stream::new(dictionary! { "Filter" => "FlateDecode" }, zlib(&content))
     });
-    let res = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
-    let mut kids = Vec::new();
-    for _ in 0..8 {
-        let c = doc.add_object(lopdf::Stream::new(
-            dictionary! { "Filter" => "FlateDecode" },
-            zlib(&content),
-        ));
-        let p = doc.add_object(dictionary! {
-            "Type" => "Page", "Parent" => pages_id, "Contents" => c, "Resources" => res,
-        });
-        kids.push(lopdf::Object::Reference(p));
-    }
-    doc.objects.insert(
-        pages_id,
-        lopdf::Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => kids, "Count" => 8,
-            "MediaBox" => vec![0.into(), 0.into(), 595.into(), 842.into()],
-        }),
-    );
-    let cat = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", cat);
-    let mut bytes = Vec::new();
-    doc.save_to(&mut bytes).expect("save");
     for threads in [1, 4] {
         let (r, _) = bounded(
             "8 pages × 100k glyphs",

@@ -112,22 +112,18 @@ pub fn parse_file(req: &Request, threads: usize) -> Response {
     let file = req.file.as_str();
     match ogi_report::parse_path_with(&req.path, &options(threads)) {
         Ok(rep) => {
-            let report_pretty = match req.pretty.then(|| pretty_json(&rep)) {
-                None => None,
-                Some(Ok(t)) => Some(t),
-                Some(Err(e)) => {
-                    return Response::Err {
-                        message: e.to_string(),
-                        code: FAILED.into(),
-                    }
-                }
+            // the report's JSON as the outputs want it: pretty text, a value, or neither
+            let json = || -> serde_json::Result<(serde_json::Value, Option<String>)> {
+                Ok(if req.pretty {
+                    (serde_json::Value::Null, Some(pretty_json(&rep)?))
+                } else if req.json {
+                    (serde_json::to_value(&rep)?, None)
+                } else {
+                    (serde_json::Value::Null, None)
+                })
             };
-            let report = match if req.json && !req.pretty {
-                serde_json::to_value(&rep)
-            } else {
-                Ok(serde_json::Value::Null)
-            } {
-                Ok(v) => v,
+            let (report, report_pretty) = match json() {
+                Ok(j) => j,
                 Err(e) => {
                     return Response::Err {
                         message: e.to_string(),
@@ -135,19 +131,19 @@ pub fn parse_file(req: &Request, threads: usize) -> Response {
                     }
                 }
             };
+            let (wide, long) = if req.rows {
+                (
+                    export::csv_record(file, Ok(&rep)),
+                    export::long_rows(file, &rep),
+                )
+            } else {
+                Default::default()
+            };
             Response::Ok(Box::new(Parsed {
                 report,
                 report_pretty,
-                wide: if req.rows {
-                    export::csv_record(file, Ok(&rep))
-                } else {
-                    Vec::new()
-                },
-                long: if req.rows {
-                    export::long_rows(file, &rep)
-                } else {
-                    Vec::new()
-                },
+                wide,
+                long,
                 diagnostics: rep.diagnostics.clone(),
                 format: rep.metadata.format.to_string(),
                 sections: [

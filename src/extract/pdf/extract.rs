@@ -134,6 +134,12 @@ fn extract_inner(
     // the same lines: such a page is interpreted once and its lines reused.
     type PageLines = (Vec<super::types::PdfLine>, Vec<Found>, usize, usize);
     let mut done: HashMap<PageKey, PageLines> = HashMap::new();
+    // only a page that a later one repeats is kept (its lines cloned) for reuse
+    let repeated: HashSet<&PageKey> = plans
+        .iter()
+        .filter(|p| p.repeat)
+        .filter_map(|p| p.key.as_ref())
+        .collect();
     for (i, plan) in plans.iter().enumerate() {
         let number = plan.number;
         if let Some((lines, tables, undecodable, seen)) =
@@ -187,8 +193,8 @@ fn extract_inner(
             Some(laid) => laid,
             None => profile::time("pdf.layout", || layout_page(pd.glyphs, &pd.segs, page_box)),
         };
-        if let Some(k) = plan.key.clone().filter(|_| !wants_images) {
-            done.insert(k, (lines.clone(), tables.clone(), pd.undecodable, seen));
+        if let Some(k) = plan.key.as_ref().filter(|k| !wants_images && repeated.contains(k)) {
+            done.insert(k.clone(), (lines.clone(), tables.clone(), pd.undecodable, seen));
         }
         borderless.push(tables);
         out.pages.push(PdfPage {

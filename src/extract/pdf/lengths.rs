@@ -47,13 +47,7 @@ pub fn harden_lengths(bytes: &[u8]) -> (Cow<'_, [u8]>, Vec<LengthFix>) {
         if kw - re > 64 * 1024 || next(&endobjs, re).is_some_and(|e| e < kw) {
             continue;
         }
-        let mut ds = kw + 6;
-        if bytes.get(ds) == Some(&b'\r') {
-            ds += 1;
-        }
-        if bytes.get(ds) == Some(&b'\n') {
-            ds += 1;
-        }
+        let ds = data_start(bytes, kw);
         let measured = next(&endstreams, ds).map(|e| {
             let mut e = e;
             if e > ds && bytes.get(e - 1) == Some(&b'\n') {
@@ -90,6 +84,19 @@ pub fn harden_lengths(bytes: &[u8]) -> (Cow<'_, [u8]>, Vec<LengthFix>) {
         }
     }
     (Cow::Owned(out), fixes)
+}
+
+/// Where the data of a stream starts, its `stream` keyword at `kw`: after the keyword and
+/// its end of line (CR LF or LF; a lone CR taken too, as lenient readers do).
+pub fn data_start(bytes: &[u8], kw: usize) -> usize {
+    let mut ds = kw + b"stream".len();
+    if bytes.get(ds) == Some(&b'\r') {
+        ds += 1;
+    }
+    if bytes.get(ds) == Some(&b'\n') {
+        ds += 1;
+    }
+    ds
 }
 
 /// PDF white space: NUL, tab, line feed, form feed, carriage return, space.

@@ -30,7 +30,7 @@ use lopdf::content::Content;
 use lopdf::{Document, LoadOptions, Object};
 
 use super::decode::{decode, filters, TooLarge};
-use super::lengths::{harden_lengths, LengthFix};
+use super::lengths::{data_start, harden_lengths, LengthFix};
 use super::reach::{self, Fallback};
 use super::types::PdfError;
 
@@ -292,13 +292,7 @@ pub fn prescan(bytes: &[u8], max: usize, total: usize) -> Result<(), PdfError> {
             continue;
         }
         // Data: after the end of line; to the later of /Length and `endstream`.
-        let mut ds = p + 6;
-        if bytes.get(ds) == Some(&b'\r') {
-            ds += 1;
-        }
-        if bytes.get(ds) == Some(&b'\n') {
-            ds += 1;
-        }
+        let ds = data_start(bytes, p);
         let by_len = dict
             .get(b"Length")
             .ok()

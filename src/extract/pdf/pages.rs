@@ -70,7 +70,7 @@ pub struct Plan<'a> {
     /// `None` when a content stream is direct (such a page is never reused).
     pub key: Option<PageKey>,
     /// An earlier page has the same key (its reading may be reused).
-    repeat: bool,
+    pub repeat: bool,
 }
 
 /// The pages' boxes, transforms and content streams, in page order.
