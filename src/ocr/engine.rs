@@ -124,7 +124,6 @@ impl Engine for Tesseract {
 impl Tesseract {
     /// Runs the engine on `img` with `args`, its standard output as text.
     fn run(&self, args: &[&str], img: &Gray) -> Result<String, String> {
-        let png = img.to_png();
         let mut child = Command::new(&self.program)
             .args(["stdin", "stdout"])
             .args(args)
@@ -136,33 +135,46 @@ impl Tesseract {
             .spawn()
             .map_err(|e| format!("cannot run {}: {e}", self.program))?;
         let mut stdin = child.stdin.take().ok_or("no stdin")?;
-        let writer = std::thread::spawn(move || {
-            let _ = stdin.write_all(&png);
-        });
         let mut stdout = child.stdout.take().ok_or("no stdout")?;
-        let reader = std::thread::spawn(move || {
-            let mut s = Vec::new();
-            let _ = stdout.read_to_end(&mut s);
-            s
-        });
-        let start = Instant::now();
-        let status = loop {
-            match child.try_wait() {
-                Ok(Some(st)) => break st,
-                Ok(None) if start.elapsed() > self.timeout => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err(format!(
-                        "tesseract took more than {} s",
-                        self.timeout.as_secs()
-                    ));
+        // the image goes as binary PGM straight from its pixels: no encoded copy of a
+        // page-sized picture is made (and none of the time PNG took)
+        let header = format!("P5\n{} {}\n255\n", img.w, img.h);
+        let (status, out) = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || {
+                let _ = stdin
+                    .write_all(header.as_bytes())
+                    .and_then(|()| stdin.write_all(&img.px));
+            });
+            let reader = scope.spawn(move || {
+                let mut s = Vec::new();
+                let _ = stdout.read_to_end(&mut s);
+                s
+            });
+            let start = Instant::now();
+            let status = loop {
+                match child.try_wait() {
+                    Ok(Some(st)) => break st,
+                    Ok(None) if start.elapsed() > self.timeout => {
+                        // killed, the engine's pipes close and both threads end
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return Err(format!(
+                            "tesseract took more than {} s",
+                            self.timeout.as_secs()
+                        ));
+                    }
+                    Ok(None) => std::thread::sleep(Duration::from_millis(5)),
+                    Err(e) => {
+                        let _ = child.kill();
+                        let _ = child.wait();
+                        return Err(e.to_string());
+                    }
                 }
-                Ok(None) => std::thread::sleep(Duration::from_millis(5)),
-                Err(e) => return Err(e.to_string()),
-            }
-        };
-        let _ = writer.join();
-        let out = reader.join().map_err(|_| "reader failed")?;
+            };
+            let _ = writer.join();
+            let out = reader.join().map_err(|_| "reader failed")?;
+            Ok((status, out))
+        })?;
         if !status.success() {
             return Err(format!("tesseract failed ({status})"));
         }

@@ -121,20 +121,23 @@ pub(crate) fn read_page(
     let seen = img.seen.rotate(skew);
     let t_seen = otsu(&seen);
     let t_seen_paper = near_paper(&seen, t_seen);
-    let cover = ink_mask(&seen, t_seen_paper);
+    // each page-sized buffer lives only as long as it is needed: a 200 dpi page is about
+    // 4 MB a buffer, and a dozen of them would be most of a scan's memory
+    let rules = {
+        let cover = ink_mask(&seen, t_seen_paper);
+        rulings::find(
+            &ink_mask(&lev, t_line),
+            Some(&cover),
+            w,
+            h,
+            RuleSizes::for_dpi(dpi),
+        )
+    };
+    let rmask = rulings::mask(&rules, w, h);
     // what dropping red left of a seal is no ink of the cells
     let mut lev_clean = lev.clone();
     seal::erase_remnants(&mut lev_clean, &lev, &seen, t_line, px(0.015, dpi));
-    let ink = ink_mask(&lev_clean, t);
-    let rules = rulings::find(
-        &ink_mask(&lev, t_line),
-        Some(&cover),
-        w,
-        h,
-        RuleSizes::for_dpi(dpi),
-    );
-    let rmask = rulings::mask(&rules, w, h);
-    let found = cells::find(&rmask, &ink, w, h, px(0.08, dpi));
+    let found = cells::find(&rmask, &ink_mask(&lev_clean, t), w, h, px(0.08, dpi));
     if let Some(dir) = dbg {
         // the rulings found (black) and the cells (their boxes in grey)
         let mut dbg = Gray::white(w, h);
@@ -170,6 +173,7 @@ pub(crate) fn read_page(
         g
     };
     let clean = erase(&lev_clean, t_line);
+    drop(lev_clean);
     let mut out = PageRead {
         skew,
         cells: found.len(),
@@ -207,6 +211,7 @@ pub(crate) fn read_page(
             rest.px[y * w + x0..y * w + x1].fill(255);
         }
     }
+    drop(rmask);
     if rest.px.iter().any(|&v| v <= t_seen) {
         if let Some(dir) = dbg {
             let _ = std::fs::write(dir.join("page-text.png"), rest.to_png());
@@ -223,6 +228,7 @@ pub(crate) fn read_page(
             });
         }
     }
+    drop(rest);
 
     // cells: one montage for the Chinese reading, one for the digits of the cells without
     // Chinese

@@ -46,10 +46,13 @@ pub(crate) fn erase_remnants(img: &mut Gray, unsealed: &Gray, seen: &Gray, t: u8
     for y in 0..h {
         spread(w, reach, |x| red[y * w + x], |x| rows[y * w + x] = true);
     }
+    // page-sized flags: each goes once the next is made
+    drop(red);
     let mut near = vec![false; w * h];
     for x in 0..w {
         spread(h, reach, |y| rows[y * w + x], |y| near[y * w + x] = true);
     }
+    drop(rows);
     // pieces of ink that start near the seal, followed out (8-connected)
     let mut seen_px = vec![false; w * h];
     let mut piece: Vec<usize> = Vec::new();
