@@ -7,7 +7,6 @@
 
 use crate::normalize::width;
 use std::cell::OnceCell;
-use std::collections::HashMap;
 
 /// Characters left out of the compact stream.
 /// ASCII digits are left out too: labels hold none, and a layout extractor may print a
@@ -32,9 +31,9 @@ pub struct Compact {
     pub end_offset: usize,
     /// ASCII digits left out before each kept character (a running count).
     digits: Vec<u32>,
-    /// The compact indices of each char, in order: built on first search, so the many
-    /// labels searched in one area visit only the places their pieces can start.
-    by_char: OnceCell<HashMap<char, Vec<usize>>>,
+    /// The compact indices by char: built on first search, so the many labels searched in
+    /// one area visit only the places their pieces can start.
+    by_char: OnceCell<CharIndex>,
 }
 
 impl Compact {
@@ -60,20 +59,15 @@ impl Compact {
     }
 
     /// The compact indices in `[from, to)` holding `c`, in order.
-    fn positions(&self, c: char, from: usize, to: usize) -> &[usize] {
-        let index = self.by_char.get_or_init(|| {
-            let mut index: HashMap<char, Vec<usize>> = HashMap::new();
-            for (i, &ch) in self.chars.iter().enumerate() {
-                index.entry(ch).or_default().push(i);
-            }
-            index
-        });
-        let Some(all) = index.get(&c) else {
-            return &[];
-        };
-        let lo = all.partition_point(|&i| i < from);
-        let hi = all.partition_point(|&i| i < to);
-        &all[lo..hi.max(lo)]
+    fn positions(&self, c: char, from: usize, to: usize) -> impl Iterator<Item = usize> + '_ {
+        let index = self.by_char.get_or_init(|| CharIndex::new(&self.chars));
+        let in_bucket = index.bucket(c);
+        let lo = in_bucket.partition_point(|&i| (i as usize) < from);
+        let hi = in_bucket.partition_point(|&i| (i as usize) < to);
+        in_bucket[lo..hi.max(lo)]
+            .iter()
+            .map(|&i| i as usize)
+            .filter(move |&i| self.chars[i] == c)
     }
 
     /// How many ASCII digits were left out between compact chars `start` and `end - 1`.
@@ -99,6 +93,60 @@ impl Compact {
             None => self.byte(0),
         }
     }
+}
+
+/// Compact indices grouped by a hash of their char (a counting sort: two passes, no
+/// comparison, no allocation a char), in order within each group. A group may hold a few
+/// chars that share a hash; the caller checks the char.
+#[derive(Debug, Clone, Default)]
+struct CharIndex {
+    /// `bits` of the hash: `1 << bits` groups.
+    bits: u32,
+    /// Where each group starts in `indices`, and one past the last group's end.
+    starts: Vec<u32>,
+    indices: Vec<u32>,
+}
+
+impl CharIndex {
+    fn new(chars: &[char]) -> CharIndex {
+        // about two chars a group, between 64 and 16k groups
+        let groups = (chars.len() / 2).next_power_of_two().clamp(64, 1 << 14);
+        let bits = groups.trailing_zeros();
+        let mut starts = vec![0u32; groups + 1];
+        for &c in chars {
+            starts[group(c, bits) + 1] += 1;
+        }
+        for g in 0..groups {
+            starts[g + 1] += starts[g];
+        }
+        let mut next = starts.clone();
+        let mut indices = vec![0u32; chars.len()];
+        for (i, &c) in chars.iter().enumerate() {
+            let slot = &mut next[group(c, bits)];
+            // the decoded text is limited far below 2^32 chars
+            indices[*slot as usize] = i as u32;
+            *slot += 1;
+        }
+        CharIndex {
+            bits,
+            starts,
+            indices,
+        }
+    }
+
+    /// The indices in `c`'s group, in order.
+    fn bucket(&self, c: char) -> &[u32] {
+        if self.starts.is_empty() {
+            return &[];
+        }
+        let g = group(c, self.bits);
+        &self.indices[self.starts[g] as usize..self.starts[g + 1] as usize]
+    }
+}
+
+/// The group of `c` among `1 << bits` (Fibonacci hashing).
+fn group(c: char, bits: u32) -> usize {
+    (u32::from(c).wrapping_mul(0x9E37_79B1) >> (32 - bits)) as usize
 }
 
 /// A label pattern prepared for matching.
@@ -164,7 +212,7 @@ pub fn find_all(c: &Compact, p: &Pattern, from: usize, to: usize) -> Vec<Hit> {
         let Some(last_start) = (to + 1).checked_sub(piece.len()) else {
             continue;
         };
-        for &q in c.positions(first, from, last_start) {
+        for q in c.positions(first, from, last_start) {
             if c.chars[q..q + piece.len()] == *piece {
                 windows.push((q.saturating_sub(offset + k).max(from), (q + m + k).min(to)));
             }

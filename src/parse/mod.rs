@@ -20,6 +20,7 @@ use crate::report::{Section, Sections, Table, Tables, TemplateVersion};
 use crate::schema::{self, RowSpec, Versions, SECTIONS};
 use split::Cut;
 use table::{Area, RowRead};
+use labels::Compact;
 
 /// What parsing found, before checks.
 #[derive(Debug, Clone)]
@@ -154,9 +155,12 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         .collect();
     let m21 = count_markers(&t2_compact, V2021_MARKERS);
     let m19 = count_markers(&t2_compact, V2019_MARKERS);
+    // each table's area seen without white space, once for all the searches in it
+    let t2_view = Compact::new(text, t2_area.start, t2_area.end);
     let (r21, d21) = table::read_rows(
         doc,
         t2_area,
+        &t2_view,
         "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019),
         Cut::SingleRun,
@@ -164,6 +168,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let (r19, d19) = table::read_rows(
         doc,
         t2_area,
+        &t2_view,
         "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021),
         Cut::SingleRun,
@@ -198,9 +203,11 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     diags.extend(t2_diags);
 
     // table 三: three （六） sub-rows (v2021) or one (v2019)
+    let t3_view = Compact::new(text, t3_area.start, t3_area.end);
     let (mut a21, e21) = table::read_rows(
         doc,
         t3_area,
+        &t3_view,
         "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2019),
         Cut::Any,
@@ -208,6 +215,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let (mut a19, e19) = table::read_rows(
         doc,
         t3_area,
+        &t3_view,
         "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2021),
         Cut::Any,
@@ -263,9 +271,10 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     diags.extend(t3_diags);
 
     // table 四: one labelled row per group when printed that way, else one run of 15 values
-    let (t4_reads, t4_found) = match review_by_rows(doc, t4_area) {
+    let t4_view = Compact::new(text, t4_area.start, t4_area.end);
+    let (t4_reads, t4_found) = match review_by_rows(doc, t4_area, &t4_view) {
         Some(reads) => (reads, true),
-        None => review_as_run(doc, t4_area, heads[3].is_some()),
+        None => review_as_run(doc, t4_area, &t4_view, heads[3].is_some()),
     };
 
     // template version
@@ -418,9 +427,10 @@ fn build_or_missing(
 
 /// Table 四 printed as three labelled rows (行政复议 / 未经复议直接起诉 / 复议后起诉), each
 /// with its five values. `None` unless all three rows read that way.
-fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
+fn review_by_rows(doc: &NormDoc, area: Area, view: &Compact) -> Option<Vec<RowRead>> {
     let specs: Vec<&'static RowSpec> = schema::REVIEW_LITIGATION.iter().collect();
-    let (mut reads, _) = table::read_rows(doc, area, "review_litigation", &specs, Cut::Any);
+    let (mut reads, _) =
+        table::read_rows(doc, area, view, "review_litigation", &specs, Cut::Any);
     let numbered = |r: &RowRead| {
         r.label.is_some()
             && !r.readings.is_empty()
@@ -443,8 +453,13 @@ fn review_by_rows(doc: &NormDoc, area: Area) -> Option<Vec<RowRead>> {
 }
 
 /// Table 四 as one run of 15 values after its header, cut into the three groups.
-fn review_as_run(doc: &NormDoc, area: Area, anchored: bool) -> (Vec<RowRead>, bool) {
-    let tokens = table::review_tokens(doc, area, anchored);
+fn review_as_run(
+    doc: &NormDoc,
+    area: Area,
+    view: &Compact,
+    anchored: bool,
+) -> (Vec<RowRead>, bool) {
+    let tokens = table::review_tokens(doc, area, view, anchored);
     let kinds = [schema::ValueKind::Count; 15];
     let (mut readings, mut problem) =
         table::readings_of(&tokens, &kinds, "review_litigation", Cut::Any);

@@ -202,15 +202,17 @@ fn char_floor(text: &str, i: usize) -> usize {
     i
 }
 
-/// Finds each row's label in the area and reads the values after it.
+/// Finds each row's label in the area (`compact` is the area's view) and reads the values
+/// after it.
 pub fn read_rows(
     doc: &NormDoc,
     area: Area,
+    compact: &Compact,
     table: &str,
     specs: &[&'static RowSpec],
     cut: Cut,
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
-    let compact = Compact::new(&doc.text, area.start, area.end);
+    debug_assert_eq!(compact.end_offset, area.end, "the view is of another area");
     let n = compact.chars.len();
     let mut diags = Vec::new();
     // every candidate occurrence of every row's label
@@ -219,7 +221,7 @@ pub fn read_rows(
         .map(|spec| {
             let mut hits: Vec<Hit> = Vec::new();
             for p in std::iter::once(&spec.label).chain(spec.aliases.iter()) {
-                for h in find_all(&compact, &Pattern::new(p), 0, n) {
+                for h in find_all(compact, &Pattern::new(p), 0, n) {
                     // keep hits sorted and apart: an alias adds only where the label did not match
                     let i = hits.partition_point(|k| k.start < h.start);
                     let clash = hits.get(i).is_some_and(|k| k.start < h.end)
@@ -250,7 +252,7 @@ pub fn read_rows(
     };
     for (i, cs) in cands.iter().enumerate() {
         let free = |c: &&Candidate| !taken(&chosen, &c.hit);
-        let follows = |c: &Candidate| c.follows(doc, &compact, area);
+        let follows = |c: &Candidate| c.follows(doc, compact, area);
         let pick = cs
             .iter()
             .filter(free)
@@ -795,13 +797,14 @@ pub fn build(
 const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正", "起诉", "复议"];
 
 /// Reads table 四's single row of 15 values from its area: explicit table rows of values
-/// when there are any, else the values after the header's last word.
-pub fn review_tokens(doc: &NormDoc, area: Area, anchored: bool) -> Vec<Token> {
+/// when there are any, else the values after the header's last word (`compact` is the
+/// area's view).
+pub fn review_tokens(doc: &NormDoc, area: Area, compact: &Compact, anchored: bool) -> Vec<Token> {
     let text = &doc.text;
-    let compact = Compact::new(text, area.start, area.end);
+    debug_assert_eq!(compact.end_offset, area.end, "the view is of another area");
     let header_end = REVIEW_HEADER
         .iter()
-        .flat_map(|w| find_all(&compact, &Pattern::new(w), 0, compact.chars.len()))
+        .flat_map(|w| find_all(compact, &Pattern::new(w), 0, compact.chars.len()))
         .map(|h| compact.byte_end(h.end))
         .max();
     // without its section heading, the table is only believed after its header words
