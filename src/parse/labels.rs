@@ -176,6 +176,24 @@ impl Pattern {
 
 }
 
+/// The prepared pattern of a template row's label or alias, prepared once per process
+/// for all of them (every table search asks for each); any other text is prepared anew.
+pub fn row_pattern(label: &'static str) -> std::borrow::Cow<'static, Pattern> {
+    static ROWS: std::sync::LazyLock<std::collections::HashMap<&'static str, Pattern>> =
+        std::sync::LazyLock::new(|| {
+            crate::schema::TABLES
+                .iter()
+                .flat_map(|t| t.rows)
+                .flat_map(|r| std::iter::once(&r.label).chain(r.aliases))
+                .map(|&l| (l, Pattern::new(l)))
+                .collect()
+        });
+    match ROWS.get(label) {
+        Some(p) => std::borrow::Cow::Borrowed(p),
+        None => std::borrow::Cow::Owned(Pattern::new(label)),
+    }
+}
+
 /// One approximate occurrence: compact indices `[start, end)` and the edit distance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hit {

@@ -1,7 +1,7 @@
 //! Reading the template tables: rows found by their labels, values fitted to columns,
 //! runs of digits cut where the template's arithmetic allows only one cut.
 
-use super::labels::{find_all, Compact, Hit, Pattern};
+use super::labels::{self, find_all, Compact, Hit, Pattern};
 use super::split::{fit, Cut, Fit, Piece};
 use super::values::{cell_tokens, free_tokens, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -221,7 +221,7 @@ pub fn read_rows(
         .map(|spec| {
             let mut hits: Vec<Hit> = Vec::new();
             for p in std::iter::once(&spec.label).chain(spec.aliases.iter()) {
-                for h in find_all(compact, &Pattern::new(p), 0, n) {
+                for h in find_all(compact, &labels::row_pattern(p), 0, n) {
                     // keep hits sorted and apart: an alias adds only where the label did not match
                     let i = hits.partition_point(|k| k.start < h.start);
                     let clash = hits.get(i).is_some_and(|k| k.start < h.end)
