@@ -16,11 +16,12 @@ struct Input {
     opts: Options,
 }
 
-fn corpus(rel: &str) -> Option<Vec<u8>> {
+/// A bundled corpus file (a missing one stops the bench: its figures would not compare).
+fn corpus(rel: &str) -> Vec<u8> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("corpus")
         .join(rel);
-    std::fs::read(&p).ok()
+    std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// A 1 MB single line of report-like text (no line break at all).
@@ -77,14 +78,11 @@ fn inputs() -> Vec<Input> {
         ),
     ];
     for (name, rel) in files {
-        match corpus(rel) {
-            Some(bytes) => v.push(Input {
-                name,
-                bytes,
-                opts: Options::default(),
-            }),
-            None => eprintln!("skipping {rel}: not found"),
-        }
+        v.push(Input {
+            name,
+            bytes: corpus(rel),
+            opts: Options::default(),
+        });
     }
     let text = Options::default().with_format(InputFormat::Text);
     v.push(Input {

@@ -1,15 +1,15 @@
-//! Smoke tests on the shared corpus (skipped when it is absent).
+//! Smoke tests on bundled corpus PDFs (a missing file fails the test).
 
 use std::path::PathBuf;
 
 use ogi_report::extract::pdf::{extract, PdfLimits, PdfText};
 
-fn load(rel: &str) -> Option<PdfText> {
+fn load(rel: &str) -> PdfText {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("corpus")
         .join(rel);
-    let bytes = std::fs::read(&p).ok()?;
-    Some(extract(&bytes, &PdfLimits::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+    let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+    extract(&bytes, &PdfLimits::default()).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn lines(t: &PdfText) -> Vec<(String, bool)> {
@@ -48,9 +48,7 @@ fn table3_rows(ls: &[(String, bool)]) -> Vec<&String> {
 
 #[test]
 fn hongze_source() {
-    let Some(t) = load("2024-huaian-hongze-district/source.pdf") else {
-        return;
-    };
+    let t = load("2024-huaian-hongze-district/source.pdf");
     assert_eq!(t.undecodable_glyphs, 0);
     let ls = lines(&t);
     assert!(
@@ -69,9 +67,7 @@ fn hongze_source() {
 
 #[test]
 fn chanhe_cid() {
-    let Some(t) = load("2024-chanhe-justice-bureau/rendered-cid.pdf") else {
-        return;
-    };
+    let t = load("2024-chanhe-justice-bureau/rendered-cid.pdf");
     let ls = lines(&t);
     assert!(ls.iter().any(|(l, _)| l.contains("行政规范性文件")));
     let rows = table3_rows(&ls);
@@ -80,9 +76,7 @@ fn chanhe_cid() {
 
 #[test]
 fn shanghai_print_keeps_blank_cells() {
-    let Some(t) = load("2019-shanghai-city-gov-office/source-print.pdf") else {
-        return;
-    };
+    let t = load("2019-shanghai-city-gov-office/source-print.pdf");
     let ls = lines(&t);
     let row = ls
         .iter()
@@ -106,10 +100,8 @@ fn shanghai_print_keeps_blank_cells() {
 #[test]
 fn whole_corpus_extracts() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("corpus");
-    let Ok(rd) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    for d in rd.flatten() {
+    let mut read = 0;
+    for d in std::fs::read_dir(&dir).expect("bundled corpus").flatten() {
         for name in [
             "rendered-libreoffice.pdf",
             "rendered-chromium.pdf",
@@ -151,15 +143,18 @@ fn whole_corpus_extracts() {
                     p.display()
                 );
             }
+            read += 1;
         }
     }
+    // every bundled folder has at least its source; most have renderings too
+    assert!(read >= 20, "only {read} corpus PDFs read");
 }
 
 #[test]
 fn mutated_corpus_never_panics() {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("corpus/2024-huaian-hongze-district/source.pdf");
-    let Ok(orig) = std::fs::read(&p) else { return };
+    let orig = std::fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
     let panics = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = panics.clone();
     let prev = std::panic::take_hook();
