@@ -73,7 +73,7 @@ pub(crate) fn find(
                 inked.extend((l..r).filter(|&q| ink[q]).map(|q| q as u32));
             }
             // one seed for each run of open pixels above and below the run
-            for other in [p.checked_sub(w).map(|_| l - w), (y + 1 < h).then(|| l + w)] {
+            for other in [(y > 0).then(|| l - w), (y + 1 < h).then(|| l + w)] {
                 let Some(a) = other else { continue };
                 let mut q = a;
                 while q < a + (r - l) {
@@ -84,42 +84,57 @@ pub(crate) fn find(
                 }
             }
         }
-        let (cw, ch) = (x1 - x0, y1 - y0);
-        if edge || cw < min_side || ch < min_side || area * 4 > w * h {
-            continue;
-        }
-        // ink touching the region's border is what is left of a ruling, not a glyph
-        let inner = |p: &usize| {
-            let (x, y) = (p % w, p / w);
-            x > x0 + 1 && x + 2 < x1 && y > y0 + 1 && y + 2 < y1
-        };
-        let pts: Vec<usize> = inked
-            .into_iter()
-            .map(|p| p as usize)
-            .filter(inner)
-            .collect();
-        let ink_box = pts.iter().fold(None, |b: Option<[usize; 4]>, &p| {
-            let (x, y) = (p % w, p / w);
-            Some(match b {
-                None => [x, y, x + 1, y + 1],
-                Some(b) => [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)],
-            })
-        });
-        cells.push(Cell {
-            region: [x0, y0, x1, y1],
-            ink: ink_box,
-            ink_px: pts.len(),
-        });
+        cells.extend(cell_of([x0, y0, x1, y1], area, edge, inked, w, h, min_side));
     }
     cells.sort_by_key(|c| (c.region[1], c.region[0]));
     cells
+}
+
+/// The cell a filled region makes, with the ink inside it: `None` for a region touching
+/// the image edge, narrower or lower than `min_side`, or over a quarter of the image.
+fn cell_of(
+    region: [usize; 4],
+    area: usize,
+    edge: bool,
+    inked: Vec<u32>,
+    w: usize,
+    h: usize,
+    min_side: usize,
+) -> Option<Cell> {
+    let [x0, y0, x1, y1] = region;
+    if edge || x1 - x0 < min_side || y1 - y0 < min_side || area * 4 > w * h {
+        return None;
+    }
+    // ink touching the region's border is what is left of a ruling, not a glyph
+    let inner = |p: &usize| {
+        let (x, y) = (p % w, p / w);
+        x > x0 + 1 && x + 2 < x1 && y > y0 + 1 && y + 2 < y1
+    };
+    let pts: Vec<usize> = inked
+        .into_iter()
+        .map(|p| p as usize)
+        .filter(inner)
+        .collect();
+    let ink = pts.iter().fold(None, |b: Option<[usize; 4]>, &p| {
+        let (x, y) = (p % w, p / w);
+        Some(match b {
+            None => [x, y, x + 1, y + 1],
+            Some(b) => [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)],
+        })
+    });
+    Some(Cell {
+        region,
+        ink,
+        ink_px: pts.len(),
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The fill as first written, a pixel at a time: the reference the run fill must match.
+    /// The fill as first written, a pixel at a time: the reference the run fill must match
+    /// (what a filled region makes is `cell_of` for both).
     fn find_by_pixels(
         rules_mask: &[bool],
         ink: &[bool],
@@ -173,32 +188,7 @@ mod tests {
                     push(p + w);
                 }
             }
-            let (cw, ch) = (x1 - x0, y1 - y0);
-            if edge || cw < min_side || ch < min_side || area * 4 > w * h {
-                continue;
-            }
-            // ink touching the region's border is what is left of a ruling, not a glyph
-            let inner = |p: &usize| {
-                let (x, y) = (p % w, p / w);
-                x > x0 + 1 && x + 2 < x1 && y > y0 + 1 && y + 2 < y1
-            };
-            let pts: Vec<usize> = inked
-                .into_iter()
-                .map(|p| p as usize)
-                .filter(inner)
-                .collect();
-            let ink_box = pts.iter().fold(None, |b: Option<[usize; 4]>, &p| {
-                let (x, y) = (p % w, p / w);
-                Some(match b {
-                    None => [x, y, x + 1, y + 1],
-                    Some(b) => [b[0].min(x), b[1].min(y), b[2].max(x + 1), b[3].max(y + 1)],
-                })
-            });
-            cells.push(Cell {
-                region: [x0, y0, x1, y1],
-                ink: ink_box,
-                ink_px: pts.len(),
-            });
+            cells.extend(cell_of([x0, y0, x1, y1], area, edge, inked, w, h, min_side));
         }
         cells.sort_by_key(|c| (c.region[1], c.region[0]));
         cells
