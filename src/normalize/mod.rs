@@ -42,8 +42,9 @@ pub struct NormLine {
     pub origin: Location,
     /// For a table row: its cells in column order (empty for a line of text).
     pub cells: Vec<CellSpan>,
-    /// The line as printed, before width folding (same number of chars as the folded line).
-    pub printed: String,
+    /// The line as printed, before width folding (same number of chars as the folded
+    /// line); `None` when folding changed no char, the printed line being the text's.
+    pub printed: Option<String>,
 }
 
 /// The normalised text of a whole input.
@@ -122,7 +123,7 @@ impl NormDoc {
                 if l.start > start {
                     out.push('\n');
                 }
-                let cells: Vec<&str> = l.printed.split(CELL_BREAK).collect();
+                let cells: Vec<&str> = self.printed_line(l).split(CELL_BREAK).collect();
                 out.push_str(&format!("| {} |", cells.join(" | ")));
                 continue;
             }
@@ -131,9 +132,16 @@ impl NormDoc {
             if l.start > start {
                 out.push('\n'); // the break before this line lies inside the range
             }
-            out.extend(l.printed.chars().skip(skip).take(take));
+            out.extend(self.printed_line(l).chars().skip(skip).take(take));
         }
         out
+    }
+
+    /// Line `l` as printed, before width folding.
+    fn printed_line<'a>(&'a self, l: &'a NormLine) -> &'a str {
+        l.printed
+            .as_deref()
+            .unwrap_or_else(|| self.text.get(l.start..l.end).unwrap_or(""))
     }
 
     /// Start of the first table row starting at or after byte `pos`.
@@ -203,21 +211,23 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
             continue;
         }
         let printed = furniture::strip_markup_comments(&line.text);
-        let folded = width::fold(&printed);
-        if furniture::is_furniture(&folded) {
-            continue;
-        }
+        // folded straight into the text, taken back out when it is furniture
+        let before = doc.text.len();
         if !doc.text.is_empty() {
             doc.text.push('\n');
         }
         let start = doc.text.len();
-        doc.text.push_str(&folded);
+        let changed = width::fold_into(&printed, &mut doc.text);
+        if furniture::is_furniture(&doc.text[start..]) {
+            doc.text.truncate(before);
+            continue;
+        }
         doc.lines.push(NormLine {
             start,
             end: doc.text.len(),
             origin: line.origin.clone(),
             cells: Vec::new(),
-            printed: printed.into_owned(),
+            printed: changed.then(|| printed.into_owned()),
         });
     }
     doc
@@ -229,12 +239,15 @@ fn push_row(doc: &mut NormDoc, line: &Line) {
         doc.text.push('\n');
     }
     let start = doc.text.len();
-    let mut printed = String::new();
+    // the printed row is kept apart only when folding changed a char
+    let mut printed: Option<String> = None;
     let mut cells = Vec::with_capacity(line.cells.len());
     for (k, c) in line.cells.iter().enumerate() {
         if k > 0 {
             doc.text.push(CELL_BREAK);
-            printed.push(CELL_BREAK);
+            if let Some(p) = &mut printed {
+                p.push(CELL_BREAK);
+            }
         }
         let raw = furniture::strip_markup_comments(&c.text);
         let text = raw.trim_matches(|ch: char| ch.is_whitespace() || ch.is_control());
@@ -242,8 +255,15 @@ fn push_row(doc: &mut NormDoc, line: &Line) {
         for ch in text.chars() {
             // a cell is one run of text: its own breaks are spaces here
             let ch = if ch.is_control() { ' ' } else { ch };
-            doc.text.push(width::fold_char(ch));
-            printed.push(ch);
+            let folded = width::fold_char(ch);
+            if folded != ch && printed.is_none() {
+                // everything so far printed as it reads folded
+                printed = Some(doc.text[start..].to_owned());
+            }
+            doc.text.push(folded);
+            if let Some(p) = &mut printed {
+                p.push(ch);
+            }
         }
         cells.push(CellSpan {
             start: at,

@@ -14,7 +14,26 @@ pub fn fold_char(c: char) -> char {
 
 /// Folds every character of `s` with [`fold_char`]; the result has as many chars as `s`.
 pub fn fold(s: &str) -> String {
-    s.chars().map(fold_char).collect()
+    let mut out = String::with_capacity(s.len());
+    fold_into(s, &mut out);
+    out
+}
+
+/// Appends `s` folded with [`fold_char`] to `out`; whether any char changed.
+pub fn fold_into(s: &str, out: &mut String) -> bool {
+    // ASCII but the tab folds to itself: copied whole (most lines of a crawler's text)
+    if s.bytes().all(|b| b.is_ascii() && b != b'\t') {
+        out.push_str(s);
+        return false;
+    }
+    out.reserve(s.len());
+    let mut changed = false;
+    for c in s.chars() {
+        let f = fold_char(c);
+        changed |= f != c;
+        out.push(f);
+    }
+    changed
 }
 
 #[cfg(test)]
@@ -25,5 +44,14 @@ mod tests {
     fn folds_full_width_digits_and_brackets() {
         assert_eq!(fold("（一）１２３，４"), "(一)123,4");
         assert_eq!(fold("a\u{3000}b\u{a0}c"), "a b c");
+    }
+
+    #[test]
+    fn fold_into_says_whether_anything_changed() {
+        for (s, changed) in [("abc 12", false), ("年报", false), ("a\tb", true), ("１", true), ("⾏", true), ("", false)] {
+            let mut out = String::from(">");
+            assert_eq!(fold_into(s, &mut out), changed, "{s:?}");
+            assert_eq!(out, format!(">{}", s.chars().map(fold_char).collect::<String>()));
+        }
     }
 }

@@ -146,6 +146,25 @@ const TITLE_FIRSTS: [&[char]; 6] = [
     &['其'],
 ];
 
+/// Whether some title pattern can start with `c` (one of [`TITLE_FIRSTS`]).
+fn can_start_title(c: char) -> bool {
+    TITLE_FIRSTS.iter().any(|f| f.contains(&c))
+}
+
+/// The first char [`candidates`] keeps in the compact text of a title starting at
+/// `after`: the same walk, stopped at the first char kept.
+fn first_kept(text: &str, after: usize, numbered: bool) -> Option<char> {
+    for (i, c) in text[after..].char_indices() {
+        if i > 4096 || (c == '\n' && !numbered) {
+            return None;
+        }
+        if !(c.is_whitespace() || c == '#' || c == '*') {
+            return Some(c);
+        }
+    }
+    None
+}
+
 /// Every heading candidate in `text`, in text order.
 pub fn candidates(text: &str) -> Vec<Heading> {
     // (where the heading starts, where its title starts, whether it is numbered)
@@ -176,6 +195,11 @@ pub fn candidates(text: &str) -> Vec<Heading> {
     let mut compact = String::new();
     let mut ends = Vec::new();
     for (start, after, numbered) in starts {
+        // most candidates are table rows and sentences: their first char already rules
+        // every title out, before the compact text is built
+        if !first_kept(text, after, numbered).is_some_and(can_start_title) {
+            continue;
+        }
         compact.clear();
         ends.clear();
         for (i, c) in text[after..].char_indices() {

@@ -5,6 +5,7 @@
 //! [`split`] (cutting run-together digits), [`solve`] (choosing cuts by arithmetic),
 //! [`table`] (rows and cells).
 
+mod area;
 pub mod heading;
 pub mod labels;
 pub mod number;
@@ -19,8 +20,7 @@ use crate::normalize::{wrap, NormDoc};
 use crate::report::{Section, Sections, Table, Tables, TemplateVersion};
 use crate::schema::{self, RowSpec, Versions, SECTIONS};
 use split::Cut;
-use table::{Area, RowRead};
-use labels::Compact;
+use table::{Area, RowRead, TableText};
 
 /// What parsing found, before checks.
 #[derive(Debug, Clone)]
@@ -156,19 +156,17 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let m21 = count_markers(&t2_compact, V2021_MARKERS);
     let m19 = count_markers(&t2_compact, V2019_MARKERS);
     // each table's area seen without white space, once for all the searches in it
-    let t2_view = Compact::new(text, t2_area.start, t2_area.end);
+    let t2 = TableText::new(text, t2_area);
     let (r21, d21) = table::read_rows(
         doc,
-        t2_area,
-        &t2_view,
+        &t2,
         "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2019),
         Cut::SingleRun,
     );
     let (r19, d19) = table::read_rows(
         doc,
-        t2_area,
-        &t2_view,
+        &t2,
         "active_disclosure",
         &specs(schema::ACTIVE_DISCLOSURE, |v| v != Versions::V2021),
         Cut::SingleRun,
@@ -203,19 +201,17 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     diags.extend(t2_diags);
 
     // table 三: three （六） sub-rows (v2021) or one (v2019)
-    let t3_view = Compact::new(text, t3_area.start, t3_area.end);
+    let t3 = TableText::new(text, t3_area);
     let (mut a21, e21) = table::read_rows(
         doc,
-        t3_area,
-        &t3_view,
+        &t3,
         "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2019),
         Cut::Any,
     );
     let (mut a19, e19) = table::read_rows(
         doc,
-        t3_area,
-        &t3_view,
+        &t3,
         "applications",
         &specs(schema::APPLICATIONS, |v| v != Versions::V2021),
         Cut::Any,
@@ -271,10 +267,10 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     diags.extend(t3_diags);
 
     // table 四: one labelled row per group when printed that way, else one run of 15 values
-    let t4_view = Compact::new(text, t4_area.start, t4_area.end);
-    let (t4_reads, t4_found) = match review_by_rows(doc, t4_area, &t4_view) {
+    let t4 = TableText::new(text, t4_area);
+    let (t4_reads, t4_found) = match review_by_rows(doc, &t4) {
         Some(reads) => (reads, true),
-        None => review_as_run(doc, t4_area, &t4_view, heads[3].is_some()),
+        None => review_as_run(doc, &t4, heads[3].is_some()),
     };
 
     // template version
@@ -427,10 +423,9 @@ fn build_or_missing(
 
 /// Table 四 printed as three labelled rows (行政复议 / 未经复议直接起诉 / 复议后起诉), each
 /// with its five values. `None` unless all three rows read that way.
-fn review_by_rows(doc: &NormDoc, area: Area, view: &Compact) -> Option<Vec<RowRead>> {
+fn review_by_rows(doc: &NormDoc, t4: &TableText) -> Option<Vec<RowRead>> {
     let specs: Vec<&'static RowSpec> = schema::REVIEW_LITIGATION.iter().collect();
-    let (mut reads, _) =
-        table::read_rows(doc, area, view, "review_litigation", &specs, Cut::Any);
+    let (mut reads, _) = table::read_rows(doc, t4, "review_litigation", &specs, Cut::Any);
     let numbered = |r: &RowRead| {
         r.label.is_some()
             && !r.readings.is_empty()
@@ -453,13 +448,8 @@ fn review_by_rows(doc: &NormDoc, area: Area, view: &Compact) -> Option<Vec<RowRe
 }
 
 /// Table 四 as one run of 15 values after its header, cut into the three groups.
-fn review_as_run(
-    doc: &NormDoc,
-    area: Area,
-    view: &Compact,
-    anchored: bool,
-) -> (Vec<RowRead>, bool) {
-    let tokens = table::review_tokens(doc, area, view, anchored);
+fn review_as_run(doc: &NormDoc, t4: &TableText, anchored: bool) -> (Vec<RowRead>, bool) {
+    let tokens = table::review_tokens(doc, t4, anchored);
     let kinds = [schema::ValueKind::Count; 15];
     let (mut readings, mut problem) =
         table::readings_of(&tokens, &kinds, "review_litigation", Cut::Any);
@@ -467,7 +457,7 @@ fn review_as_run(
         problem = Some(table::no_cut_fits("review_litigation"));
     }
     let found = !tokens.is_empty();
-    let label_pos = tokens.first().map_or(area.start, |t| t.pos);
+    let label_pos = tokens.first().map_or(t4.area.start, |t| t.pos);
     let reads = schema::REVIEW_LITIGATION
         .iter()
         .enumerate()

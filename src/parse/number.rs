@@ -7,7 +7,7 @@ use nom::branch::alt;
 use nom::bytes::complete::{tag, take_while1, take_while_m_n};
 use nom::character::complete::{char as ch, one_of, space0};
 use nom::combinator::{opt, recognize};
-use nom::multi::many0;
+use nom::multi::many0_count;
 use nom::sequence::{pair, preceded};
 use nom::{IResult, Parser};
 use rust_decimal::Decimal;
@@ -42,7 +42,7 @@ fn grouped(i: &str) -> IResult<&str, &str> {
     // 1,234,567 — a comma only when exactly three digits follow it
     recognize(pair(
         take_while_m_n(1, 3, |c: char| c.is_ascii_digit()),
-        many0(pair(
+        many0_count(pair(
             ch(','),
             take_while_m_n(3, 3, |c: char| c.is_ascii_digit()),
         )),
@@ -72,7 +72,16 @@ fn grouped_exact(i: &str) -> IResult<&str, &str> {
     }
 }
 
+/// A unit glued after a number (spaces allowed between). Tried after every number read,
+/// so it is decided by the first char after the spaces before nom tries the alternatives.
 fn unit(i: &str) -> IResult<&str, &str> {
+    let first = i.trim_start_matches([' ', '\t']).chars().next();
+    if !first.is_some_and(|c| UNIT_FIRSTS.contains(&c)) {
+        return Err(nom::Err::Error(nom::error::Error::new(
+            i,
+            nom::error::ErrorKind::Tag,
+        )));
+    }
     preceded(
         space0,
         alt((
@@ -92,14 +101,50 @@ fn unit(i: &str) -> IResult<&str, &str> {
     .parse(i)
 }
 
+/// The first chars of [`UNITS`] (checked by a test).
+const UNIT_FIRSTS: [char; 11] = ['万', '元', '件', '个', '条', '项', '次', '人', '家', '份', '宗'];
+
 /// Turns a number's text into a value: whole numbers to `Int`, others to `Decimal`.
 /// `None` when it overflows.
 pub fn value_of(text: &str) -> Option<Number> {
-    let clean: String = text.chars().filter(|c| *c != ',' && *c != '+').collect();
-    if clean.contains('.') {
-        Decimal::from_str(&clean).ok().map(Number::Decimal)
+    let kept = |c: &char| *c != ',' && *c != '+';
+    if !text.contains('.') {
+        // whole numbers (nearly every cell) summed from the digits, no string built
+        return int_of(text).map(Number::Int);
+    }
+    let clean: String = text.chars().filter(kept).collect();
+    Decimal::from_str(&clean).ok().map(Number::Decimal)
+}
+
+/// A whole number's value with `,` and `+` ignored, as `i64::from_str` reads the text
+/// without them: `None` on overflow, a stray sign or no digit.
+fn int_of(text: &str) -> Option<i64> {
+    let mut neg = false;
+    let mut seen_sign = false;
+    let mut any = false;
+    let mut v: i64 = 0;
+    for b in text.bytes().filter(|b| *b != b',' && *b != b'+') {
+        match b {
+            b'-' if !seen_sign && !any => {
+                neg = true;
+                seen_sign = true;
+            }
+            b'0'..=b'9' => {
+                any = true;
+                let d = i64::from(b - b'0');
+                // accumulated negative: i64::MIN has no positive twin
+                v = v.checked_mul(10)?.checked_sub(d)?;
+            }
+            _ => return None,
+        }
+    }
+    if !any {
+        return None;
+    }
+    if neg {
+        Some(v)
     } else {
-        clean.parse::<i64>().ok().map(Number::Int)
+        v.checked_neg()
     }
 }
 
@@ -150,6 +195,52 @@ mod tests {
         assert_eq!(n("12,34"), Some(("12".into(), None, 2)));
         assert_eq!(n("abc"), None);
         assert_eq!(n("99999999999999999999"), None);
+    }
+
+    #[test]
+    fn unit_firsts_are_the_units_first_chars() {
+        let mut firsts: Vec<char> = UNITS.iter().filter_map(|u| u.chars().next()).collect();
+        firsts.dedup();
+        assert_eq!(firsts, UNIT_FIRSTS);
+    }
+
+    /// What `value_of` read before it summed digits itself: the cleaned text through
+    /// the standard parsers.
+    fn value_by_str(text: &str) -> Option<Number> {
+        let clean: String = text.chars().filter(|c| *c != ',' && *c != '+').collect();
+        if clean.contains('.') {
+            Decimal::from_str(&clean).ok().map(Number::Decimal)
+        } else {
+            clean.parse::<i64>().ok().map(Number::Int)
+        }
+    }
+
+    #[test]
+    fn whole_numbers_at_the_edges() {
+        for t in [
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775808",
+            "-9223372036854775809",
+            "-",
+            "+",
+            "",
+            "--1",
+            "1-2",
+            "+-3",
+            "-+3",
+            "1,2,3",
+            "00",
+        ] {
+            assert_eq!(value_of(t), value_by_str(t), "{t:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn value_of_reads_as_the_standard_parsers(t in "[-+,.0-9]{0,24}|[0-9]{15,21}") {
+            proptest::prop_assert_eq!(value_of(&t), value_by_str(&t));
+        }
     }
 
     #[test]

@@ -133,7 +133,7 @@ fn valid_piece(s: &str, kind: ValueKind) -> bool {
 }
 
 /// When cutting runs of digits into several cells is allowed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Cut {
     /// Only when the row's values are one unbroken run (a crawler glued every cell together).
     /// For rows without arithmetic to confirm a cut: separate numbers with a cell missing

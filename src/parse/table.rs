@@ -1,7 +1,9 @@
 //! Reading the template tables: rows found by their labels, values fitted to columns,
 //! runs of digits cut where the template's arithmetic allows only one cut.
 
-use super::labels::{self, find_all, Compact, Hit, Pattern};
+pub use super::area::{Area, TableText};
+use super::area::Follows;
+use super::labels::{find_all, Hit, Pattern};
 use super::split::{fit, Cut, Fit, Piece};
 use super::values::{cell_tokens, free_tokens, Slot, Token};
 use crate::diagnostic::{Code, Diagnostic, Severity};
@@ -9,19 +11,9 @@ use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
 use crate::script::is_cn_numeral;
-use std::cell::OnceCell;
 
 /// Most label-tail ideographs skipped before a row's first value.
 const MAX_LEAD: usize = 6;
-
-/// A byte range of the normalised text that holds one table.
-#[derive(Debug, Clone, Copy)]
-pub struct Area {
-    /// First byte.
-    pub start: usize,
-    /// One past the last byte.
-    pub end: usize,
-}
 
 /// What was read for one row, before arithmetic picks among cuts.
 #[derive(Debug, Clone)]
@@ -36,41 +28,24 @@ pub struct RowRead {
     pub problem: Option<Diagnostic>,
 }
 
-/// A label occurrence that may start a row.
-#[derive(Debug, Clone)]
-struct Candidate {
-    hit: Hit,
-    /// What follows it, read only when the choice of a row's occurrence looks at it: most
-    /// rows take their first occurrence, and reading every one's values dominated.
-    follows: OnceCell<Follows>,
-}
-
-/// Whether values follow a label occurrence.
-#[derive(Debug, Clone, Copy)]
-struct Follows {
-    /// Some value slot (a number, blank or mark).
-    values: bool,
-    /// Some number.
-    numbers: bool,
-}
-
-impl Candidate {
-    /// What follows this occurrence in `area` (read once).
-    fn follows(&self, doc: &NormDoc, compact: &Compact, area: Area) -> Follows {
-        *self.follows.get_or_init(|| {
-            let (from, to) = (compact.byte(self.hit.start), compact.byte_end(self.hit.end));
-            let mut tokens = values_inside(doc, from, to);
-            // A candidate's values only decide whether it is followed by values:
-            // a look of CANDIDATE_LOOK bytes keeps a long line of many label
-            // occurrences linear (each one read the rest of the line).
-            let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
-            tokens.extend(tokens_after(doc, to, area.end.min(look)));
-            Follows {
-                values: !tokens.is_empty(),
-                numbers: has_numbers(&tokens),
-            }
-        })
-    }
+/// What follows the label occurrence `hit` in the table: read only when the choice of a
+/// row's occurrence looks at it (most rows take their first occurrence, and reading every
+/// one's values dominated), once for every template version tried.
+fn follows(doc: &NormDoc, table: &TableText, hit: &Hit) -> Follows {
+    table.follows(hit, || {
+        let compact = &table.view;
+        let (from, to) = (compact.byte(hit.start), compact.byte_end(hit.end));
+        let mut tokens = values_inside(doc, from, to);
+        // A candidate's values only decide whether it is followed by values:
+        // a look of CANDIDATE_LOOK bytes keeps a long line of many label
+        // occurrences linear (each one read the rest of the line).
+        let look = char_floor(&doc.text, to.saturating_add(CANDIDATE_LOOK));
+        tokens.extend(tokens_after(doc, to, table.area.end.min(look)));
+        Follows {
+            values: !tokens.is_empty(),
+            numbers: has_numbers(&tokens),
+        }
+    })
 }
 
 /// Where a numbering (`(三)`, `四、`, `2.`) that ends `s` (but for white space) starts.
@@ -202,26 +177,23 @@ fn char_floor(text: &str, i: usize) -> usize {
     i
 }
 
-/// Finds each row's label in the area (`compact` is the area's view) and reads the values
-/// after it.
+/// Finds each row's label in the table and reads the values after it.
 pub fn read_rows(
     doc: &NormDoc,
-    area: Area,
-    compact: &Compact,
+    table_text: &TableText,
     table: &str,
     specs: &[&'static RowSpec],
     cut: Cut,
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
-    debug_assert_eq!(compact.end_offset, area.end, "the view is of another area");
-    let n = compact.chars.len();
+    let (area, compact) = (table_text.area, &table_text.view);
     let mut diags = Vec::new();
     // every candidate occurrence of every row's label
-    let cands: Vec<Vec<Candidate>> = specs
+    let cands: Vec<Vec<Hit>> = specs
         .iter()
         .map(|spec| {
             let mut hits: Vec<Hit> = Vec::new();
             for p in std::iter::once(&spec.label).chain(spec.aliases.iter()) {
-                for h in find_all(compact, &labels::row_pattern(p), 0, n) {
+                for &h in table_text.hits(p).iter() {
                     // keep hits sorted and apart: an alias adds only where the label did not match
                     let i = hits.partition_point(|k| k.start < h.start);
                     let clash = hits.get(i).is_some_and(|k| k.start < h.end)
@@ -233,12 +205,7 @@ pub fn read_rows(
                     }
                 }
             }
-            hits.into_iter()
-                .map(|hit| Candidate {
-                    hit,
-                    follows: OnceCell::new(),
-                })
-                .collect()
+            hits
         })
         .collect();
     // choose one occurrence per row: followed by values, after the previous row if possible
@@ -251,21 +218,21 @@ pub fn read_rows(
             .any(|k| !(h.end <= k.start || h.start >= k.end))
     };
     for (i, cs) in cands.iter().enumerate() {
-        let free = |c: &&Candidate| !taken(&chosen, &c.hit);
-        let follows = |c: &Candidate| c.follows(doc, compact, area);
+        let free = |c: &&Hit| !taken(&chosen, c);
+        let follows = |c: &Hit| follows(doc, table_text, c);
         let pick = cs
             .iter()
             .filter(free)
-            .find(|c| c.hit.start >= after && follows(c).numbers)
+            .find(|c| c.start >= after && follows(c).numbers)
             .or_else(|| {
                 cs.iter()
                     .filter(free)
-                    .find(|c| c.hit.start >= after && follows(c).values)
+                    .find(|c| c.start >= after && follows(c).values)
             })
             .or_else(|| cs.iter().filter(free).find(|c| follows(c).numbers))
-            .or_else(|| cs.iter().filter(free).find(|c| c.hit.start >= after));
+            .or_else(|| cs.iter().filter(free).find(|c| c.start >= after));
         if let Some(c) = pick {
-            if c.hit.start < after && follows(c).numbers {
+            if c.start < after && follows(c).numbers {
                 diags.push(
                     Diagnostic::new(
                         Code::RowOutOfOrder,
@@ -275,12 +242,12 @@ pub fn read_rows(
                             specs[i].key
                         ),
                     )
-                    .at(doc.location_at(compact.byte(c.hit.start))),
+                    .at(doc.location_at(compact.byte(c.start))),
                 );
             } else {
-                after = c.hit.end;
+                after = c.end;
             }
-            chosen[i] = Some(c.hit);
+            chosen[i] = Some(*c);
         }
     }
     // each row's values run to the next chosen label
@@ -310,8 +277,17 @@ pub fn read_rows(
                 .find(|s| *s > lstart)
                 .unwrap_or(area.end);
             let limit = strip_numbering(&doc.text, lend, limit);
-            let mut tokens = values_inside(doc, lstart, lend);
-            tokens.extend(tokens_after(doc, lend, limit));
+            let at = (lstart, lend, limit);
+            let read = table_text.readings(at, spec, cut, || {
+                let tokens = table_text.tokens(at, || {
+                    let mut tokens = values_inside(doc, lstart, lend);
+                    tokens.extend(tokens_after(doc, lend, limit));
+                    tokens
+                });
+                let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
+                let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
+                (readings, problem.map(|d| d.at(doc.location_at(lstart))))
+            });
             // the label as printed, without the values a layout put inside it
             let printed: String = doc
                 .printed(lstart, lend)
@@ -320,14 +296,11 @@ pub fn read_rows(
                     !c.is_whitespace() && !crate::normalize::width::fold_char(*c).is_ascii_digit()
                 })
                 .collect();
-            let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
-            let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
-            let problem = problem.map(|d| d.at(doc.location_at(lstart)));
             RowRead {
                 spec,
                 label: Some((printed, lstart)),
-                readings,
-                problem,
+                readings: read.0.clone(),
+                problem: read.1.clone(),
             }
         })
         .collect();
@@ -799,9 +772,9 @@ const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正
 /// Reads table 四's single row of 15 values from its area: explicit table rows of values
 /// when there are any, else the values after the header's last word (`compact` is the
 /// area's view).
-pub fn review_tokens(doc: &NormDoc, area: Area, compact: &Compact, anchored: bool) -> Vec<Token> {
+pub fn review_tokens(doc: &NormDoc, table: &TableText, anchored: bool) -> Vec<Token> {
     let text = &doc.text;
-    debug_assert_eq!(compact.end_offset, area.end, "the view is of another area");
+    let (area, compact) = (table.area, &table.view);
     let header_end = REVIEW_HEADER
         .iter()
         .flat_map(|w| find_all(compact, &Pattern::new(w), 0, compact.chars.len()))

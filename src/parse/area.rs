@@ -1,0 +1,127 @@
+//! One table's stretch of the normalised text, with what has been read in it kept.
+//!
+//! A table is read once per template version it may follow (v2021, v2019), and most rows
+//! are in both: their labels, what follows each label occurrence and the values after a
+//! chosen label are the same text read the same way. [`TableText`] keeps each such
+//! reading the first time it is made, so the second version reads only what differs.
+
+use super::labels::{find_all, row_pattern, Compact, Hit};
+use super::split::{Cut, Piece};
+use super::values::Token;
+use crate::diagnostic::Diagnostic;
+use crate::schema::RowSpec;
+use foldhash::HashMap;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+/// A byte range of the normalised text that holds one table.
+#[derive(Debug, Clone, Copy)]
+pub struct Area {
+    /// First byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
+}
+
+/// Whether values follow a label occurrence.
+#[derive(Debug, Clone, Copy)]
+pub struct Follows {
+    /// Some value slot (a number, blank or mark).
+    pub values: bool,
+    /// Some number.
+    pub numbers: bool,
+}
+
+/// The readings of a row's values, or why there is none (see `table::readings_of`).
+pub type Readings = (Vec<Vec<Piece>>, Option<Diagnostic>);
+
+/// Where a row's values were read: the label's bytes and the limit of its values.
+type RowAt = (usize, usize, usize);
+
+/// One table's area, its white-space-free view and the readings made in it so far.
+#[derive(Debug)]
+pub struct TableText {
+    /// The bytes of the table.
+    pub area: Area,
+    /// The area without white space, for label search.
+    pub view: Compact,
+    /// Every occurrence of each row label (by the label's text).
+    hits: RefCell<HashMap<&'static str, Rc<[Hit]>>>,
+    /// What follows each label occurrence (by its compact span).
+    follows: RefCell<HashMap<(usize, usize), Follows>>,
+    /// The value slots of a row read between a label and a limit.
+    tokens: RefCell<HashMap<RowAt, Rc<[Token]>>>,
+    /// The readings of those slots as a row of one spec (by the spec's address and the cut).
+    readings: RefCell<HashMap<(RowAt, usize, Cut), Rc<Readings>>>,
+}
+
+impl TableText {
+    /// The table in `text[area]`.
+    pub fn new(text: &str, area: Area) -> TableText {
+        TableText {
+            area,
+            view: Compact::new(text, area.start, area.end),
+            hits: RefCell::default(),
+            follows: RefCell::default(),
+            tokens: RefCell::default(),
+            readings: RefCell::default(),
+        }
+    }
+
+    /// Every occurrence of row label `label` in the area.
+    pub fn hits(&self, label: &'static str) -> Rc<[Hit]> {
+        if let Some(h) = self.hits.borrow().get(label) {
+            return h.clone();
+        }
+        let n = self.view.chars.len();
+        let found: Rc<[Hit]> = find_all(&self.view, &row_pattern(label), 0, n).into();
+        self.hits.borrow_mut().insert(label, found.clone());
+        found
+    }
+
+    /// What follows the label occurrence `hit`, made by `read` the first time.
+    pub fn follows(&self, hit: &Hit, read: impl FnOnce() -> Follows) -> Follows {
+        let key = (hit.start, hit.end);
+        if let Some(f) = self.follows.borrow().get(&key) {
+            return *f;
+        }
+        let f = read();
+        self.follows.borrow_mut().insert(key, f);
+        f
+    }
+
+    /// The value slots of the label at bytes `[lstart, lend)` up to `limit`, made by `read`
+    /// the first time.
+    pub fn tokens(
+        &self,
+        (lstart, lend, limit): RowAt,
+        read: impl FnOnce() -> Vec<Token>,
+    ) -> Rc<[Token]> {
+        let key = (lstart, lend, limit);
+        if let Some(t) = self.tokens.borrow().get(&key) {
+            return t.clone();
+        }
+        let t: Rc<[Token]> = read().into();
+        self.tokens.borrow_mut().insert(key, t.clone());
+        t
+    }
+
+    /// The readings of the values at `at` as a row of `spec` cut by `cut`, made by `read`
+    /// the first time.
+    pub fn readings(
+        &self,
+        at: RowAt,
+        spec: &'static RowSpec,
+        cut: Cut,
+        read: impl FnOnce() -> Readings,
+    ) -> Rc<Readings> {
+        // a spec is one static item: its address names it
+        let key = (at, std::ptr::from_ref(spec) as usize, cut);
+        if let Some(r) = self.readings.borrow().get(&key) {
+            return r.clone();
+        }
+        let r = Rc::new(read());
+        self.readings.borrow_mut().insert(key, r.clone());
+        r
+    }
+}
