@@ -220,8 +220,8 @@ fn parse_stages(bytes: &[u8], opts: &Options) -> Result<Report> {
     let doubted = doubted_cells(&report, &doubts);
     report.diagnostics.extend(doubted);
     profile::time("check", || {
-        check::check(&mut report);
-        let narrative = narrative::check(&report, &doc);
+        profile::time("check: arithmetic", || check::check(&mut report));
+        let narrative = profile::time("check: narrative", || narrative::check(&report, &doc));
         report.diagnostics.extend(narrative);
         if let (Some((date, what)), Some(year)) = (&published, report.metadata.year) {
             if published::is_late(year, date) {

@@ -35,6 +35,28 @@ pub fn time<T>(stage: &'static str, f: impl FnOnce() -> T) -> T {
     r
 }
 
+/// A stage timed from now until the guard is dropped (for a stage that is a stretch of
+/// a function rather than a call).
+pub fn span(stage: &'static str) -> Span {
+    Span {
+        stage,
+        start: enabled().then(Instant::now),
+    }
+}
+
+/// The guard [`span`] returns.
+pub struct Span {
+    stage: &'static str,
+    start: Option<Instant>,
+}
+
+impl Drop for Span {
+    fn drop(&mut self) {
+        let Some(t) = self.start else { return };
+        merge(vec![(self.stage, t.elapsed())]);
+    }
+}
+
 /// The stages timed on this thread so far (taken: the thread's own are then empty), for a
 /// helper thread to hand to [`merge`].
 pub fn take() -> Vec<(&'static str, Duration)> {

@@ -102,7 +102,21 @@ impl NormDoc {
 
     /// The text of `[start, end)` as printed (full-width forms kept), lines joined by `\n`.
     pub fn printed(&self, start: usize, end: usize) -> String {
-        self.printed_as(start, end, false)
+        match self.text.get(start..end) {
+            // nothing folded there: the printed text is the text itself
+            Some(t) if self.folded_nowhere(start, end) => t.to_owned(),
+            _ => self.printed_as(start, end, false),
+        }
+    }
+
+    /// Whether no line overlapping `[start, end)` had a char changed by folding.
+    fn folded_nowhere(&self, start: usize, end: usize) -> bool {
+        let first = self.line_index(start).unwrap_or(0);
+        self.lines
+            .iter()
+            .skip(first)
+            .take_while(|l| l.start < end)
+            .all(|l| l.printed.is_none())
     }
 
     /// Like [`NormDoc::printed`], but a table row wholly inside the range shown as a
@@ -127,12 +141,18 @@ impl NormDoc {
                 out.push_str(&format!("| {} |", cells.join(" | ")));
                 continue;
             }
-            let skip = self.text.get(l.start..a).map_or(0, |t| t.chars().count());
-            let take = self.text.get(a..b).map_or(0, |t| t.chars().count());
             if l.start > start {
                 out.push('\n'); // the break before this line lies inside the range
             }
-            out.extend(self.printed_line(l).chars().skip(skip).take(take));
+            match (&l.printed, self.text.get(l.start..a), self.text.get(a..b)) {
+                // nothing folded on this line: its printed text is the text itself
+                (None, Some(_), Some(t)) => out.push_str(t),
+                (_, before, inside) => {
+                    let skip = before.map_or(0, |t| t.chars().count());
+                    let take = inside.map_or(0, |t| t.chars().count());
+                    out.extend(self.printed_line(l).chars().skip(skip).take(take));
+                }
+            }
         }
         out
     }

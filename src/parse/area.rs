@@ -32,8 +32,17 @@ pub struct Follows {
     pub numbers: bool,
 }
 
-/// The readings of a row's values, or why there is none (see `table::readings_of`).
-pub type Readings = (Vec<Vec<Piece>>, Option<Diagnostic>);
+/// What was read for a row at one place: its label as printed and the readings of its
+/// values, or why there is none (see `table::readings_of`).
+#[derive(Debug)]
+pub struct Readings {
+    /// The label as printed.
+    pub label: String,
+    /// The possible readings.
+    pub readings: Vec<Vec<Piece>>,
+    /// Why there is no reading.
+    pub problem: Option<Diagnostic>,
+}
 
 /// Where a row's values were read: the label's bytes and the limit of its values.
 type RowAt = (usize, usize, usize);

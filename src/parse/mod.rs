@@ -78,10 +78,13 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let text = &doc.text;
     let mut diags = Vec::new();
     split::reset_document_budget();
+    let stage = crate::profile::span("parse: headings");
     let (title, organization, year) = heading::title(text);
 
+    drop(stage);
+    let stage = crate::profile::span("parse: sections");
     // sections
-    let heads = heading::find_sections(text);
+    let heads = crate::profile::time("sections: find", || heading::find_sections(text));
     let mut sections = Sections::default();
     let starts: Vec<usize> = heads.iter().flatten().map(|h| h.start).collect();
     for (i, h) in heads.iter().enumerate() {
@@ -124,6 +127,8 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         }
     }
 
+    drop(stage);
+    let stage = crate::profile::span("parse: table 二");
     // table areas: from a section's heading to the next heading found
     let next_start = |after: usize| {
         starts
@@ -200,6 +205,8 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     };
     diags.extend(t2_diags);
 
+    drop(stage);
+    let stage = crate::profile::span("parse: table 三");
     // table 三: three （六） sub-rows (v2021) or one (v2019)
     let t3 = TableText::new(text, t3_area);
     let (mut a21, e21) = table::read_rows(
@@ -266,6 +273,8 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     };
     diags.extend(t3_diags);
 
+    drop(stage);
+    let stage = crate::profile::span("parse: table 四");
     // table 四: one labelled row per group when printed that way, else one run of 15 values
     let t4 = TableText::new(text, t4_area);
     let (t4_reads, t4_found) = match review_by_rows(doc, &t4) {
@@ -301,6 +310,8 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         ));
     }
 
+    drop(stage);
+    let stage = crate::profile::span("parse: cells");
     let mut tables = Tables::default();
     let found2 = rows_with_values(&t2_reads) > 0;
     let found3 = rows_with_values(&t3_reads) > 0;
@@ -324,6 +335,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
         &mut diags,
     );
 
+    drop(stage);
     let any_table = found2 || found3 || found4;
     if !any_table {
         let pre = year.is_some_and(|y| y < 2019);

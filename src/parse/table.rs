@@ -2,7 +2,7 @@
 //! runs of digits cut where the template's arithmetic allows only one cut.
 
 pub use super::area::{Area, TableText};
-use super::area::Follows;
+use super::area::{Follows, Readings};
 use super::labels::{find_all, Hit, Pattern};
 use super::split::{fit, Cut, Fit, Piece};
 use super::values::{cell_tokens, free_tokens, Slot, Token};
@@ -187,6 +187,7 @@ pub fn read_rows(
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
     let (area, compact) = (table_text.area, &table_text.view);
     let mut diags = Vec::new();
+    let stage = crate::profile::span("rows: hits");
     // every candidate occurrence of every row's label
     let cands: Vec<Vec<Hit>> = specs
         .iter()
@@ -208,6 +209,8 @@ pub fn read_rows(
             hits
         })
         .collect();
+    drop(stage);
+    let stage = crate::profile::span("rows: choose");
     // choose one occurrence per row: followed by values, after the previous row if possible
     let mut chosen: Vec<Option<Hit>> = vec![None; specs.len()];
     let mut after = 0usize;
@@ -250,6 +253,8 @@ pub fn read_rows(
             chosen[i] = Some(*c);
         }
     }
+    drop(stage);
+    let stage = crate::profile::span("rows: values");
     // each row's values run to the next chosen label
     let mut starts: Vec<usize> = chosen
         .iter()
@@ -286,21 +291,26 @@ pub fn read_rows(
                 });
                 let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
                 let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
-                (readings, problem.map(|d| d.at(doc.location_at(lstart))))
+                // the label as printed, without the values a layout put inside it
+                let label: String = doc
+                    .printed(lstart, lend)
+                    .chars()
+                    .filter(|c| {
+                        !c.is_whitespace()
+                            && !crate::normalize::width::fold_char(*c).is_ascii_digit()
+                    })
+                    .collect();
+                Readings {
+                    label,
+                    readings,
+                    problem: problem.map(|d| d.at(doc.location_at(lstart))),
+                }
             });
-            // the label as printed, without the values a layout put inside it
-            let printed: String = doc
-                .printed(lstart, lend)
-                .chars()
-                .filter(|c| {
-                    !c.is_whitespace() && !crate::normalize::width::fold_char(*c).is_ascii_digit()
-                })
-                .collect();
             RowRead {
                 spec,
-                label: Some((printed, lstart)),
-                readings: read.0.clone(),
-                problem: read.1.clone(),
+                label: Some((read.label.clone(), lstart)),
+                readings: read.readings.clone(),
+                problem: read.problem.clone(),
             }
         })
         .collect();
@@ -308,6 +318,8 @@ pub fn read_rows(
         .iter()
         .map(|h| h.map(|h| compact.byte(h.start)))
         .collect();
+    drop(stage);
+    let _stage = crate::profile::span("rows: by position");
     place_by_position(doc, table, &starts, &mut reads, cut, &mut diags);
     (reads, diags)
 }
