@@ -115,14 +115,28 @@ pub(crate) fn fold_radical(c: char) -> char {
     }
 }
 
-/// `s` with every radical code point folded by [`fold_radical`].
-pub(crate) fn fold_radicals(s: &str) -> String {
-    s.chars().map(fold_radical).collect()
+/// `s` with every radical code point folded by [`fold_radical`] (borrowed when it holds
+/// none, as nearly every text does).
+pub(crate) fn fold_radicals(s: &str) -> std::borrow::Cow<'_, str> {
+    if !may_hold_radical(s) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    std::borrow::Cow::Owned(s.chars().map(fold_radical).collect())
+}
+
+/// Whether `s` may hold a char of U+2E80..=U+2FFF (the radical blocks and a little
+/// more): UTF-8 lead byte E2 followed by BA..=BF.
+fn may_hold_radical(s: &str) -> bool {
+    let b = s.as_bytes();
+    memchr::memchr_iter(0xE2, b).any(|i| matches!(b.get(i + 1), Some(0xBA..=0xBF)))
 }
 
 /// A Chinese numeral as numberings print them (`一` … `十`).
 pub(crate) fn is_cn_numeral(c: char) -> bool {
-    matches!(c, '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十')
+    matches!(
+        c,
+        '一' | '二' | '三' | '四' | '五' | '六' | '七' | '八' | '九' | '十'
+    )
 }
 
 /// The length in bytes of a row or item numbering at the start of `s`: `一、`, `（一）`,
@@ -248,6 +262,15 @@ mod tests {
             "二、主动公开政府信息情况 行政许可 无法提供 民生 见 长期"
         );
         assert_eq!(fold_radicals(&folded), folded);
+        // the byte test rules out only what holds no radical: the block edges
+        for c in [
+            '\u{2E7F}', '\u{2E80}', '\u{2FD5}', '\u{2FD6}', '\u{3000}', '⺠',
+        ] {
+            let s = c.to_string();
+            let folded: String = s.chars().map(fold_radical).collect();
+            assert_eq!(fold_radicals(&s), folded);
+            assert!(may_hold_radical(&s) || folded == s);
+        }
         assert_eq!(KANGXI.chars().count(), 0x2FD6 - 0x2F00);
     }
 

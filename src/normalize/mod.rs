@@ -195,25 +195,31 @@ impl NormDoc {
     /// In a table row, the location also names the cell holding `pos`.
     pub fn location_at(&self, pos: usize) -> Option<crate::source::Location> {
         let line = self.line_index(pos).and_then(|i| self.lines.get(i))?;
+        let cell = line.is_row().then(|| {
+            line.cells
+                .partition_point(|c| c.start <= pos)
+                .saturating_sub(1)
+        });
+        // a cell whose own place is known is located there, not by its row
+        if let Some(own) = cell.and_then(|k| line.cells.get(k)?.origin.as_ref()) {
+            return Some(Location {
+                cell,
+                ..own.clone()
+            });
+        }
         let mut loc = line.origin.clone();
         // folding keeps every char, so the char column is the input's
         let at = pos.clamp(line.start, line.end);
-        let col = if self.text.is_char_boundary(at) {
-            self.chars_before(at) - self.chars_before(line.start)
-        } else {
+        let col = if !self.text.is_char_boundary(at) {
             0
+        } else if at - line.start <= 4 * CHAR_BLOCK {
+            count_chars(&self.text.as_bytes()[line.start..at])
+        } else {
+            self.chars_before(at) - self.chars_before(line.start)
         };
         loc.column = u32::try_from(col + 1).ok();
-        if line.is_row() {
-            let k = line.cells.partition_point(|c| c.start <= pos).saturating_sub(1);
-            loc.cell = Some(k);
-            // a cell whose own place is known is located there, not by its row
-            if let Some(own) = line.cells.get(k).and_then(|c| c.origin.as_ref()) {
-                loc = Location {
-                    cell: loc.cell,
-                    ..own.clone()
-                };
-            }
+        if cell.is_some() {
+            loc.cell = cell;
         }
         Some(loc)
     }

@@ -20,20 +20,42 @@ pub fn fold(s: &str) -> String {
 }
 
 /// Appends `s` folded with [`fold_char`] to `out`; whether any char changed.
+///
+/// Only chars whose UTF-8 starts with one of a few bytes can fold ([`may_fold`]); the
+/// runs between them are copied whole.
 pub fn fold_into(s: &str, out: &mut String) -> bool {
-    // ASCII but the tab folds to itself: copied whole (most lines of a crawler's text)
-    if s.bytes().all(|b| b.is_ascii() && b != b'\t') {
-        out.push_str(s);
-        return false;
-    }
-    out.reserve(s.len());
+    let bytes = s.as_bytes();
     let mut changed = false;
-    for c in s.chars() {
+    // start of the run not yet copied
+    let mut run = 0;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        // a continuation byte is never one of these: `i` is at a char's start
+        if !may_fold(b) {
+            i += 1;
+            continue;
+        }
+        let Some(c) = s[i..].chars().next() else {
+            break;
+        };
         let f = fold_char(c);
-        changed |= f != c;
-        out.push(f);
+        if f != c {
+            out.push_str(&s[run..i]);
+            out.push(f);
+            changed = true;
+            run = i + c.len_utf8();
+        }
+        i += c.len_utf8();
     }
+    out.push_str(&s[run..]);
     changed
+}
+
+/// Whether a char whose UTF-8 starts with `lead` may be changed by [`fold_char`]: the
+/// tab, U+00A0 (C2), U+2000–U+2FFF (E2: spaces, minus, radicals), U+3000 (E3) and
+/// U+FEFF–U+FFFF (EF: full-width forms).
+fn may_fold(lead: u8) -> bool {
+    matches!(lead, b'\t' | 0xC2 | 0xE2 | 0xE3 | 0xEF)
 }
 
 #[cfg(test)]
@@ -47,11 +69,33 @@ mod tests {
     }
 
     #[test]
+    fn every_char_that_folds_is_looked_at() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            if fold_char(c) != c {
+                let mut buf = [0; 4];
+                assert!(may_fold(c.encode_utf8(&mut buf).as_bytes()[0]), "{c:?}");
+            }
+        }
+    }
+
+    #[test]
     fn fold_into_says_whether_anything_changed() {
-        for (s, changed) in [("abc 12", false), ("年报", false), ("a\tb", true), ("１", true), ("⾏", true), ("", false)] {
+        for (s, changed) in [
+            ("abc 12", false),
+            ("年报", false),
+            ("a\tb", true),
+            ("１", true),
+            ("⾏", true),
+            ("", false),
+            ("年１月\u{3000}", true),
+            ("。「」", false),
+        ] {
             let mut out = String::from(">");
             assert_eq!(fold_into(s, &mut out), changed, "{s:?}");
-            assert_eq!(out, format!(">{}", s.chars().map(fold_char).collect::<String>()));
+            assert_eq!(
+                out,
+                format!(">{}", s.chars().map(fold_char).collect::<String>())
+            );
         }
     }
 }

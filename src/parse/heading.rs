@@ -29,18 +29,53 @@ pub struct Heading {
 /// equal): compiling that regex cost more than the rest of a small
 /// report's parse on a cold start, and the CLI starts cold for every file.
 fn numberings(text: &str) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some((p, c)) = text[from..].char_indices().next().map(|(i, c)| (from + i, c)) {
-        match numbering_at(text, p, c) {
+    while let Some(&lead) = bytes.get(from) {
+        // most chars can start no numbering: passed over by their first byte
+        if from > 0 && !may_start_numbering(lead) {
+            from += utf8_len(lead);
+            continue;
+        }
+        let Some(c) = text[from..].chars().next() else {
+            break;
+        };
+        // an ideograph (lead byte E4–E7) starts one only as `第` or a numeral
+        if from > 0 && (0xE4..=0xE7).contains(&lead) && c != '第' && !is_cn_numeral(c) {
+            from += c.len_utf8();
+            continue;
+        }
+        match numbering_at(text, from, c) {
             Some((start, end)) => {
                 out.push((start, end));
                 from = end;
             }
-            None => from = p + c.len_utf8(),
+            None => from += c.len_utf8(),
         }
     }
     out
+}
+
+/// Whether a char whose UTF-8 starts with `lead` may start a numbering past the text's
+/// start: `第`, a numeral (lead bytes E4, E5, E7) or a break before Arabic digits (white
+/// space, `。；：】` and ASCII `;:>)]#*`; lead bytes C2, E1, E2, E3, EF beyond ASCII).
+fn may_start_numbering(lead: u8) -> bool {
+    match lead {
+        b'\t'..=b'\r' | b' ' | b';' | b':' | b'>' | b')' | b']' | b'#' | b'*' => true,
+        0xC2 | 0xE1..=0xE5 | 0xE7 | 0xEF => true,
+        _ => false,
+    }
+}
+
+/// The length of the UTF-8 sequence starting with `lead` (1 for a stray byte).
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0..=0xF7 => 4,
+        0xE0..=0xEF => 3,
+        0xC0..=0xDF => 2,
+        _ => 1,
+    }
 }
 
 /// Past a run of spaces and tabs from `i`.
@@ -110,7 +145,11 @@ fn numbering_at(text: &str, p: usize, c: char) -> Option<(usize, usize)> {
             return Some(m);
         }
     }
-    let breaks = c.is_whitespace() || matches!(c, '。' | ';' | '；' | ':' | '：' | '>' | ')' | ']' | '】' | '#' | '*');
+    let breaks = c.is_whitespace()
+        || matches!(
+            c,
+            '。' | ';' | '；' | ':' | '：' | '>' | ')' | ']' | '】' | '#' | '*'
+        );
     if breaks {
         return digits_after(p + c.len_utf8());
     }
@@ -165,6 +204,24 @@ fn first_kept(text: &str, after: usize, numbered: bool) -> Option<char> {
     None
 }
 
+/// Most compact texts whose title matches [`candidates`] keeps (a bound on its memory).
+const MAX_MATCHED: usize = 4096;
+
+/// Where each section's title pattern ends its match at the start of `compact` (a
+/// heading's text without white space), for the patterns that match.
+fn title_ends(compact: &str) -> [Option<usize>; 6] {
+    let mut out = [None; 6];
+    let Some(first) = compact.chars().next() else {
+        return out;
+    };
+    for (s, re) in TITLES.iter().enumerate() {
+        if TITLE_FIRSTS[s].binary_search(&first).is_ok() {
+            out[s] = re.find(compact).map(|m| m.end());
+        }
+    }
+    out
+}
+
 /// Every heading candidate in `text`, in text order.
 pub fn candidates(text: &str) -> Vec<Heading> {
     // (where the heading starts, where its title starts, whether it is numbered)
@@ -179,7 +236,7 @@ pub fn candidates(text: &str) -> Vec<Heading> {
             - line
                 .trim_start_matches(|c: char| c.is_whitespace() || c == '#' || c == '*')
                 .len();
-        if line.trim().chars().count() <= 24 {
+        if line.trim().chars().nth(24).is_none() {
             starts.push((line_start + lead, line_start + lead, false));
         }
         line_start += line.len();
@@ -194,6 +251,9 @@ pub fn candidates(text: &str) -> Vec<Heading> {
     // buffer for every candidate)
     let mut compact = String::new();
     let mut ends = Vec::new();
+    // what the title patterns match in each compact text seen: a text that repeats a line
+    // (a running header, a pasted block) is matched once
+    let mut matched: foldhash::HashMap<String, [Option<usize>; 6]> = Default::default();
     for (start, after, numbered) in starts {
         // most candidates are table rows and sentences: their first char already rules
         // every title out, before the compact text is built
@@ -220,19 +280,26 @@ pub fn candidates(text: &str) -> Vec<Heading> {
                 break;
             }
         }
-        let Some(first) = compact.chars().next() else {
+        if compact.is_empty() {
             continue;
+        }
+        let title_ends = match matched.get(compact.as_str()) {
+            Some(m) => *m,
+            None => {
+                let m = title_ends(&compact);
+                if matched.len() < MAX_MATCHED {
+                    matched.insert(compact.clone(), m);
+                }
+                m
+            }
         };
-        for (s, re) in TITLES.iter().enumerate() {
-            if TITLE_FIRSTS[s].binary_search(&first).is_err() {
-                continue;
-            }
-            let Some(t) = re.find(&compact) else { continue };
+        for (s, t_end) in title_ends.iter().enumerate() {
+            let Some(t_end) = *t_end else { continue };
             // an unnumbered title must be (nearly) the whole line
-            if !numbered && compact[t.end()..].chars().count() > 4 {
+            if !numbered && compact[t_end..].chars().count() > 4 {
                 continue;
             }
-            let nchars = compact[..t.end()].chars().count();
+            let nchars = compact[..t_end].chars().count();
             let end = ends.get(nchars.saturating_sub(1)).copied().unwrap_or(after);
             if found
                 .range(start.saturating_sub(longest)..=start)
@@ -288,7 +355,12 @@ pub fn title(text: &str) -> (Option<String>, Option<String>, Option<i32>) {
         (s.chars().count() >= 2).then(|| s.to_owned())
     };
     let year_ok = |y: i32| (2000..=2100).contains(&y);
-    let year_of = |m: &TitleMatch| head[m.year.clone()].parse::<i32>().ok().filter(|y| year_ok(*y));
+    let year_of = |m: &TitleMatch| {
+        head[m.year.clone()]
+            .parse::<i32>()
+            .ok()
+            .filter(|y| year_ok(*y))
+    };
     if let Some(m) = title_match::org_first(&head) {
         let year = year_of(&m);
         let org = clean_org(&head[m.org.clone()]);
@@ -336,10 +408,28 @@ mod tests {
         fn numberings_match_the_regex(parts in proptest::collection::vec(proptest::sample::select(vec![
             "第", "一", "二", "十", "部分", "部", "章", " ", "\t", "\n", "\u{3000}", "、", ".", "．",
             ":", "：", "。", ";", "；", ">", ")", "]", "】", "#", "*", "(", "1", "2", "0", "９", "٣",
-            "a", "政", "总体情况", "12", "123",
+            "a", "政", "总体情况", "12", "123", "\u{a0}", "\u{85}", "\u{1680}", "\u{2003}",
+            "\u{2029}", "七", "八", "九",
         ]), 0..24)) {
             let text: String = parts.concat();
             prop_assert_eq!(numberings(&text), numberings_by_regex(&text), "{:?}", text);
+        }
+    }
+
+    #[test]
+    fn every_char_that_may_start_a_numbering_is_looked_at() {
+        for c in (0..=u32::from(char::MAX)).filter_map(char::from_u32) {
+            let starts = c == '第'
+                || is_cn_numeral(c)
+                || c.is_whitespace()
+                || matches!(
+                    c,
+                    '。' | ';' | '；' | ':' | '：' | '>' | ')' | ']' | '】' | '#' | '*'
+                );
+            let mut buf = [0; 4];
+            let lead = c.encode_utf8(&mut buf).as_bytes()[0];
+            assert!(!starts || may_start_numbering(lead), "{c:?}");
+            assert_eq!(utf8_len(lead), c.len_utf8());
         }
     }
 
@@ -367,7 +457,10 @@ mod tests {
                     0 => 1,
                     n => n as usize,
                 });
-                let first = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
+                let first = std::str::from_utf8(bytes.get(..len)?)
+                    .ok()?
+                    .chars()
+                    .next()?;
                 firsts.push(first);
             }
             firsts.sort_unstable();
@@ -381,7 +474,10 @@ mod tests {
     fn titles_start_with_the_chars_of_their_prefixes() {
         let derived = title_firsts_of_the_patterns().expect("the title prefixes are literal");
         let written: Vec<Vec<char>> = TITLE_FIRSTS.iter().map(|f| f.to_vec()).collect();
-        assert_eq!(derived, written, "TITLE_FIRSTS are the patterns' first chars, sorted");
+        assert_eq!(
+            derived, written,
+            "TITLE_FIRSTS are the patterns' first chars, sorted"
+        );
         let may_start = |c: char| TITLE_FIRSTS.iter().any(|f| f.binary_search(&c).is_ok());
         assert!(!may_start('自'), "a table row's label");
         assert!(may_start('总'));

@@ -104,7 +104,8 @@ pub fn parse(doc: &NormDoc) -> Parsed {
                     &doc.printed(h.start, h.end)
                         .split_whitespace()
                         .collect::<String>(),
-                );
+                )
+                .into_owned();
                 // an extractor may print the heading twice (page header and body)
                 let body = printed.trim_start();
                 let body = body.strip_prefix(heading.as_str()).unwrap_or(body);

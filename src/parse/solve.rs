@@ -150,7 +150,10 @@ mod tests {
         }];
         applications(&mut reads);
         assert_eq!(reads[0].readings.len(), 1);
-        let v: Vec<String> = reads[0].readings[0].iter().map(|p| p.raw.clone()).collect();
+        let v: Vec<&str> = reads[0].readings[0]
+            .iter()
+            .map(|p| p.raw.as_str())
+            .collect();
         assert_eq!(v, ["64", "0", "0", "2", "0", "4", "70"]);
     }
 
@@ -162,7 +165,7 @@ mod tests {
         };
         review_groups(&mut readings);
         assert_eq!(readings.len(), 1);
-        let v: Vec<String> = readings[0].iter().map(|p| p.raw.clone()).collect();
+        let v: Vec<&str> = readings[0].iter().map(|p| p.raw.as_str()).collect();
         assert_eq!(v.join("/"), "1/0/2/0/3/12/0/0/0/12/0/0/0/0/0");
     }
 }

@@ -9,6 +9,7 @@ use super::number::value_of;
 use super::values::{Slot, Token};
 use crate::report::Number;
 use crate::schema::ValueKind;
+use compact_str::{format_compact, CompactString};
 
 /// One cell's reading.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,15 +17,15 @@ pub struct Piece {
     /// The value, `None` for blank or dash.
     pub value: Option<Number>,
     /// The printed text of this cell.
-    pub raw: String,
+    pub raw: CompactString,
     /// Byte offset in the normalised text.
     pub pos: usize,
     /// Whether this cell came from cutting a run of digits.
     pub from_split: bool,
     /// A unit printed with the value.
-    pub unit: Option<String>,
+    pub unit: Option<CompactString>,
     /// A bracketed note printed after the value.
-    pub note: Option<String>,
+    pub note: Option<CompactString>,
     /// Whether the slot may not be a real cell (see [`Token::uncertain`]).
     pub uncertain: bool,
 }
@@ -300,9 +301,9 @@ fn cut(
             continue;
         }
         let raw = if is_last {
-            format!("{piece}{}", unit.unwrap_or(""))
+            format_compact!("{piece}{}", unit.unwrap_or(""))
         } else {
-            piece.to_owned()
+            CompactString::from(piece)
         };
         cur.push(Piece {
             value: if piece == "-" { None } else { value_of(piece) },
@@ -310,7 +311,7 @@ fn cut(
             pos: t.pos + from,
             from_split: true,
             unit: if is_last {
-                unit.map(str::to_owned)
+                unit.map(CompactString::from)
             } else {
                 None
             },

@@ -104,7 +104,12 @@ fn row_tokens(doc: &NormDoc, line: &NormLine, from: usize, stop: usize) -> Vec<T
         .unwrap_or(&[])
         .iter()
         .take_while(|c| c.start < stop || (c.start == c.end && c.start == line.end))
-        .map(|c| (c.start, doc.text.get(c.start..c.end.min(stop)).unwrap_or("")))
+        .map(|c| {
+            (
+                c.start,
+                doc.text.get(c.start..c.end.min(stop)).unwrap_or(""),
+            )
+        })
         .collect();
     let padded = doc.markdown && from + cells.len() == line.cells.len();
     cell_tokens(&cells, padded)
@@ -500,9 +505,9 @@ fn describe(r: &[Piece]) -> String {
     r.iter()
         .map(|p| {
             if p.raw.is_empty() {
-                "□".to_string()
+                "□"
             } else {
-                p.raw.clone()
+                p.raw.as_str()
             }
         })
         .collect::<Vec<_>>()
@@ -588,7 +593,7 @@ pub fn settle(
         }
         *cell = Cell {
             value: p.value,
-            raw: Some(p.raw.clone()),
+            raw: Some(p.raw.to_string()),
             location: doc.location_at(p.pos),
         };
         let spec_kind = read.spec.columns.get(ci).map(|c| c.kind);
@@ -894,14 +899,20 @@ mod tests {
             Line::row(cells, Default::default())
         };
         let doc = crate::normalize::normalize(
-            &[row(&["", "", "3.危及“三安全--稳证，", "0", "1"]), row(&["0", "1"])],
+            &[
+                row(&["", "", "3.危及“三安全--稳证，", "0", "1"]),
+                row(&["0", "1"]),
+            ],
             false,
         );
         let (label, k) = label_cell(&doc, &doc.lines[0]).unwrap();
         // the label as normalised (full-width comma folded)
         assert_eq!((label.as_str(), k), ("3.危及“三安全--稳证,", 2));
         let toks = row_tokens(&doc, &doc.lines[0], k + 1, doc.lines[0].end);
-        assert_eq!(toks.iter().map(|t| t.raw.as_str()).collect::<Vec<_>>(), ["0", "1"]);
+        assert_eq!(
+            toks.iter().map(|t| t.raw.as_str()).collect::<Vec<_>>(),
+            ["0", "1"]
+        );
         assert!(label_cell(&doc, &doc.lines[1]).is_none());
     }
 }

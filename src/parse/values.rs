@@ -5,8 +5,11 @@
 //! space separates values, digits of neighbouring cells may run together, and the values
 //! end where ordinary text resumes.
 
-use crate::script::is_ideograph;
 use super::number;
+use crate::script::is_ideograph;
+// A value's texts are a few bytes: kept inline, not one heap string each (tokens are read
+// for every label occurrence looked at).
+use compact_str::CompactString;
 
 /// What a value slot holds.
 #[derive(Debug, Clone, PartialEq)]
@@ -14,16 +17,16 @@ pub enum Slot {
     /// A number as printed: its text (sign, digits, separators, decimals) and unit.
     Number {
         /// The number's text.
-        digits: String,
+        digits: CompactString,
         /// A unit printed with it (`元`, `万元`, `件`).
-        unit: Option<String>,
+        unit: Option<CompactString>,
         /// A bracketed note printed after it.
-        note: Option<String>,
+        note: Option<CompactString>,
     },
     /// An empty cell.
     Blank,
     /// A dash or other "nothing" mark: `-`, `—`, `/`, `无`, `空`.
-    Mark(String),
+    Mark(CompactString),
 }
 
 /// One value slot with its place in the normalised text.
@@ -32,7 +35,7 @@ pub struct Token {
     /// What it holds.
     pub slot: Slot,
     /// The text as printed.
-    pub raw: String,
+    pub raw: CompactString,
     /// Byte offset in the normalised text.
     pub pos: usize,
     /// Whether this token is a run of characters from free text that may hold several
@@ -99,12 +102,12 @@ pub fn cell_tokens(cells: &[(usize, &str)], padded: bool) -> Vec<Token> {
         let slot = if t.is_empty() {
             Slot::Blank
         } else if is_mark(t) {
-            Slot::Mark(t.to_owned())
+            Slot::Mark(t.into())
         } else if let Some((p, note)) = number::cell(t) {
             Slot::Number {
-                digits: p.digits.to_owned(),
-                unit: p.unit.map(str::to_owned),
-                note: note.map(str::to_owned),
+                digits: p.digits.into(),
+                unit: p.unit.map(CompactString::from),
+                note: note.map(CompactString::from),
             }
         } else if out.is_empty() {
             // a text cell before the values: more of the row's labels
@@ -116,7 +119,7 @@ pub fn cell_tokens(cells: &[(usize, &str)], padded: bool) -> Vec<Token> {
         let uncertain = padded && i == last && slot == Slot::Blank;
         out.push(Token {
             slot,
-            raw: t.to_owned(),
+            raw: t.into(),
             pos: at,
             splittable: false,
             uncertain,
@@ -189,7 +192,7 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             if let Some(p) = number::number(rest) {
                 if p.len >= run_len {
                     if let Some(u) = p.unit {
-                        unit = Some(u.to_owned());
+                        unit = Some(CompactString::from(u));
                         consumed = p.len;
                     }
                 }
@@ -212,20 +215,20 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
                     if !inner.chars().all(|c| "一二三四五六七八九十".contains(c)) {
                         note = Some(
                             tail[..close + tail[close..].chars().next().map_or(1, char::len_utf8)]
-                                .to_owned(),
+                                .into(),
                         );
-                        consumed += note.as_ref().map_or(0, String::len);
+                        consumed += note.as_ref().map_or(0, CompactString::len);
                     }
                 }
             }
             let splittable = note.is_none() && run.chars().count() > 1;
             out.push(Token {
                 slot: Slot::Number {
-                    digits: run.to_owned(),
+                    digits: run.into(),
                     unit,
                     note,
                 },
-                raw: rest[..consumed].trim_end().to_owned(),
+                raw: rest[..consumed].trim_end().into(),
                 pos: base + i,
                 splittable,
                 uncertain: false,
@@ -245,8 +248,8 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
         let word = &rest[..word_len];
         if is_mark(word) {
             out.push(Token {
-                slot: Slot::Mark(word.to_owned()),
-                raw: word.to_owned(),
+                slot: Slot::Mark(word.into()),
+                raw: word.into(),
                 pos: base + i,
                 splittable: false,
                 uncertain: false,
