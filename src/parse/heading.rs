@@ -61,11 +61,22 @@ fn numberings(text: &str) -> Vec<(usize, usize)> {
 /// start: `第`, a numeral (lead bytes E4, E5, E7) or a break before Arabic digits (white
 /// space, `。；：】` and ASCII `;:>)]#*`; lead bytes C2, E1, E2, E3, EF beyond ASCII).
 fn may_start_numbering(lead: u8) -> bool {
-    match lead {
-        b'\t'..=b'\r' | b' ' | b';' | b':' | b'>' | b')' | b']' | b'#' | b'*' => true,
-        0xC2 | 0xE1..=0xE5 | 0xE7 | 0xEF => true,
-        _ => false,
-    }
+    matches!(
+        lead,
+        b'\t'..=b'\r'
+            | b' '
+            | b';'
+            | b':'
+            | b'>'
+            | b')'
+            | b']'
+            | b'#'
+            | b'*'
+            | 0xC2
+            | 0xE1..=0xE5
+            | 0xE7
+            | 0xEF
+    )
 }
 
 /// The length of the UTF-8 sequence starting with `lead` (1 for a stray byte).
