@@ -15,12 +15,21 @@ struct Term<'a> {
     table: &'a str,
     row: &'a str,
     col: &'a str,
-    /// The label shown in messages (`本年新收`, `自然人`, `予以公开`).
-    label: &'static str,
+    /// Whether messages name the term by its row's label, else by its column's.
+    by_row: bool,
     cell: Option<&'a Cell>,
 }
 
 impl Term<'_> {
+    /// The label shown in messages (`本年新收`, `自然人`, `予以公开`): looked up only for
+    /// a message (most identities hold).
+    fn label(&self) -> &'static str {
+        if self.by_row {
+            row_label(self.table, self.row)
+        } else {
+            column_label(self.table, self.col)
+        }
+    }
     /// The cell's key, `table.row.col`.
     fn key(&self) -> String {
         schema::cell_key(self.table, self.row, self.col)
@@ -54,11 +63,7 @@ fn term<'a>(table: &'a Table, tkey: &'a str, row: &'a str, col: &'a str, by_row:
         table: tkey,
         row,
         col,
-        label: if by_row {
-            row_label(tkey, row)
-        } else {
-            column_label(tkey, col)
-        },
+        by_row,
         cell: table.row(row).and_then(|r| r.cell(col)),
     }
 }
@@ -100,7 +105,7 @@ fn identity(what: impl Fn() -> String, lhs: &[Term], rhs: &[Term], out: &mut Vec
         let shown: Vec<String> = ts
             .iter()
             .filter(|t| t.value() != Decimal::ZERO)
-            .map(|t| format!("{} {}", t.label, t.printed()))
+            .map(|t| format!("{} {}", t.label(), t.printed()))
             .collect();
         if shown.is_empty() {
             "0".to_string()
@@ -111,7 +116,7 @@ fn identity(what: impl Fn() -> String, lhs: &[Term], rhs: &[Term], out: &mut Vec
     let blanks: Vec<&str> = all
         .iter()
         .filter(|t| t.blank())
-        .map(|t| t.label)
+        .map(|t| t.label())
         .collect();
     let (code, extra) = if blanks.is_empty() {
         (Code::SumMismatch, String::new())
