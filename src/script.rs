@@ -244,6 +244,11 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
+    // the CJK blocks (punctuation, kana, ideographs) hold no digit: most chars asked
+    // about, settled without the table (a test holds this against it)
+    if ('\u{3000}'..='\u{9FFF}').contains(&c) {
+        return false;
+    }
     let nd = &*ND;
     let i = nd.partition_point(|&(_, end)| end < c);
     nd.get(i).is_some_and(|&(start, _)| start <= c)
@@ -252,6 +257,20 @@ pub(crate) fn is_decimal_digit(c: char) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_decimal_digit_in_the_cjk_blocks() {
+        let nd = regex_syntax::parse(r"\d").expect("\\d parses");
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(cls)) =
+            nd.kind()
+        else {
+            panic!("\\d is a Unicode class");
+        };
+        for r in cls.ranges() {
+            assert!(r.end() < '\u{3000}' || r.start() > '\u{9FFF}', "{r:?}");
+        }
+        assert!(is_decimal_digit('٣') && is_decimal_digit('７') && !is_decimal_digit('三'));
+    }
 
     #[test]
     fn radicals_fold_to_ideographs() {

@@ -215,6 +215,18 @@ fn first_kept(text: &str, after: usize, numbered: bool) -> Option<char> {
     None
 }
 
+/// Words every match of each of [`TITLES`] holds (one of them): a text holding none is
+/// not tried (most candidates that pass [`TITLE_FIRSTS`] are sentences such as
+/// `政府信息公开工作…`). A property test checks them on texts generated from the patterns.
+const TITLE_NEEDS: [&[&str]; 6] = [
+    &["总体情况"],
+    &["主动公开"],
+    &["收到和处理", "依申请公开"],
+    &["行政复议"],
+    &["问题"],
+    &["其他"],
+];
+
 /// Most compact texts whose title matches [`candidates`] keeps (a bound on its memory).
 const MAX_MATCHED: usize = 4096;
 
@@ -226,7 +238,9 @@ fn title_ends(compact: &str) -> [Option<usize>; 6] {
         return out;
     };
     for (s, re) in TITLES.iter().enumerate() {
-        if TITLE_FIRSTS[s].binary_search(&first).is_ok() {
+        if TITLE_FIRSTS[s].binary_search(&first).is_ok()
+            && TITLE_NEEDS[s].iter().any(|w| compact.contains(w))
+        {
             out[s] = re.find(compact).map(|m| m.end());
         }
     }
@@ -424,6 +438,21 @@ mod tests {
         ]), 0..24)) {
             let text: String = parts.concat();
             prop_assert_eq!(numberings(&text), numberings_by_regex(&text), "{:?}", text);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Every text a title pattern matches holds one of its needed words.
+        #[test]
+        fn title_matches_hold_their_needed_words(
+            (s, text) in (0..6usize).prop_flat_map(|s| {
+                let pattern = TITLES[s].as_str().replace('^', "").replace('$', "");
+                (Just(s), proptest::string::string_regex(&pattern).expect("a generator"))
+            })
+        ) {
+            prop_assert!(TITLES[s].is_match(&text), "{:?}", text);
+            prop_assert!(TITLE_NEEDS[s].iter().any(|w| text.contains(w)), "{}: {:?}", s, text);
         }
     }
 
