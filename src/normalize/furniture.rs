@@ -145,13 +145,18 @@ pub fn is_furniture(line: &str) -> bool {
     // the separator regex is built only for a line that could be one (`---`)
     is_page_number(line)
         || is_page_of(line)
-        || line.contains("---") && MD_SEPARATOR.is_match(line)
+        || memchr::memchr(b'-', line.as_bytes()).is_some()
+            && line.contains("---")
+            && MD_SEPARATOR.is_match(line)
 }
 
 /// Removes HTML comments and Word conditional comments leaked into text
 /// (`<!--[if !supportLists]-->（三）<!--[endif]-->` → `（三）`).
 pub fn strip_markup_comments(line: &str) -> std::borrow::Cow<'_, str> {
-    if line.contains("--") || line.contains("<![") {
+    // most lines hold neither `-` nor `<`: one byte scan rules both searches out
+    if memchr::memchr2(b'-', b'<', line.as_bytes()).is_some()
+        && (line.contains("--") || line.contains("<!["))
+    {
         MARKUP_COMMENT.replace_all(line, "")
     } else {
         std::borrow::Cow::Borrowed(line)

@@ -212,7 +212,7 @@ impl NormDoc {
         let at = pos.clamp(line.start, line.end);
         let col = if !self.text.is_char_boundary(at) {
             0
-        } else if at - line.start <= 4 * CHAR_BLOCK {
+        } else if at - line.start <= CHAR_BLOCK {
             count_chars(&self.text.as_bytes()[line.start..at])
         } else {
             self.chars_before(at) - self.chars_before(line.start)
