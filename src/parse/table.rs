@@ -614,10 +614,11 @@ pub fn settle(
         .cells
         .iter()
         .filter(|(c, cell)| {
+            // a key is made only when there is a list to look it up in
             cell.value.is_none()
                 && cell.raw.is_some()
-                && !undetermined.contains(&key_of(c))
-                && !unsure.contains(&key_of(c))
+                && (undetermined.is_empty() || !undetermined.contains(&key_of(c)))
+                && (unsure.is_empty() || !unsure.contains(&key_of(c)))
         })
         .map(|(c, _)| key_of(c))
         .collect();
@@ -706,7 +707,8 @@ fn check_piece(
     doc: &NormDoc,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let loc = doc.location_at(p.pos);
+    // located only for a diagnostic: most cells have none
+    let loc = || doc.location_at(p.pos);
     if let (Some(u), Some(ValueKind::Amount)) = (&p.unit, kind) {
         if u != "万元" {
             let key = key();
@@ -719,7 +721,7 @@ fn check_piece(
                         p.raw
                     ),
                 )
-                .at(loc.clone())
+                .at(loc())
                 .with_cells([key]),
             );
         }
@@ -732,7 +734,7 @@ fn check_piece(
                 Severity::Info,
                 format!("{key}: note after the number ignored: '{note}'"),
             )
-            .at(loc.clone())
+            .at(loc())
             .with_cells([key]),
         );
     }
@@ -747,7 +749,7 @@ fn check_piece(
                     p.raw
                 ),
             )
-            .at(loc)
+            .at(loc())
             .with_cells([key])
         }),
         (Some(Number::Int(i)), Some(ValueKind::Count)) if i < 0 => diags.push({
@@ -760,7 +762,7 @@ fn check_piece(
                     p.raw
                 ),
             )
-            .at(loc)
+            .at(loc())
             .with_cells([key])
         }),
         _ => {}
