@@ -46,24 +46,17 @@ pub struct Token {
 }
 
 /// Marks that stand for "nothing" in a cell.
+const MARKS: [&str; 14] = [
+    "-", "--", "—", "——", "–", "/", "\\", "无", "空", "—-", "－", "/ ", "×", "x",
+];
+
+/// Whether a cell's text is one of [`MARKS`].
 fn is_mark(s: &str) -> bool {
-    matches!(
-        s,
-        "-" | "--"
-            | "—"
-            | "——"
-            | "–"
-            | "/"
-            | "\\"
-            | "无"
-            | "空"
-            | "—-"
-            | "－"
-            | "/ "
-            | "×"
-            | "x"
-    )
+    MARKS.contains(&s)
 }
+
+/// The first chars of the marks [`is_mark`] accepts (a test derives them again).
+const MARK_FIRSTS: [char; 10] = ['-', '—', '–', '/', '\\', '无', '空', '－', '×', 'x'];
 
 /// Characters after a number that make it part of a sentence, not a cell.
 fn narrative_after(c: char) -> bool {
@@ -164,7 +157,8 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             i += c.len_utf8();
             continue;
         }
-        if let Some(n) = list_marker_len(rest) {
+        // a list marker starts with a digit
+        if let Some(n) = list_marker_len(rest).filter(|_| c.is_ascii_digit()) {
             if !out.is_empty() {
                 return (out, base + i);
             }
@@ -237,16 +231,20 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             continue;
         }
         // a lone mark between separators (marks are short: looking past 8 chars would make
-        // a long word quadratic, one scan per char)
-        let word_len = rest
+        // a long word quadratic, one scan per char); only a mark's first char starts one
+        let word_len = if !MARK_FIRSTS.contains(&c) {
+            0
+        } else {
+            rest
             .char_indices()
             .take_while(|(_, ch)| !ch.is_whitespace() && *ch != '|')
             .take(8)
             .map(|(j, ch)| j + ch.len_utf8())
             .last()
-            .unwrap_or(c.len_utf8());
+            .unwrap_or(c.len_utf8())
+        };
         let word = &rest[..word_len];
-        if is_mark(word) {
+        if word_len > 0 && is_mark(word) {
             out.push(Token {
                 slot: Slot::Mark(word.into()),
                 raw: word.into(),
@@ -280,6 +278,16 @@ mod tests {
 
     fn raws(t: &[Token]) -> Vec<&str> {
         t.iter().map(|t| t.raw.as_str()).collect()
+    }
+
+    #[test]
+    fn marks_start_with_their_first_chars() {
+        let mut firsts: Vec<char> = MARKS.iter().filter_map(|m| m.chars().next()).collect();
+        firsts.sort_unstable();
+        firsts.dedup();
+        let mut written = MARK_FIRSTS.to_vec();
+        written.sort_unstable();
+        assert_eq!(firsts, written);
     }
 
     #[test]
