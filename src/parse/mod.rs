@@ -84,7 +84,7 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     drop(stage);
     let stage = crate::profile::span("parse: sections");
     // sections
-    let heads = crate::profile::time("sections: find", || heading::find_sections(text));
+    let heads = heading::find_sections(text);
     let mut sections = Sections::default();
     let starts: Vec<usize> = heads.iter().flatten().map(|h| h.start).collect();
     for (i, h) in heads.iter().enumerate() {

@@ -192,7 +192,6 @@ pub fn read_rows(
 ) -> (Vec<RowRead>, Vec<Diagnostic>) {
     let (area, compact) = (table_text.area, &table_text.view);
     let mut diags = Vec::new();
-    let stage = crate::profile::span("rows: hits");
     // every candidate occurrence of every row's label
     let cands: Vec<Vec<Hit>> = specs
         .iter()
@@ -214,8 +213,6 @@ pub fn read_rows(
             hits
         })
         .collect();
-    drop(stage);
-    let stage = crate::profile::span("rows: choose");
     // choose one occurrence per row: followed by values, after the previous row if possible
     let mut chosen: Vec<Option<Hit>> = vec![None; specs.len()];
     let mut after = 0usize;
@@ -258,8 +255,6 @@ pub fn read_rows(
             chosen[i] = Some(*c);
         }
     }
-    drop(stage);
-    let stage = crate::profile::span("rows: values");
     // each row's values run to the next chosen label
     let mut starts: Vec<usize> = chosen
         .iter()
@@ -323,8 +318,6 @@ pub fn read_rows(
         .iter()
         .map(|h| h.map(|h| compact.byte(h.start)))
         .collect();
-    drop(stage);
-    let _stage = crate::profile::span("rows: by position");
     place_by_position(doc, table, &starts, &mut reads, cut, &mut diags);
     (reads, diags)
 }
