@@ -17,8 +17,17 @@ pub struct Heading {
     pub start: usize,
     /// Byte offset just past the matched title.
     pub end: usize,
-    /// The heading as printed (numbering and title).
-    pub printed: String,
+}
+
+impl Heading {
+    /// The heading in `text` (the text it was found in), white space removed: numbering
+    /// and title (made on demand: a text may hold thousands of candidates).
+    pub fn printed(&self, text: &str) -> String {
+        text.get(self.start..self.end)
+            .unwrap_or("")
+            .split_whitespace()
+            .collect()
+    }
 }
 
 /// Numbering before a section title: `二、`, `2.`, `第二部分`; `（二）` is a sub-item and does
@@ -339,10 +348,6 @@ pub fn candidates(text: &str) -> Vec<Heading> {
                 section: s,
                 start,
                 end,
-                printed: text[start..end]
-                    .split_whitespace()
-                    .collect::<Vec<_>>()
-                    .join(""),
             });
             break;
         }
@@ -529,21 +534,22 @@ mod tests {
         let s = find_sections(t);
         assert!(s.iter().all(Option::is_some), "{s:?}");
         assert_eq!(
-            s[3].as_ref().map(|h| h.printed.as_str()),
+            s[3].as_ref().map(|h| h.printed(t)).as_deref(),
             Some("四、政府信息公开行政复议、行政诉讼情况")
         );
         assert_eq!(
-            s[4].as_ref().map(|h| h.printed.as_str()),
+            s[4].as_ref().map(|h| h.printed(t)).as_deref(),
             Some("五、存在的主要问题及改进情况")
         );
     }
 
     #[test]
     fn unnumbered_and_chapter_headings() {
-        let s = find_sections("前言\n## 总体情况\n正文\n第二部分 主动公开政府信息情况\n规章 0 0 0\n主动公开政府信息情况如下表所示，全年共公开。");
-        assert_eq!(s[0].as_ref().map(|h| h.printed.as_str()), Some("总体情况"));
+        let t = "前言\n## 总体情况\n正文\n第二部分 主动公开政府信息情况\n规章 0 0 0\n主动公开政府信息情况如下表所示，全年共公开。";
+        let s = find_sections(t);
+        assert_eq!(s[0].as_ref().map(|h| h.printed(t)).as_deref(), Some("总体情况"));
         assert_eq!(
-            s[1].as_ref().map(|h| h.printed.as_str()),
+            s[1].as_ref().map(|h| h.printed(t)).as_deref(),
             Some("第二部分主动公开政府信息情况")
         );
     }
