@@ -155,9 +155,9 @@ pub fn parse(doc: &NormDoc) -> Parsed {
     let t4_area = bounded(text, area_of(3, heads[2].as_ref().map_or(0, |h| h.end)));
 
     // table 二, version from its header words
+    // without white space (copied a word at a time): a marker may be wrapped
     let t2_compact: String = text[t2_area.start..t2_area.end]
-        .chars()
-        .filter(|c| !c.is_whitespace())
+        .split_whitespace()
         .collect();
     let m21 = count_markers(&t2_compact, V2021_MARKERS);
     let m19 = count_markers(&t2_compact, V2019_MARKERS);
