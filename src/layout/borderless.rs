@@ -149,18 +149,30 @@ fn label_continues(line: &VLine, value_left: f32) -> bool {
             .is_some_and(|w| w.text.ends_with(['。', '：', ':']))
 }
 
+/// Where page furniture ends at the top of `lines` and where it starts at their end:
+/// `lines[..s]` is all furniture iff `s <= top`, `lines[e..]` iff `e >= bottom`.
+fn furniture_bounds(lines: &[VLine]) -> (usize, usize) {
+    let top = lines.iter().position(|l| !is_furniture(l));
+    let bottom = lines.iter().rposition(|l| !is_furniture(l));
+    (top.unwrap_or(lines.len()), bottom.map_or(0, |b| b + 1))
+}
+
 fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
     // layout-mode text shifts a line's columns by a character or two: a row's label may end
     // that far into the value edge of the rows above
     let slack = if origin == Origin::LayoutText { 2.0 } else { 0.0 };
     let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
     let mut out: Vec<Block> = Vec::new();
+    // found on the first block (furniture is a few lines, told by text: once per page)
+    let mut furniture = None;
     let mut i = 0;
     while i < lines.len() {
         if ks[i] == 0 {
             i += 1;
             continue;
         }
+        let (furniture_top, furniture_bottom) =
+            *furniture.get_or_insert_with(|| furniture_bounds(lines));
         let first_values = &lines[i].words[lines[i].words.len() - ks[i]..];
         // the first row's own value edge: layout text shifts later rows left or right, and
         // a label wrapped above the first row only has to clear that row's values
@@ -191,7 +203,7 @@ fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
         let end = (last_value + 1..end)
             .find(|j| !label_continues(&lines[*j], value_left + slack * lines[*j].em()))
             .unwrap_or(end);
-        let to_page_end = lines[end..].iter().all(is_furniture);
+        let to_page_end = end >= furniture_bottom;
         let end = if to_page_end {
             end
         } else {
@@ -207,7 +219,7 @@ fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
         }
         // a label wrapped above the first row takes a few lines; more only when they run
         // from the page's top (the tail of a row the page break cut)
-        if i - start > MAX_LOOKBACK && !lines[..start].iter().all(is_furniture) {
+        if i - start > MAX_LOOKBACK && start > furniture_top {
             start = i - MAX_LOOKBACK;
         }
         let values: Vec<usize> = (start..end).map(|j| ks[j]).collect();
@@ -229,8 +241,8 @@ fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
         if rows >= 1 && values.len() <= MAX_TABLE_LINES {
             out.push(Block {
                 header: top..start,
-                top: lines[..start].iter().all(is_furniture),
-                bottom: lines[end..].iter().all(is_furniture),
+                top: start <= furniture_top,
+                bottom: end >= furniture_bottom,
                 lines: start..end,
                 values,
             });
@@ -413,11 +425,12 @@ fn edge_boundaries(words: &[&Word]) -> Vec<(f32, f32)> {
     out
 }
 
-struct Unit {
+/// A label wrapped over lines of one column: its text and words.
+struct Unit<'a> {
     first: usize,
     last: usize,
     text: String,
-    words: Vec<Word>,
+    words: Vec<&'a Word>,
     numbered: bool,
 }
 
@@ -442,17 +455,19 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     let headed = from_header.is_some();
     let xs = from_header.unwrap_or(xs);
     let kmax = xs.len();
-    // value cells of every row line, or give the table up
-    let mut placed: Vec<Option<Vec<(usize, Word)>>> = Vec::new();
-    for (j, k) in block.lines.clone().zip(&block.values) {
-        if *k == 0 {
-            placed.push(None);
-            continue;
-        }
-        let w = &lines[j].words;
-        let vals = &w[w.len() - k..];
-        let cols = place(vals, &xs)?;
-        placed.push(Some(cols.into_iter().zip(vals.iter().cloned()).collect()));
+    // the value words of block line `i`
+    let values_of = |i: usize| {
+        let w = &lines[block.lines.start + i].words;
+        &w[w.len() - block.values[i]..]
+    };
+    // value columns of every row line, or give the table up
+    let mut placed: Vec<Option<Vec<usize>>> = Vec::with_capacity(block.values.len());
+    for (i, k) in block.values.iter().enumerate() {
+        placed.push(if *k == 0 {
+            None
+        } else {
+            Some(place(values_of(i), &xs)?)
+        });
     }
     let bounds = label_boundaries(lines, block);
     let ncols = if lines[block.lines.clone()]
@@ -464,61 +479,16 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     } else {
         0
     };
-    let col_of = |w: &Word| bounds.iter().filter(|b| **b < w.x0 + 0.1 * w.size).count();
     let value_lines: Vec<usize> = (0..block.values.len())
         .filter(|i| block.values[*i] > 0)
         .collect();
     // distances between lines by their positions (text lines: blank lines count)
     let cy = |i: usize| -lines[block.lines.start + i].cy();
-    // label units per column
-    let mut units: Vec<Vec<Unit>> = (0..ncols).map(|_| Vec::new()).collect();
-    for (i, (j, k)) in block.lines.clone().zip(&block.values).enumerate() {
-        let w = &lines[j].words;
-        let labels = &w[..w.len() - k];
-        for (c, col_units) in units.iter_mut().enumerate() {
-            let in_col: Vec<&Word> = labels.iter().filter(|w| col_of(w) == c).collect();
-            // a new item can start mid-line (`请 2.申请人…`): its words start a fragment
-            let mut frags: Vec<Vec<&Word>> = Vec::new();
-            for w in in_col {
-                match frags.last_mut() {
-                    Some(f) if !starts_item(&w.text) => f.push(w),
-                    _ => frags.push(vec![w]),
-                }
-            }
-            for ws in frags {
-                let mut text = String::new();
-                for w in &ws {
-                    join_text(&mut text, &w.text);
-                }
-                let on_value = *k > 0;
-                let new = match col_units.last() {
-                    None => true,
-                    Some(u) => {
-                        let had_value = value_lines.iter().any(|v| *v >= u.first && *v < i);
-                        // a line without values continues the label above it
-                        starts_item(&text) || (on_value && had_value)
-                    }
-                };
-                if new {
-                    col_units.push(Unit {
-                        first: i,
-                        last: i,
-                        numbered: starts_item(&text),
-                        text,
-                        words: ws.into_iter().cloned().collect(),
-                    });
-                } else if let Some(u) = col_units.last_mut() {
-                    u.last = i;
-                    join_text(&mut u.text, &text);
-                    u.words.extend(ws.into_iter().cloned());
-                }
-            }
-        }
-    }
+    let units = label_units(lines, block, &bounds, ncols, &value_lines);
     // rows: every value line, and every numbered label unit with no values of its own
     let mut row_at: Vec<usize> = value_lines.clone(); // block-relative line of each row
     let mut carry = vec![String::new(); ncols];
-    let mut labels: Vec<Vec<(String, Vec<Word>)>> =
+    let mut labels: Vec<Vec<(String, Vec<&Word>)>> =
         vec![vec![(String::new(), Vec::new()); ncols]; value_lines.len()];
     let item_starts: Vec<(usize, usize)> = units
         .iter()
@@ -527,12 +497,12 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         .collect();
     for (c, col_units) in units.into_iter().enumerate() {
         for u in col_units {
-            let inside: Vec<usize> = (0..value_lines.len())
+            let mut inside = (0..value_lines.len())
                 .filter(|r| (u.first..=u.last).contains(&value_lines[*r]))
-                .collect();
+                .peekable();
             let centre = (cy(u.first) + cy(u.last)) * 0.5;
             let dist = |r: &usize| (cy(value_lines[*r]) - centre).abs();
-            let row = if inside.is_empty() {
+            let row = if inside.peek().is_none() {
                 if !u.numbered && value_lines.first().is_some_and(|v| u.last < *v) {
                     // the tail of a label broken by the page: it belongs to the row above
                     carry[c].push_str(&u.text);
@@ -561,7 +531,7 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                     (0..value_lines.len()).min_by(|a, b| dist(a).total_cmp(&dist(b)))?
                 }
             } else {
-                *inside.iter().min_by(|a, b| dist(a).total_cmp(&dist(b)))?
+                inside.min_by(|a, b| dist(a).total_cmp(&dist(b)))?
             };
             let slot = &mut labels[row][c];
             join_text(&mut slot.0, &u.text);
@@ -571,27 +541,30 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
     let mut order: Vec<usize> = (0..row_at.len()).collect();
     order.sort_by_key(|r| (row_at[*r], *r));
     let mut cells = Vec::new();
-    let mut row_boxes = Vec::new();
+    let mut row_boxes = Vec::with_capacity(order.len());
+    let mut words: Vec<&Word> = Vec::new();
     for (gr, r) in order.iter().enumerate() {
-        let mut words: Vec<&Word> = Vec::new();
+        words.clear();
         // labels set right, next to the values: a row's label is the cell before its values
         // (a row label spanning the group columns leaves those, not its own, empty)
-        let filled: Vec<&(String, Vec<Word>)> =
-            labels[*r].iter().filter(|(t, _)| !t.is_empty()).collect();
-        let first = ncols - filled.len();
-        for (i, (text, ws)) in filled.into_iter().enumerate() {
+        let row_labels = &mut labels[*r];
+        let filled = row_labels.iter().filter(|(t, _)| !t.is_empty()).count();
+        let first = ncols - filled;
+        let filled = row_labels.iter_mut().filter(|(t, _)| !t.is_empty());
+        for (i, (text, ws)) in filled.enumerate() {
             cells.push(GridCell {
                 row: gr,
                 col: first + i,
                 rowspan: 1,
                 colspan: 1,
-                text: text.clone(),
-                bbox: Some(bbox_of(ws.iter())),
+                // each row is built once: its label texts are moved, not copied
+                text: std::mem::take(text),
+                bbox: Some(bbox_of(ws.iter().copied())),
             });
-            words.extend(ws.iter());
+            words.append(ws);
         }
-        if let Some(Some(vals)) = value_lines.get(*r).and_then(|l| placed.get(*l)) {
-            for (c, w) in vals {
+        if let Some((l, Some(cols))) = value_lines.get(*r).map(|l| (*l, &placed[*l])) {
+            for (c, w) in cols.iter().zip(values_of(l)) {
                 cells.push(GridCell {
                     row: gr,
                     col: ncols + c,
@@ -603,7 +576,7 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 words.push(w);
             }
         }
-        row_boxes.push(bbox_of(words.into_iter()));
+        row_boxes.push(bbox_of(words.iter().copied()));
     }
     Some(Found {
         grid: Grid {
@@ -621,6 +594,83 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         value_xs: xs,
         headed,
     })
+}
+
+/// The label units of each of the `ncols` label columns (split at `bounds`), top to bottom:
+/// a unit runs on over the lines below it until an item starts or, on a line of values,
+/// once it has had values of its own (`value_lines`: the block lines holding values).
+fn label_units<'a>(
+    lines: &'a [VLine],
+    block: &Block,
+    bounds: &[f32],
+    ncols: usize,
+    value_lines: &[usize],
+) -> Vec<Vec<Unit<'a>>> {
+    let col_of = |w: &Word| bounds.iter().filter(|b| **b < w.x0 + 0.1 * w.size).count();
+    let mut units: Vec<Vec<Unit>> = (0..ncols).map(|_| Vec::new()).collect();
+    if ncols == 0 {
+        return units;
+    }
+    // buffers reused over the lines: each label word's column, the fragment being read
+    let mut word_cols: Vec<usize> = Vec::new();
+    let mut frag: Vec<&Word> = Vec::new();
+    for (i, (j, k)) in block.lines.clone().zip(&block.values).enumerate() {
+        let w = &lines[j].words;
+        let labels = &w[..w.len() - k];
+        word_cols.clear();
+        word_cols.extend(labels.iter().map(col_of));
+        for (c, col_units) in units.iter_mut().enumerate() {
+            let in_col = labels.iter().zip(&word_cols).filter(|(_, wc)| **wc == c);
+            // a new item can start mid-line (`请 2.申请人…`): its words start a fragment
+            for (w, _) in in_col {
+                if !frag.is_empty() && starts_item(&w.text) {
+                    add_fragment(col_units, &mut frag, i, *k > 0, value_lines);
+                }
+                frag.push(w);
+            }
+            if !frag.is_empty() {
+                add_fragment(col_units, &mut frag, i, *k > 0, value_lines);
+            }
+        }
+    }
+    units
+}
+
+/// Adds the words `frag` of block line `i` (emptied) to a column's units: as a new unit when
+/// they start an item, or hold values after the last unit had some; else to the last unit.
+fn add_fragment<'a>(
+    col_units: &mut Vec<Unit<'a>>,
+    frag: &mut Vec<&'a Word>,
+    i: usize,
+    on_value: bool,
+    value_lines: &[usize],
+) {
+    let mut text = String::new();
+    for w in frag.iter() {
+        join_text(&mut text, &w.text);
+    }
+    let numbered = starts_item(&text);
+    let new = match col_units.last() {
+        None => true,
+        Some(u) => {
+            let had_value = value_lines.iter().any(|v| *v >= u.first && *v < i);
+            // a line without values continues the label above it
+            numbered || (on_value && had_value)
+        }
+    };
+    if new {
+        col_units.push(Unit {
+            first: i,
+            last: i,
+            numbered,
+            text,
+            words: std::mem::take(frag),
+        });
+    } else if let Some(u) = col_units.last_mut() {
+        u.last = i;
+        join_text(&mut u.text, &text);
+        u.words.append(frag);
+    }
 }
 
 /// A row of a rebuilt table as it goes on to the parser.
@@ -647,6 +697,17 @@ impl Found {
         RowLine::Text(text.join(" "))
     }
 
+    /// Every row as [`Found::row_line`] gives it, with its box; the cell texts are moved
+    /// out of the grid rather than copied.
+    pub fn into_row_lines(self) -> impl Iterator<Item = (RowLine, [f32; 4])> {
+        let label_cols = self.label_cols;
+        let mut grid = self.grid;
+        (0..grid.rows).map(move |r| {
+            let bbox = grid.row_boxes.get(r).copied().unwrap_or_default();
+            (take_row_line(&mut grid, label_cols, r), bbox)
+        })
+    }
+
     /// Row `r` for people and tests: a table row as `| a | b |`, a label-only row as text.
     #[cfg(test)]
     pub fn shown(&self, r: usize) -> String {
@@ -658,6 +719,29 @@ impl Found {
             RowLine::Text(t) => t,
         }
     }
+}
+
+/// Row `r` of `grid` as [`Found::row_line`] reads it, a table row's texts taken out of
+/// the grid (each row is read once).
+fn take_row_line(grid: &mut Grid, label_cols: usize, r: usize) -> RowLine {
+    // the cells of row `r`, as `Grid::row_cells` finds them
+    let from = grid.cells.partition_point(|c| c.row < r);
+    let to = grid.cells.partition_point(|c| c.row <= r).max(from);
+    let row = &mut grid.cells[from..to];
+    if row.iter().any(|c| c.col >= label_cols) {
+        // as `Grid::row_entries`: blank positions empty, a later cell in one column wins
+        let mut out = vec![(String::new(), None); grid.cols];
+        for c in row {
+            if let Some(slot) = out.get_mut(c.col) {
+                *slot = (std::mem::take(&mut c.text), c.bbox);
+            }
+        }
+        return RowLine::Cells(out);
+    }
+    let mut cells: Vec<&GridCell> = row.iter().collect();
+    cells.sort_by_key(|c| c.col);
+    let text: Vec<&str> = cells.iter().map(|c| c.text.as_str()).collect();
+    RowLine::Text(text.join(" "))
 }
 
 /// Stitches tables broken by a page: the label tail a table starts with is appended to the
@@ -747,6 +831,10 @@ pub(crate) fn stitch_pair(prev: &mut Found, cur: &mut Found) -> Option<usize> {
     }
     Some(last)
 }
+
+#[cfg(test)]
+#[path = "borderless_reference.rs"]
+mod reference;
 
 #[cfg(test)]
 mod tests {
@@ -1063,5 +1151,98 @@ mod tests {
                 "|  | （八）合计 | 7 | 7 |",
             ]
         );
+    }
+
+    /// Label pieces: numberings, wrapped CJK text, sentence ends, header words.
+    const LABELS: &[&str] = &[
+        "一、本年新收", "（三）", "不予", "1.属于国家秘密", "2.其他", "公开", "（六", "）其",
+        "开申请数量", "本机关共收到申请。", "情况如下：", "自然人", "商业企业", "总计", "第3页",
+        "- 3 -", "a", "12件", "（七）总计", "3.", "处理的）",
+    ];
+
+    /// Value pieces: numbers and blank marks.
+    const VALUES: &[&str] = &["0", "12", "1,234", "-", "—", "3.5", "856", "/", "--"];
+
+    /// A line of a random page: indent, label pieces, gap between them, (value, gap) pairs.
+    type LineSpec = (u8, u8, u8, u8, Vec<(u8, u8)>);
+
+    /// A random page of layout text: per line an indent, up to two label pieces and values.
+    fn page_text(spec: &[LineSpec]) -> String {
+        let mut out = String::new();
+        for (indent, a, b, gap, values) in spec {
+            let mut l = " ".repeat(*indent as usize % 12);
+            if *a as usize % (LABELS.len() + 4) < LABELS.len() {
+                l.push_str(LABELS[*a as usize % (LABELS.len() + 4)]);
+                if (*b as usize).is_multiple_of(3) {
+                    l.push_str(&" ".repeat(1 + *gap as usize % 5));
+                    l.push_str(LABELS[*b as usize % LABELS.len()]);
+                }
+            }
+            for (v, sp) in values {
+                l.push_str(&" ".repeat(1 + *sp as usize % 7));
+                l.push_str(VALUES[*v as usize % VALUES.len()]);
+            }
+            out.push_str(&l);
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The lines of `text` as words; with `scale`, as a PDF would place them (fractional
+    /// positions, a word's size its em, shifted a little each).
+    fn page_lines(text: &str, scale: Option<(f32, &[u8])>) -> Vec<VLine> {
+        let mut n = 0usize;
+        let mut lines: Vec<VLine> = text.lines().enumerate().map(|(i, l)| vline(l, i)).collect();
+        if let Some((s, jitter)) = scale {
+            for w in lines.iter_mut().flat_map(|l| l.words.iter_mut()) {
+                let j = jitter.get(n % jitter.len().max(1)).map_or(0.0, |j| *j as f32 / 400.0);
+                n += 1;
+                w.x0 = (w.x0 + j) * s;
+                w.x1 = (w.x1 + j) * s;
+                w.y0 *= 1.2 * s;
+                w.y1 *= 1.2 * s;
+                w.size = s;
+            }
+        }
+        lines
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+        #[test]
+        fn find_finds_what_the_reference_finds(
+            pages in proptest::collection::vec(
+                proptest::collection::vec(
+                    (0u8..255, 0u8..255, 0u8..255, 0u8..255,
+                     proptest::collection::vec((0u8..255, 0u8..255), 0..5)),
+                    0..24),
+                1..4),
+            scale in proptest::option::of(1.0f32..14.0),
+            jitter in proptest::collection::vec(0u8..255, 0..8),
+        ) {
+            for origin in [Origin::LayoutText, Origin::Borderless] {
+                let mut got = Vec::new();
+                let mut want = Vec::new();
+                let mut table_pages = Vec::new();
+                for (pi, spec) in pages.iter().enumerate() {
+                    let text = page_text(spec);
+                    let lines = page_lines(&text, scale.map(|s| (s, jitter.as_slice())));
+                    let (a, b) = (find(&lines, origin), reference::find(&lines, origin));
+                    table_pages.extend(a.iter().map(|_| pi));
+                    proptest::prop_assert_eq!(format!("{a:?}"), format!("{b:?}"), "{}", text);
+                    got.extend(a);
+                    want.extend(b);
+                }
+                stitch(&mut got, &table_pages);
+                stitch(&mut want, &table_pages);
+                for (g, w) in got.into_iter().zip(want) {
+                    let rows: Vec<(RowLine, [f32; 4])> = (0..w.grid.rows)
+                        .map(|r| (w.row_line(r), w.grid.row_boxes.get(r).copied().unwrap_or_default()))
+                        .collect();
+                    let moved: Vec<(RowLine, [f32; 4])> = g.into_row_lines().collect();
+                    proptest::prop_assert_eq!(moved, rows);
+                }
+            }
+        }
     }
 }

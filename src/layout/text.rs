@@ -11,7 +11,8 @@ pub(crate) fn looks_like_layout(lines: &[Line]) -> bool {
         .iter()
         .filter(|l| {
             let t = l.text.trim();
-            t.contains("   ") && t.split_whitespace().count() >= 3
+            // a third word is enough: no need to count them all
+            t.contains("   ") && t.split_whitespace().nth(2).is_some()
         })
         .take(5)
         .count()
@@ -21,31 +22,29 @@ pub(crate) fn looks_like_layout(lines: &[Line]) -> bool {
 /// The words of one text line at `row`: maximal runs of non-space characters, x in chars.
 pub(crate) fn vline(text: &str, row: usize) -> VLine {
     let mut words = Vec::new();
-    let mut cur: Option<(usize, String)> = None;
+    // the open word: its first byte and column
+    let mut open: Option<(usize, usize)> = None;
     let mut col = 0usize;
-    for c in text.chars() {
+    for (at, c) in text.char_indices() {
         if c.is_whitespace() || c == '\u{3000}' {
-            if let Some((start, t)) = cur.take() {
-                words.push(word(t, start, col, row));
+            if let Some((from, start)) = open.take() {
+                words.push(word(&text[from..at], start, col, row));
             }
-        } else {
-            match cur.as_mut() {
-                Some((_, t)) => t.push(c),
-                None => cur = Some((col, c.to_string())),
-            }
+        } else if open.is_none() {
+            open = Some((at, col));
         }
         col += 1;
     }
-    if let Some((start, t)) = cur.take() {
-        words.push(word(t, start, col, row));
+    if let Some((from, start)) = open {
+        words.push(word(&text[from..], start, col, row));
     }
     VLine { words }
 }
 
-fn word(text: String, start: usize, end: usize, row: usize) -> Word {
+fn word(text: &str, start: usize, end: usize, row: usize) -> Word {
     let y = -(row as f32);
     Word {
-        text,
+        text: text.to_owned(),
         x0: start as f32,
         x1: end as f32,
         y0: y - 1.0,

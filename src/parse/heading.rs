@@ -452,7 +452,7 @@ mod tests {
         #[test]
         fn title_matches_hold_their_needed_words(
             (s, text) in (0..6usize).prop_flat_map(|s| {
-                let pattern = TITLES[s].as_str().replace('^', "").replace('$', "");
+                let pattern = TITLES[s].as_str().replace(['^', '$'], "");
                 (Just(s), proptest::string::string_regex(&pattern).expect("a generator"))
             })
         ) {
