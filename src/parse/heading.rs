@@ -22,6 +22,7 @@ pub struct Heading {
 impl Heading {
     /// The heading in `text` (the text it was found in), white space removed: numbering
     /// and title (made on demand: a text may hold thousands of candidates).
+    #[cfg_attr(not(feature = "unstable"), allow(dead_code))] // used by tests of internals
     pub fn printed(&self, text: &str) -> String {
         text.get(self.start..self.end)
             .unwrap_or("")
