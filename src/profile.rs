@@ -24,7 +24,12 @@ pub fn time<T>(stage: &'static str, f: impl FnOnce() -> T) -> T {
     }
     let t = Instant::now();
     let r = f();
-    let d = t.elapsed();
+    add(stage, t.elapsed());
+    r
+}
+
+/// Adds `d` to `stage`'s time on this thread.
+fn add(stage: &'static str, d: Duration) {
     STAGES.with(|s| {
         let mut s = s.borrow_mut();
         match s.iter_mut().find(|(n, _)| *n == stage) {
@@ -32,7 +37,6 @@ pub fn time<T>(stage: &'static str, f: impl FnOnce() -> T) -> T {
             None => s.push((stage, d)),
         }
     });
-    r
 }
 
 /// A stage timed from now until the guard is dropped (for a stage that is a stretch of
@@ -52,8 +56,9 @@ pub struct Span {
 
 impl Drop for Span {
     fn drop(&mut self) {
-        let Some(t) = self.start else { return };
-        merge(vec![(self.stage, t.elapsed())]);
+        if let Some(t) = self.start {
+            add(self.stage, t.elapsed());
+        }
     }
 }
 
@@ -69,15 +74,9 @@ pub fn take() -> Vec<(&'static str, Duration)> {
 /// Adds stages timed on another thread (from [`take`]) to this thread's: a stage spread
 /// over threads reports its time summed over them.
 pub fn merge(stages: Vec<(&'static str, Duration)>) {
-    STAGES.with(|s| {
-        let mut s = s.borrow_mut();
-        for (stage, d) in stages {
-            match s.iter_mut().find(|(n, _)| *n == stage) {
-                Some((_, total)) => *total += d,
-                None => s.push((stage, d)),
-            }
-        }
-    });
+    for (stage, d) in stages {
+        add(stage, d);
+    }
 }
 
 /// Prints the stages timed on this thread since the last report (and forgets them).

@@ -102,21 +102,7 @@ impl NormDoc {
 
     /// The text of `[start, end)` as printed (full-width forms kept), lines joined by `\n`.
     pub fn printed(&self, start: usize, end: usize) -> String {
-        match self.text.get(start..end) {
-            // nothing folded there: the printed text is the text itself
-            Some(t) if self.folded_nowhere(start, end) => t.to_owned(),
-            _ => self.printed_as(start, end, false),
-        }
-    }
-
-    /// Whether no line overlapping `[start, end)` had a char changed by folding.
-    fn folded_nowhere(&self, start: usize, end: usize) -> bool {
-        let first = self.line_index(start).unwrap_or(0);
-        self.lines
-            .iter()
-            .skip(first)
-            .take_while(|l| l.start < end)
-            .all(|l| l.printed.is_none())
+        self.printed_as(start, end, false)
     }
 
     /// Like [`NormDoc::printed`], but a table row wholly inside the range shown as a

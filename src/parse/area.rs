@@ -7,11 +7,11 @@
 
 use super::labels::{find_all, row_pattern, Compact, Hit};
 use super::split::{Cut, Piece};
-use super::values::Token;
 use crate::diagnostic::Diagnostic;
 use crate::schema::RowSpec;
 use foldhash::HashMap;
 use std::cell::RefCell;
+use std::hash::Hash;
 use std::rc::Rc;
 
 /// A byte range of the normalised text that holds one table.
@@ -58,10 +58,24 @@ pub struct TableText {
     hits: RefCell<HashMap<&'static str, Rc<[Hit]>>>,
     /// What follows each label occurrence (by its compact span).
     follows: RefCell<HashMap<(usize, usize), Follows>>,
-    /// The value slots of a row read between a label and a limit.
-    tokens: RefCell<HashMap<RowAt, Rc<[Token]>>>,
-    /// The readings of those slots as a row of one spec (by the spec's address and the cut).
+    /// A row's readings at one place, as a row of one spec (by the spec's address) cut one
+    /// way.
     readings: RefCell<HashMap<(RowAt, usize, Cut), Rc<Readings>>>,
+}
+
+/// The value kept in `memo` under `key`, made by `make` the first time.
+fn memo<K: Eq + Hash, V: Clone>(
+    memo: &RefCell<HashMap<K, V>>,
+    key: K,
+    make: impl FnOnce() -> V,
+) -> V {
+    if let Some(v) = memo.borrow().get(&key) {
+        return v.clone();
+    }
+    // made outside the borrow: `make` may read this table again
+    let v = make();
+    memo.borrow_mut().insert(key, v.clone());
+    v
 }
 
 impl TableText {
@@ -72,51 +86,25 @@ impl TableText {
             view: Compact::new(text, area.start, area.end),
             hits: RefCell::default(),
             follows: RefCell::default(),
-            tokens: RefCell::default(),
             readings: RefCell::default(),
         }
     }
 
     /// Every occurrence of row label `label` in the area.
     pub fn hits(&self, label: &'static str) -> Rc<[Hit]> {
-        if let Some(h) = self.hits.borrow().get(label) {
-            return h.clone();
-        }
-        let n = self.view.chars.len();
-        let found: Rc<[Hit]> = find_all(&self.view, &row_pattern(label), 0, n).into();
-        self.hits.borrow_mut().insert(label, found.clone());
-        found
+        memo(&self.hits, label, || {
+            let n = self.view.chars.len();
+            find_all(&self.view, &row_pattern(label), 0, n).into()
+        })
     }
 
     /// What follows the label occurrence `hit`, made by `read` the first time.
     pub fn follows(&self, hit: &Hit, read: impl FnOnce() -> Follows) -> Follows {
-        let key = (hit.start, hit.end);
-        if let Some(f) = self.follows.borrow().get(&key) {
-            return *f;
-        }
-        let f = read();
-        self.follows.borrow_mut().insert(key, f);
-        f
+        memo(&self.follows, (hit.start, hit.end), read)
     }
 
-    /// The value slots of the label at bytes `[lstart, lend)` up to `limit`, made by `read`
-    /// the first time.
-    pub fn tokens(
-        &self,
-        (lstart, lend, limit): RowAt,
-        read: impl FnOnce() -> Vec<Token>,
-    ) -> Rc<[Token]> {
-        let key = (lstart, lend, limit);
-        if let Some(t) = self.tokens.borrow().get(&key) {
-            return t.clone();
-        }
-        let t: Rc<[Token]> = read().into();
-        self.tokens.borrow_mut().insert(key, t.clone());
-        t
-    }
-
-    /// The readings of the values at `at` as a row of `spec` cut by `cut`, made by `read`
-    /// the first time.
+    /// The readings of the values at `at` (the label's bytes and the values' limit) as a
+    /// row of `spec` cut by `cut`, made by `read` the first time.
     pub fn readings(
         &self,
         at: RowAt,
@@ -126,11 +114,6 @@ impl TableText {
     ) -> Rc<Readings> {
         // a spec is one static item: its address names it
         let key = (at, std::ptr::from_ref(spec) as usize, cut);
-        if let Some(r) = self.readings.borrow().get(&key) {
-            return r.clone();
-        }
-        let r = Rc::new(read());
-        self.readings.borrow_mut().insert(key, r.clone());
-        r
+        memo(&self.readings, key, || Rc::new(read()))
     }
 }

@@ -211,20 +211,6 @@ fn can_start_title(c: char) -> bool {
     TITLE_FIRSTS.iter().any(|f| f.contains(&c))
 }
 
-/// The first char [`candidates`] keeps in the compact text of a title starting at
-/// `after`: the same walk, stopped at the first char kept.
-fn first_kept(text: &str, after: usize, numbered: bool) -> Option<char> {
-    for (i, c) in text[after..].char_indices() {
-        if i > 4096 || (c == '\n' && !numbered) {
-            return None;
-        }
-        if !(c.is_whitespace() || c == '#' || c == '*') {
-            return Some(c);
-        }
-    }
-    None
-}
-
 /// Words every match of each of [`TITLES`] holds (one of them): a text holding none is
 /// not tried (most candidates that pass [`TITLE_FIRSTS`] are sentences such as
 /// `政府信息公开工作…`). A property test checks them on texts generated from the patterns.
@@ -290,11 +276,6 @@ pub fn candidates(text: &str) -> Vec<Heading> {
     // (a running header, a pasted block) is matched once
     let mut matched: foldhash::HashMap<String, [Option<usize>; 6]> = Default::default();
     for (start, after, numbered) in starts {
-        // most candidates are table rows and sentences: their first char already rules
-        // every title out, before the compact text is built
-        if !first_kept(text, after, numbered).is_some_and(can_start_title) {
-            continue;
-        }
         compact.clear();
         ends.clear();
         for (i, c) in text[after..].char_indices() {
@@ -308,6 +289,11 @@ pub fn candidates(text: &str) -> Vec<Heading> {
             }
             if c.is_whitespace() || c == '#' || c == '*' {
                 continue;
+            }
+            // most candidates are table rows and sentences: their first char already
+            // rules every title out, and the rest is not read
+            if compact.is_empty() && !can_start_title(c) {
+                break;
             }
             compact.push(c);
             ends.push(after + i + c.len_utf8());

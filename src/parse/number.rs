@@ -120,15 +120,12 @@ pub fn value_of(text: &str) -> Option<Number> {
 /// without them: `None` on overflow, a stray sign or no digit.
 fn int_of(text: &str) -> Option<i64> {
     let mut neg = false;
-    let mut seen_sign = false;
     let mut any = false;
     let mut v: i64 = 0;
     for b in text.bytes().filter(|b| *b != b',' && *b != b'+') {
         match b {
-            b'-' if !seen_sign && !any => {
-                neg = true;
-                seen_sign = true;
-            }
+            // one sign, before the digits
+            b'-' if !neg && !any => neg = true,
             b'0'..=b'9' => {
                 any = true;
                 let d = i64::from(b - b'0');

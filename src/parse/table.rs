@@ -284,11 +284,8 @@ pub fn read_rows(
             let limit = strip_numbering(&doc.text, lend, limit);
             let at = (lstart, lend, limit);
             let read = table_text.readings(at, spec, cut, || {
-                let tokens = table_text.tokens(at, || {
-                    let mut tokens = values_inside(doc, lstart, lend);
-                    tokens.extend(tokens_after(doc, lend, limit));
-                    tokens
-                });
+                let mut tokens = values_inside(doc, lstart, lend);
+                tokens.extend(tokens_after(doc, lend, limit));
                 let kinds: Vec<ValueKind> = spec.columns.iter().map(|c| c.kind).collect();
                 let (readings, problem) = readings_of(&tokens, &kinds, spec.key, cut);
                 // the label as printed, without the values a layout put inside it
@@ -782,8 +779,7 @@ pub fn build(
 const REVIEW_HEADER: &[&str] = &["总计", "审结", "结果", "维持", "纠正", "起诉", "复议"];
 
 /// Reads table 四's single row of 15 values from its area: explicit table rows of values
-/// when there are any, else the values after the header's last word (`compact` is the
-/// area's view).
+/// when there are any, else the values after the header's last word.
 pub fn review_tokens(doc: &NormDoc, table: &TableText, anchored: bool) -> Vec<Token> {
     let text = &doc.text;
     let (area, compact) = (table.area, &table.view);

@@ -157,8 +157,7 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
             i += c.len_utf8();
             continue;
         }
-        // a list marker starts with a digit
-        if let Some(n) = list_marker_len(rest).filter(|_| c.is_ascii_digit()) {
+        if let Some(n) = list_marker_len(rest) {
             if !out.is_empty() {
                 return (out, base + i);
             }
@@ -232,19 +231,17 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
         }
         // a lone mark between separators (marks are short: looking past 8 chars would make
         // a long word quadratic, one scan per char); only a mark's first char starts one
-        let word_len = if !MARK_FIRSTS.contains(&c) {
-            0
-        } else {
-            rest
-            .char_indices()
-            .take_while(|(_, ch)| !ch.is_whitespace() && *ch != '|')
-            .take(8)
-            .map(|(j, ch)| j + ch.len_utf8())
-            .last()
-            .unwrap_or(c.len_utf8())
-        };
-        let word = &rest[..word_len];
-        if word_len > 0 && is_mark(word) {
+        let mark = MARK_FIRSTS.contains(&c).then(|| {
+            let len = rest
+                .char_indices()
+                .take_while(|(_, ch)| !ch.is_whitespace() && *ch != '|')
+                .take(8)
+                .map(|(j, ch)| j + ch.len_utf8())
+                .last()
+                .unwrap_or(c.len_utf8());
+            &rest[..len]
+        });
+        if let Some(word) = mark.filter(|w| is_mark(w)) {
             out.push(Token {
                 slot: Slot::Mark(word.into()),
                 raw: word.into(),
@@ -252,7 +249,7 @@ pub fn free_tokens(text: &str, base: usize, max_lead: usize) -> (Vec<Token>, usi
                 splittable: false,
                 uncertain: false,
             });
-            i += word_len;
+            i += word.len();
             continue;
         }
         // ordinary text
