@@ -105,6 +105,7 @@ fn whole_corpus_extracts() {
         for name in [
             "rendered-libreoffice.pdf",
             "rendered-chromium.pdf",
+            "rendered-cairo.pdf",
             "rendered-cid.pdf",
             "source.pdf",
             "source-print.pdf",

@@ -100,9 +100,7 @@ impl Font {
                 if a.is_finite() && a != 0.0 {
                     wscale = a.abs();
                 }
-                if d.is_finite() && d != 0.0 {
-                    em = (d.abs() * 1000.0).clamp(0.05, 20.0);
-                }
+                em = type3_em(doc, dict, d);
             }
         }
         // Encoding.
@@ -921,6 +919,30 @@ pub fn glyph_name_to_unicode(name: &str) -> Option<CompactString> {
         }
     }
     None
+}
+
+/// A Type 3 font's em height in text space per unit font size.
+///
+/// Glyph space has no fixed units in Type 3: cairo draws in a 1-unit em with `FontMatrix`
+/// `d` = -1, Skia and TeX in 1000 units with `d` = 0.001. Either way the font size set by `Tf`
+/// is meant to be the em, so the height is 1 unless the `FontBBox` mapped through `d` says the
+/// glyphs are far from that size (a producer that puts the size in the matrix). Heights within a
+/// factor of two stay 1: Skia's boxes are tight around each subset's glyphs and differ by a few
+/// percent from font to font, and glyphs of one line must keep one height.
+fn type3_em(doc: &Document, dict: &Dictionary, d: f32) -> f32 {
+    let height = match dict_get(doc, dict, b"FontBBox") {
+        Some(Object::Array(b)) if b.len() == 4 => {
+            let y0 = num(doc, &b[1]).unwrap_or(0.0);
+            let y1 = num(doc, &b[3]).unwrap_or(0.0);
+            (y1 - y0).abs() * d.abs()
+        }
+        _ => 0.0,
+    };
+    if height.is_finite() && !(0.5..=2.0).contains(&height) && height > 0.0 {
+        height.clamp(0.05, 20.0)
+    } else {
+        1.0
+    }
 }
 
 const HELVETICA_WIDTHS: [u16; 95] = [
