@@ -4,6 +4,7 @@
 #![allow(clippy::needless_range_loop)]
 
 use foldhash::{HashMap, HashMapExt};
+use std::collections::BTreeMap;
 
 /// A row band: top, bottom, and the x intervals of its cells.
 type Band = (f32, f32, Vec<(f32, f32)>);
@@ -20,9 +21,11 @@ const MAX_TABLE_CELLS: usize = 100_000;
 /// Tolerance (pt) for merging ruling positions.
 const POS_TOL: f32 = 2.0;
 
-/// Removes text drawn twice at the same spot (fake bold). Glyphs are hashed by 1 pt grid
-/// cell and text; two glyphs of one cell and text are always duplicates, so each key holds
-/// one glyph and the work is linear in the glyph count.
+/// Removes text drawn twice at the same spot (fake bold): a glyph is dropped when a kept glyph
+/// of the same text lies less than 1 pt from it on both axes. Glyphs are hashed by 2 pt grid
+/// cell and text. Everything within 1 pt of a point lies in the 2 × 2 cells nearest it (the
+/// point's cell and, on each axis, the neighbour on the side of the cell's half it is in), so
+/// four lookups find every candidate, and the work is linear in the glyph count.
 fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
     use std::hash::BuildHasher;
     let text_hash = foldhash::fast::FixedState::default();
@@ -30,34 +33,36 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
     let mut grid: HashMap<(i32, i32, u64), ([usize; 4], usize)> =
         HashMap::with_capacity(glyphs.len());
     let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
+    // a cell and the neighbour nearer the point (halving is exact in floating point)
+    let cells = |v: f32| {
+        let h = v * 0.5;
+        let c = h.floor();
+        let near = if h - c < 0.5 { -1 } else { 1 };
+        let c = c as i32;
+        (c, c.saturating_add(near))
+    };
     for g in glyphs {
         if g.space {
             kept.push(g);
             continue;
         }
         let th = text_hash.hash_one(&g.text);
-        let key = (g.x0.floor() as i32, g.y0.floor() as i32);
-        let mut dup = false;
-        'outer: for dx in -1..=1 {
-            for dy in -1..=1 {
-                let k = (key.0.saturating_add(dx), key.1.saturating_add(dy), th);
-                if let Some((list, n)) = grid.get(&k) {
-                    for &i in &list[..*n] {
-                        let Some(k) = kept.get(i) else { continue };
-                        if k.text == g.text
+        let (cx, nx) = cells(g.x0);
+        let (cy, ny) = cells(g.y0);
+        let dup = [(cx, cy), (nx, cy), (cx, ny), (nx, ny)].iter().any(|&(x, y)| {
+            grid.get(&(x, y, th)).is_some_and(|(list, n)| {
+                list[..*n].iter().any(|&i| {
+                    kept.get(i).is_some_and(|k| {
+                        k.text == g.text
                             && (k.x0 - g.x0).abs() < 1.0
                             && (k.y0 - g.y0).abs() < 1.0
-                        {
-                            dup = true;
-                            break 'outer;
-                        }
-                    }
-                }
-            }
-        }
+                    })
+                })
+            })
+        });
         if !dup {
             // Saturated (far off-page) cells may collect many glyphs: keep lists short.
-            let (list, n) = grid.entry((key.0, key.1, th)).or_default();
+            let (list, n) = grid.entry((cx, cy, th)).or_default();
             if *n < list.len() {
                 list[*n] = kept.len();
                 *n += 1;
@@ -269,7 +274,9 @@ fn detect_tables(segs: &[Seg]) -> Vec<Table> {
             }
         }
     }
-    let mut comps: HashMap<usize, (Vec<Seg>, Vec<Seg>)> = HashMap::new();
+    // Components in the order of their roots: a map's iteration order would make which of two
+    // overlapping tables claims the glyphs first vary from run to run.
+    let mut comps: BTreeMap<usize, (Vec<Seg>, Vec<Seg>)> = BTreeMap::new();
     for i in 0..nh {
         let r = find(&mut parent, i);
         comps.entry(r).or_default().0.push(hs[i]);
@@ -279,7 +286,7 @@ fn detect_tables(segs: &[Seg]) -> Vec<Table> {
         comps.entry(r).or_default().1.push(vs[j]);
     }
     let mut tables = Vec::new();
-    for (_, (h, v)) in comps {
+    for (h, v) in comps.into_values() {
         if h.len() < 2 || v.len() < 2 {
             continue;
         }
@@ -546,4 +553,66 @@ pub fn layout_page(
         kb.total_cmp(&ka).then(a.bbox[0].total_cmp(&b.bbox[0]))
     });
     (out, tables)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn glyph(text: &str, x0: f32, y0: f32) -> TextGlyph {
+        TextGlyph {
+            text: text.into(),
+            x0,
+            y0,
+            x1: x0 + 5.0,
+            y1: y0 + 5.0,
+            size: 5.0,
+            space: false,
+        }
+    }
+
+    /// The definition: a glyph goes when an earlier kept glyph of its text is less than 1 pt
+    /// away on both axes.
+    fn dedupe_reference(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
+        let mut kept: Vec<TextGlyph> = Vec::new();
+        for g in glyphs {
+            let dup = !g.space
+                && kept.iter().any(|k| {
+                    !k.space
+                        && k.text == g.text
+                        && (k.x0 - g.x0).abs() < 1.0
+                        && (k.y0 - g.y0).abs() < 1.0
+                });
+            if !dup {
+                kept.push(g);
+            }
+        }
+        kept
+    }
+
+    #[test]
+    fn dedupe_drops_a_redrawn_glyph_across_cell_edges() {
+        // 1.9 and 2.1 lie in different 2 pt cells, 0.2 pt apart
+        let out = dedupe(vec![glyph("字", 1.9, 3.9), glyph("字", 2.1, 4.1), glyph("字", 3.1, 4.1)]);
+        let xs: Vec<f32> = out.iter().map(|g| g.x0).collect();
+        assert_eq!(xs, [1.9, 3.1]);
+    }
+
+    proptest! {
+        #[test]
+        fn dedupe_matches_its_definition(
+            gs in proptest::collection::vec((0..2usize, 0..40i32, 0..40i32), 0..120)
+        ) {
+            // quarter-point positions land on and beside every cell edge
+            let glyphs: Vec<TextGlyph> = gs
+                .iter()
+                .map(|&(t, x, y)| glyph(["一", "二"][t], x as f32 * 0.25, y as f32 * 0.25 - 3.0))
+                .collect();
+            let got: Vec<(f32, f32)> = dedupe(glyphs.clone()).iter().map(|g| (g.x0, g.y0)).collect();
+            let want: Vec<(f32, f32)> =
+                dedupe_reference(glyphs).iter().map(|g| (g.x0, g.y0)).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
 }
