@@ -38,8 +38,8 @@ pub struct Follows {
 pub struct Readings {
     /// The label as printed.
     pub label: String,
-    /// The possible readings.
-    pub readings: Vec<Vec<Piece>>,
+    /// The possible readings (shared with the rows read from them, for each template version).
+    pub readings: Rc<Vec<Vec<Piece>>>,
     /// Why there is no reading.
     pub problem: Option<Diagnostic>,
 }

@@ -21,6 +21,7 @@ use crate::report::{Section, Sections, Table, Tables, TemplateVersion};
 use crate::schema::{self, RowSpec, Versions, SECTIONS};
 use split::Cut;
 use table::{Area, RowRead, TableText};
+use std::rc::Rc;
 
 /// What parsing found, before checks.
 #[derive(Debug, Clone)]
@@ -488,7 +489,7 @@ fn review_as_run(doc: &NormDoc, t4: &TableText, anchored: bool) -> (Vec<RowRead>
             RowRead {
                 spec,
                 label: found.then(|| (spec.label.to_string(), label_pos)),
-                readings: group,
+                readings: Rc::new(group),
                 problem: if g == 0 {
                     problem.clone().map(|d| d.at(doc.location_at(label_pos)))
                 } else {

@@ -3,8 +3,9 @@
 //! value only when every surviving cut gives it the same one.
 
 use super::split::Piece;
-use super::table::{filter_readings, no_cut_fits, sums_to, RowRead};
+use super::table::{filter_readings, no_cut_fits, retain_readings, sums_to, RowRead};
 use crate::report::Number;
+use std::rc::Rc;
 
 /// Most combinations of ambiguous rows tried jointly.
 const MAX_COMBINATIONS: usize = 200_000;
@@ -94,8 +95,11 @@ pub fn applications(reads: &mut [RowRead]) {
             if p == open.len() {
                 if any {
                     for (p, &i) in open.iter().enumerate() {
+                        if !used[p].contains(&false) {
+                            continue;
+                        }
                         let mut k = 0;
-                        reads[i].readings.retain(|_| {
+                        Rc::make_mut(&mut reads[i].readings).retain(|_| {
                             let keep = used[p][k];
                             k += 1;
                             keep
@@ -124,7 +128,7 @@ fn add(a: Option<Number>, b: Option<Number>) -> Option<Number> {
 /// Table 四 read as one run of 15 cells: each group of five ends with its total (identity 4).
 /// Returns `false` when no reading survives.
 pub fn review_groups(readings: &mut Vec<Vec<Piece>>) -> bool {
-    filter_readings(readings, |v| {
+    retain_readings(readings, |v| {
         v.len() == 15 && (0..3).all(|g| sums_to(&v[g * 5..g * 5 + 4], v[g * 5 + 4]))
     })
 }
@@ -145,7 +149,7 @@ mod tests {
         let mut reads = vec![RowRead {
             spec: &APPLICATIONS[0],
             label: None,
-            readings,
+            readings: Rc::new(readings),
             problem: None,
         }];
         applications(&mut reads);

@@ -11,6 +11,7 @@ use crate::normalize::{NormDoc, NormLine};
 use crate::report::{checked_sum, Cell, Number, Row, Table};
 use crate::schema::{self, RowSpec, ValueKind};
 use crate::script::is_cn_numeral;
+use std::rc::Rc;
 
 /// Most label-tail ideographs skipped before a row's first value.
 const MAX_LEAD: usize = 6;
@@ -22,8 +23,9 @@ pub struct RowRead {
     pub spec: &'static RowSpec,
     /// The label as printed and its byte offset, when found.
     pub label: Option<(String, usize)>,
-    /// The possible readings (empty when none could be made).
-    pub readings: Vec<Vec<Piece>>,
+    /// The possible readings (empty when none could be made), shared with the table's memo
+    /// until a filter drops one.
+    pub readings: Rc<Vec<Vec<Piece>>>,
     /// Why there is no reading, when there is none.
     pub problem: Option<Diagnostic>,
 }
@@ -270,7 +272,7 @@ pub fn read_rows(
                 return RowRead {
                     spec,
                     label: None,
-                    readings: Vec::new(),
+                    readings: Rc::default(),
                     problem: None,
                 };
             };
@@ -299,7 +301,7 @@ pub fn read_rows(
                     .collect();
                 Readings {
                     label,
-                    readings,
+                    readings: Rc::new(readings),
                     problem: problem.map(|d| d.at(doc.location_at(lstart))),
                 }
             });
@@ -408,7 +410,7 @@ fn place_by_position(
                 .with_cells(cells),
             );
             read.label = Some((printed, start));
-            read.readings = readings;
+            read.readings = Rc::new(readings);
             read.problem = problem.map(|d| d.at(doc.location_at(start)));
         }
     }
@@ -470,16 +472,32 @@ pub fn sums_to(parts: &[Option<Number>], total: Option<Number>) -> bool {
 /// believed only when the arithmetic confirms it; a reading of the cells as printed (no cut)
 /// stays either way, its breaks being the check stage's to report. Returns `false` when
 /// there were readings and none survived.
-pub fn filter_readings(
+pub fn retain_readings(
     readings: &mut Vec<Vec<Piece>>,
     ok: impl Fn(&[Option<Number>]) -> bool,
 ) -> bool {
     if readings.is_empty() {
         return true;
     }
-    let vals = |r: &Vec<Piece>| r.iter().map(|p| p.value).collect::<Vec<_>>();
-    readings.retain(|r| !r.iter().any(|p| p.from_split) || ok(&vals(r)));
+    readings.retain(|r| believed(r, &ok));
     !readings.is_empty()
+}
+
+/// [`retain_readings`] on a row's shared list, copied out of the table's memo only when a
+/// reading goes.
+pub fn filter_readings(
+    readings: &mut Rc<Vec<Vec<Piece>>>,
+    ok: impl Fn(&[Option<Number>]) -> bool,
+) -> bool {
+    if readings.iter().all(|r| believed(r, &ok)) {
+        return true;
+    }
+    retain_readings(Rc::make_mut(readings), ok)
+}
+
+/// Whether a reading stands: printed as it is, or cut and confirmed by `ok`.
+fn believed(reading: &[Piece], ok: &impl Fn(&[Option<Number>]) -> bool) -> bool {
+    !reading.iter().any(|p| p.from_split) || ok(&reading.iter().map(|p| p.value).collect::<Vec<_>>())
 }
 
 /// The warning for a row whose digits could be cut into cells only against the arithmetic.
