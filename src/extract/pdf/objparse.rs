@@ -53,6 +53,18 @@ fn uint<T: TryFrom<u64>>(digits: &[u8]) -> Option<T> {
 struct Parser<'a> {
     b: &'a [u8],
     i: usize,
+    /// The items of the arrays open now, innermost last: an array is moved out of it at its
+    /// `]` into a `Vec` of its exact size, instead of growing one by doubling (a font's
+    /// `/Widths` or `/Differences` holds hundreds).
+    items: Vec<Object>,
+}
+
+/// Most array items whose room [`ITEMS`] keeps between objects.
+const MAX_KEPT_ITEMS: usize = 4096;
+
+thread_local! {
+    /// [`Parser::items`]' buffer, kept between objects (a document has thousands).
+    static ITEMS: std::cell::Cell<Vec<Object>> = const { std::cell::Cell::new(Vec::new()) };
 }
 
 /// The object `id` at `offset` of `buffer`, or `None` (see the module comment).
@@ -60,49 +72,64 @@ pub fn parse(buffer: &[u8], offset: usize, id: ObjectId) -> Option<Object> {
     let mut p = Parser {
         b: buffer,
         i: offset,
+        items: ITEMS.take(),
     };
-    p.spaces()?;
-    let n: u32 = uint(p.digits()?)?;
-    if !p.spaces1()? {
-        return None;
+    let o = p.indirect(id);
+    // what an object that failed half way left is dropped; the buffer's capacity stays, up
+    // to a bound (a hostile array of millions is not held on to after its document)
+    p.items.clear();
+    if p.items.capacity() > MAX_KEPT_ITEMS {
+        p.items = Vec::new();
     }
-    let g: u16 = uint(p.digits()?)?;
-    if !p.spaces1()? || (n, g) != id {
-        return None;
-    }
-    if !p.rest().starts_with(b"obj") {
-        return None;
-    }
-    p.i += 3;
-    p.spaces()?;
-    let o = p.object(0)?;
-    let Object::Dictionary(dict) = o else {
-        return Some(o);
-    };
-    // a stream: `stream`, spaces or tabs, an end of line, /Length bytes, `endstream`
-    p.spaces()?;
-    if !p.rest().starts_with(b"stream") {
-        return Some(Object::Dictionary(dict));
-    }
-    p.i += 6;
-    while matches!(p.peek(), Some(b' ' | b'\t')) {
-        p.i += 1;
-    }
-    p.eol()?;
-    let len = match dict.get(b"Length").ok()? {
-        Object::Integer(n) => usize::try_from(*n).ok()?,
-        _ => return None,
-    };
-    let data = p.b.get(p.i..p.i.checked_add(len)?)?;
-    p.i += len;
-    let _ = p.eol();
-    if !p.rest().starts_with(b"endstream") {
-        return None;
-    }
-    Some(Object::Stream(Stream::new(dict, data.to_vec())))
+    ITEMS.set(p.items);
+    o
 }
 
 impl<'a> Parser<'a> {
+    /// `id 0 obj` and its object (a stream with its data).
+    fn indirect(&mut self, id: ObjectId) -> Option<Object> {
+        let p = self;
+        p.spaces()?;
+        let n: u32 = uint(p.digits()?)?;
+        if !p.spaces1()? {
+            return None;
+        }
+        let g: u16 = uint(p.digits()?)?;
+        if !p.spaces1()? || (n, g) != id {
+            return None;
+        }
+        if !p.rest().starts_with(b"obj") {
+            return None;
+        }
+        p.i += 3;
+        p.spaces()?;
+        let o = p.object(0)?;
+        let Object::Dictionary(dict) = o else {
+            return Some(o);
+        };
+        // a stream: `stream`, spaces or tabs, an end of line, /Length bytes, `endstream`
+        p.spaces()?;
+        if !p.rest().starts_with(b"stream") {
+            return Some(Object::Dictionary(dict));
+        }
+        p.i += 6;
+        while matches!(p.peek(), Some(b' ' | b'\t')) {
+            p.i += 1;
+        }
+        p.eol()?;
+        let len = match dict.get(b"Length").ok()? {
+            Object::Integer(n) => usize::try_from(*n).ok()?,
+            _ => return None,
+        };
+        let data = p.b.get(p.i..p.i.checked_add(len)?)?;
+        p.i += len;
+        let _ = p.eol();
+        if !p.rest().starts_with(b"endstream") {
+            return None;
+        }
+        Some(Object::Stream(Stream::new(dict, data.to_vec())))
+    }
+
     fn rest(&self) -> &'a [u8] {
         self.b.get(self.i..).unwrap_or(&[])
     }
@@ -198,12 +225,13 @@ impl<'a> Parser<'a> {
             b'[' => {
                 self.i += 1;
                 self.spaces()?;
-                let mut a = Vec::new();
+                let start = self.items.len();
                 while self.peek()? != b']' {
-                    a.push(self.object(depth + 1)?);
+                    let o = self.object(depth + 1)?;
+                    self.items.push(o);
                 }
                 self.i += 1;
-                Object::Array(a)
+                Object::Array(self.items.drain(start..).collect())
             }
             b't' | b'f' | b'n' => {
                 let r = self.rest();
@@ -286,7 +314,10 @@ impl<'a> Parser<'a> {
         self.i += 1;
         // most names have no `#` escape: their bytes as written, in one allocation
         let rest = self.rest();
-        let len = rest.iter().position(|&c| !is_regular(c)).unwrap_or(rest.len());
+        let len = rest
+            .iter()
+            .position(|&c| !is_regular(c))
+            .unwrap_or(rest.len());
         if !rest[..len].contains(&b'#') {
             self.i += len;
             return Some(rest[..len].to_vec());
@@ -421,6 +452,16 @@ mod tests {
         for t in left {
             assert_eq!(parse(t, 0, (1, 0)), None, "{}", String::from_utf8_lossy(t));
         }
+    }
+
+    /// Arrays nest through the shared item buffer, also after an array left half read.
+    #[test]
+    fn nested_arrays_after_a_failed_one() {
+        assert_eq!(parse(b"1 0 obj [1 [2 3 4abc] endobj", 0, (1, 0)), None);
+        let t = b"1 0 obj [[5 6] [7 [8 [] 9]] <</A [10]>> 11] endobj";
+        let ours = parse(t, 0, (1, 0));
+        assert!(ours.is_some());
+        assert_eq!(ours, lopdf(t));
     }
 
     proptest::proptest! {
