@@ -2,7 +2,7 @@
 //! compression bomb (a filter chain, a predictor, LZW, an object stream) never allocates
 //! more than about the limit.
 
-use std::io::Read;
+use std::io::{BufRead, Read};
 
 use lopdf::{Dictionary, Object};
 
@@ -120,17 +120,67 @@ fn read_bounded<R: Read>(r: R, out: &mut Vec<u8>, max: usize) -> Result<(), TooL
 
 /// zlib inflate, bounded; raw deflate when the zlib header is missing or damaged.
 fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>, TooLarge> {
+    use flate2::bufread::{DeflateDecoder, ZlibDecoder};
     let mut out = Vec::new();
-    read_bounded(flate2::read::ZlibDecoder::new(input), &mut out, max)?;
+    read_bounded(ZlibDecoder::new(Windows::new(input)), &mut out, max)?;
     if out.is_empty() && !input.is_empty() {
-        read_bounded(flate2::read::DeflateDecoder::new(input), &mut out, max)?;
+        read_bounded(DeflateDecoder::new(Windows::new(input)), &mut out, max)?;
         if out.is_empty() {
             if let Some(rest) = input.get(2..) {
-                read_bounded(flate2::read::DeflateDecoder::new(rest), &mut out, max)?;
+                read_bounded(DeflateDecoder::new(Windows::new(rest)), &mut out, max)?;
             }
         }
     }
     Ok(out)
+}
+
+/// A byte slice handed to a decoder as `flate2::read`'s decoders hand their input on: in the
+/// windows a 32 KiB buffer would hold, the next one only once the last is used up, so a
+/// damaged stream stops at the same byte. It borrows the windows instead of copying each
+/// into a zeroed buffer of its own (32 KiB per stream, and a page holds dozens of streams).
+struct Windows<'a> {
+    data: &'a [u8],
+    pos: usize,
+    end: usize,
+}
+
+impl<'a> Windows<'a> {
+    /// flate2's buffer for its `read` decoders.
+    const SIZE: usize = 32 * 1024;
+
+    fn new(data: &'a [u8]) -> Self {
+        Windows {
+            data,
+            pos: 0,
+            end: 0,
+        }
+    }
+}
+
+impl Read for Windows<'_> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        let n = {
+            let window = self.fill_buf()?;
+            let n = window.len().min(out.len());
+            out[..n].copy_from_slice(&window[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Windows<'_> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        if self.pos >= self.end {
+            self.end = self.data.len().min(self.pos.saturating_add(Self::SIZE));
+        }
+        Ok(self.data.get(self.pos..self.end).unwrap_or(&[]))
+    }
+
+    fn consume(&mut self, n: usize) {
+        self.pos = self.pos.saturating_add(n).min(self.end);
+    }
 }
 
 /// Undoes a PNG (≥ 10) or TIFF (2) predictor. The output is never longer than the input.
@@ -431,6 +481,70 @@ fn run_length(input: &[u8], max: usize) -> Step {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// `inflate` as it was, through `flate2::read`'s own buffer: the reference for `Windows`.
+    fn inflate_reference(input: &[u8], max: usize) -> Result<Vec<u8>, TooLarge> {
+        let mut out = Vec::new();
+        read_bounded(flate2::read::ZlibDecoder::new(input), &mut out, max)?;
+        if out.is_empty() && !input.is_empty() {
+            read_bounded(flate2::read::DeflateDecoder::new(input), &mut out, max)?;
+            if out.is_empty() {
+                if let Some(rest) = input.get(2..) {
+                    read_bounded(flate2::read::DeflateDecoder::new(rest), &mut out, max)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        /// Streams longer than a window, whole, cut short or with bytes overwritten, and raw
+        /// deflate without its header, decode to the very bytes the buffered decoders gave.
+        #[test]
+        fn inflate_reads_as_flate2s_buffered_decoders(
+            seed in any::<u64>(),
+            len in 0usize..150_000,
+            text_like in any::<bool>(),
+            raw in any::<bool>(),
+            damage in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3),
+            cut in proptest::option::of(any::<prop::sample::Index>()),
+            max in prop_oneof![Just(usize::MAX / 2), 1usize..200_000],
+        ) {
+            use std::io::Write;
+            // incompressible bytes make a compressed stream of several windows
+            let mut x = seed | 1;
+            let data: Vec<u8> = (0..len)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    if text_like { b"0123 abc\n"[(x % 9) as usize] } else { (x >> 24) as u8 ^ i as u8 }
+                })
+                .collect();
+            let mut z: Vec<u8> = if raw {
+                let mut e = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::fast());
+                e.write_all(&data).unwrap();
+                e.finish().unwrap()
+            } else {
+                let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+                e.write_all(&data).unwrap();
+                e.finish().unwrap()
+            };
+            for (at, b) in &damage {
+                if !z.is_empty() {
+                    let i = at.index(z.len());
+                    z[i] = *b;
+                }
+            }
+            if let Some(c) = cut {
+                let n = c.index(z.len() + 1);
+                z.truncate(n);
+            }
+            prop_assert_eq!(inflate(&z, max).ok(), inflate_reference(&z, max).ok());
+        }
+    }
 
     #[test]
     fn lzw_spec_example() {
