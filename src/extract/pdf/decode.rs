@@ -2,6 +2,7 @@
 //! compression bomb (a filter chain, a predictor, LZW, an object stream) never allocates
 //! more than about the limit.
 
+use flate2::Decompress;
 use std::io::{BufRead, Read};
 
 use lopdf::{Dictionary, Object};
@@ -120,18 +121,87 @@ fn read_bounded<R: Read>(r: R, out: &mut Vec<u8>, max: usize) -> Result<(), TooL
 
 /// zlib inflate, bounded; raw deflate when the zlib header is missing or damaged.
 fn inflate(input: &[u8], max: usize) -> Result<Vec<u8>, TooLarge> {
-    use flate2::bufread::{DeflateDecoder, ZlibDecoder};
+    // one zlib and one raw decompressor per thread, reset for each stream (a fresh one
+    // allocates about 47 KiB of state, and a page holds dozens of streams)
+    let (mut zlib, mut raw) = DECOMPRESSORS
+        .take()
+        .unwrap_or_else(|| (Decompress::new(true), Decompress::new(false)));
     let mut out = Vec::new();
-    read_bounded(ZlibDecoder::new(Windows::new(input)), &mut out, max)?;
-    if out.is_empty() && !input.is_empty() {
-        read_bounded(DeflateDecoder::new(Windows::new(input)), &mut out, max)?;
-        if out.is_empty() {
+    let run = |d: &mut Decompress, zlib_header: bool, data: &[u8], out: &mut Vec<u8>| {
+        d.reset(zlib_header);
+        read_bounded(Inflater::new(d, data), out, max)
+    };
+    let mut result = run(&mut zlib, true, input, &mut out);
+    if result.is_ok() && out.is_empty() && !input.is_empty() {
+        result = run(&mut raw, false, input, &mut out);
+        if result.is_ok() && out.is_empty() {
             if let Some(rest) = input.get(2..) {
-                read_bounded(DeflateDecoder::new(Windows::new(rest)), &mut out, max)?;
+                result = run(&mut raw, false, rest, &mut out);
             }
         }
     }
-    Ok(out)
+    DECOMPRESSORS.set(Some((zlib, raw)));
+    result.map(|()| out)
+}
+
+thread_local! {
+    /// [`inflate`]'s decompressors (zlib, raw deflate), kept between streams.
+    static DECOMPRESSORS: std::cell::Cell<Option<(Decompress, Decompress)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// A stream read as `flate2::bufread`'s decoders read one (`flate2::zio::read`, step for
+/// step), with a decompressor that outlives it.
+struct Inflater<'a, 'd> {
+    d: &'d mut Decompress,
+    input: Windows<'a>,
+}
+
+impl<'a, 'd> Inflater<'a, 'd> {
+    fn new(d: &'d mut Decompress, data: &'a [u8]) -> Self {
+        Inflater {
+            d,
+            input: Windows::new(data),
+        }
+    }
+}
+
+impl Read for Inflater<'_, '_> {
+    fn read(&mut self, dst: &mut [u8]) -> std::io::Result<usize> {
+        use flate2::{FlushDecompress, Status};
+        use std::io::{Error, ErrorKind};
+        loop {
+            let input = self.input.fill_buf()?;
+            let eof = input.is_empty();
+            let (before_out, before_in) = (self.d.total_out(), self.d.total_in());
+            let flush = if eof {
+                FlushDecompress::Finish
+            } else {
+                FlushDecompress::None
+            };
+            let ret = self.d.decompress(input, dst, flush);
+            let read = usize::try_from(self.d.total_out() - before_out).unwrap_or(usize::MAX);
+            let consumed = usize::try_from(self.d.total_in() - before_in).unwrap_or(usize::MAX);
+            self.input.consume(consumed);
+            match ret {
+                Ok(Status::Ok | Status::BufError) if read == 0 && !dst.is_empty() => {
+                    if eof {
+                        return Err(Error::new(
+                            ErrorKind::UnexpectedEof,
+                            "incomplete deflate stream",
+                        ));
+                    }
+                }
+                Ok(_) => return Ok(read),
+                Err(_) => {
+                    return Err(Error::new(
+                        ErrorKind::InvalidInput,
+                        "corrupt deflate stream",
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// A byte slice handed to a decoder as `flate2::read`'s decoders hand their input on: in the
