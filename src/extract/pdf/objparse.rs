@@ -88,43 +88,42 @@ pub fn parse(buffer: &[u8], offset: usize, id: ObjectId) -> Option<Object> {
 impl<'a> Parser<'a> {
     /// `id 0 obj` and its object (a stream with its data).
     fn indirect(&mut self, id: ObjectId) -> Option<Object> {
-        let p = self;
-        p.spaces()?;
-        let n: u32 = uint(p.digits()?)?;
-        if !p.spaces1()? {
+        self.spaces()?;
+        let n: u32 = uint(self.digits()?)?;
+        if !self.spaces1()? {
             return None;
         }
-        let g: u16 = uint(p.digits()?)?;
-        if !p.spaces1()? || (n, g) != id {
+        let g: u16 = uint(self.digits()?)?;
+        if !self.spaces1()? || (n, g) != id {
             return None;
         }
-        if !p.rest().starts_with(b"obj") {
+        if !self.rest().starts_with(b"obj") {
             return None;
         }
-        p.i += 3;
-        p.spaces()?;
-        let o = p.object(0)?;
+        self.i += 3;
+        self.spaces()?;
+        let o = self.object(0)?;
         let Object::Dictionary(dict) = o else {
             return Some(o);
         };
         // a stream: `stream`, spaces or tabs, an end of line, /Length bytes, `endstream`
-        p.spaces()?;
-        if !p.rest().starts_with(b"stream") {
+        self.spaces()?;
+        if !self.rest().starts_with(b"stream") {
             return Some(Object::Dictionary(dict));
         }
-        p.i += 6;
-        while matches!(p.peek(), Some(b' ' | b'\t')) {
-            p.i += 1;
+        self.i += 6;
+        while matches!(self.peek(), Some(b' ' | b'\t')) {
+            self.i += 1;
         }
-        p.eol()?;
+        self.eol()?;
         let len = match dict.get(b"Length").ok()? {
             Object::Integer(n) => usize::try_from(*n).ok()?,
             _ => return None,
         };
-        let data = p.b.get(p.i..p.i.checked_add(len)?)?;
-        p.i += len;
-        let _ = p.eol();
-        if !p.rest().starts_with(b"endstream") {
+        let data = self.b.get(self.i..self.i.checked_add(len)?)?;
+        self.i += len;
+        let _ = self.eol();
+        if !self.rest().starts_with(b"endstream") {
             return None;
         }
         Some(Object::Stream(Stream::new(dict, data.to_vec())))
