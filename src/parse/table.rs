@@ -497,7 +497,8 @@ pub fn filter_readings(
 
 /// Whether a reading stands: printed as it is, or cut and confirmed by `ok`.
 fn believed(reading: &[Piece], ok: &impl Fn(&[Option<Number>]) -> bool) -> bool {
-    !reading.iter().any(|p| p.from_split) || ok(&reading.iter().map(|p| p.value).collect::<Vec<_>>())
+    !reading.iter().any(|p| p.from_split)
+        || ok(&reading.iter().map(|p| p.value).collect::<Vec<_>>())
 }
 
 /// The warning for a row whose digits could be cut into cells only against the arithmetic.

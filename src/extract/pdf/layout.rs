@@ -49,17 +49,19 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         let th = text_hash.hash_one(&g.text);
         let (cx, nx) = cells(g.x0);
         let (cy, ny) = cells(g.y0);
-        let dup = [(cx, cy), (nx, cy), (cx, ny), (nx, ny)].iter().any(|&(x, y)| {
-            grid.get(&(x, y, th)).is_some_and(|(list, n)| {
-                list[..*n].iter().any(|&i| {
-                    kept.get(i).is_some_and(|k| {
-                        k.text == g.text
-                            && (k.x0 - g.x0).abs() < 1.0
-                            && (k.y0 - g.y0).abs() < 1.0
+        let dup = [(cx, cy), (nx, cy), (cx, ny), (nx, ny)]
+            .iter()
+            .any(|&(x, y)| {
+                grid.get(&(x, y, th)).is_some_and(|(list, n)| {
+                    list[..*n].iter().any(|&i| {
+                        kept.get(i).is_some_and(|k| {
+                            k.text == g.text
+                                && (k.x0 - g.x0).abs() < 1.0
+                                && (k.y0 - g.y0).abs() < 1.0
+                        })
                     })
                 })
-            })
-        });
+            });
         if !dup {
             // Saturated (far off-page) cells may collect many glyphs: keep lists short.
             let (list, n) = grid.entry((cx, cy, th)).or_default();
@@ -423,7 +425,9 @@ fn table_rows(t: &Table, glyphs: Vec<TextGlyph>) -> (Vec<PdfLine>, Vec<TextGlyph
         }
         // Bands run top to bottom without overlap, cells left to right.
         let i = bands.partition_point(|(_, bot, _)| cy <= *bot);
-        let (_, _, cells) = bands.get(i).filter(|(top, bot, _)| cy <= *top && cy > *bot)?;
+        let (_, _, cells) = bands
+            .get(i)
+            .filter(|(top, bot, _)| cy <= *top && cy > *bot)?;
         let j = cells.partition_point(|&(_, b)| cx >= b);
         cells.get(j).filter(|&&(a, b)| cx >= a && cx < b)?;
         owner.get(i)?.get(j).copied()
@@ -594,7 +598,11 @@ mod tests {
     #[test]
     fn dedupe_drops_a_redrawn_glyph_across_cell_edges() {
         // 1.9 and 2.1 lie in different 2 pt cells, 0.2 pt apart
-        let out = dedupe(vec![glyph("字", 1.9, 3.9), glyph("字", 2.1, 4.1), glyph("字", 3.1, 4.1)]);
+        let out = dedupe(vec![
+            glyph("字", 1.9, 3.9),
+            glyph("字", 2.1, 4.1),
+            glyph("字", 3.1, 4.1),
+        ]);
         let xs: Vec<f32> = out.iter().map(|g| g.x0).collect();
         assert_eq!(xs, [1.9, 3.1]);
     }
