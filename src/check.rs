@@ -136,7 +136,12 @@ fn identity(what: impl Fn() -> String, lhs: &[Term], rhs: &[Term], out: &mut Vec
         Diagnostic::new(
             code,
             Severity::Warning,
-            format!("{}: {} ≠ {} (差 {diff}){extra}", what(), show(lhs), show(rhs)),
+            format!(
+                "{}: {} ≠ {} (差 {diff}){extra}",
+                what(),
+                show(lhs),
+                show(rhs)
+            ),
         )
         .at(location)
         .with_cells(all.iter().map(|t| t.key())),
@@ -218,10 +223,12 @@ pub fn check(report: &mut Report) {
             .map(|r| term(apps, t, r.key, c, true))
             .collect();
         identity(
-            || format!(
-                "table 三 column {} ({c}), results vs total",
-                column_label(t, c)
-            ),
+            || {
+                format!(
+                    "table 三 column {} ({c}), results vs total",
+                    column_label(t, c)
+                )
+            },
             &parts,
             &[term(apps, t, "total", c, true)],
             &mut out,

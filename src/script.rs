@@ -261,8 +261,7 @@ mod tests {
     #[test]
     fn no_decimal_digit_in_the_cjk_blocks() {
         let nd = regex_syntax::parse(r"\d").expect("\\d parses");
-        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(cls)) =
-            nd.kind()
+        let regex_syntax::hir::HirKind::Class(regex_syntax::hir::Class::Unicode(cls)) = nd.kind()
         else {
             panic!("\\d is a Unicode class");
         };

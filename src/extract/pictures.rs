@@ -99,7 +99,10 @@ fn read(
         Err(e) => {
             ex.diagnostics.push(unread(
                 number,
-                format!("picture {number} ({}) could not be decoded: {e}", short(&p.src)),
+                format!(
+                    "picture {number} ({}) could not be decoded: {e}",
+                    short(&p.src)
+                ),
             ));
             return None;
         }
@@ -169,7 +172,9 @@ fn load(src: &str, opts: &Options) -> Loaded {
         return Loaded::Not("no such file in the page's folder");
     };
     match std::fs::metadata(&path) {
-        Ok(m) if m.len() > opts.max_input_bytes as u64 => Loaded::Not("larger than max_input_bytes"),
+        Ok(m) if m.len() > opts.max_input_bytes as u64 => {
+            Loaded::Not("larger than max_input_bytes")
+        }
         Ok(m) if m.is_file() => match std::fs::read(&path) {
             Ok(b) if image_file::is_image(&b) => Loaded::Bytes(b),
             Ok(_) => Loaded::Skip,
@@ -208,7 +213,10 @@ fn resolve(dir: &Path, src: &str) -> Option<PathBuf> {
         return None;
     }
     let base = dir.canonicalize().ok()?;
-    let path = base.join(rel.trim_start_matches("./")).canonicalize().ok()?;
+    let path = base
+        .join(rel.trim_start_matches("./"))
+        .canonicalize()
+        .ok()?;
     path.starts_with(&base).then_some(path)
 }
 
@@ -219,7 +227,9 @@ fn percent_decode(s: &str) -> Option<String> {
     let mut i = 0;
     while i < b.len() {
         if b[i] == b'%' {
-            let hex = s.get(i + 1..i + 3).and_then(|h| u8::from_str_radix(h, 16).ok());
+            let hex = s
+                .get(i + 1..i + 3)
+                .and_then(|h| u8::from_str_radix(h, 16).ok());
             if let Some(v) = hex {
                 out.push(v);
                 i += 3;
@@ -272,14 +282,20 @@ mod tests {
             load("https://example.org/t.png", &opts),
             Loaded::Not(_)
         ));
-        assert!(matches!(load("//cdn.example.org/t.png", &opts), Loaded::Not(_)));
+        assert!(matches!(
+            load("//cdn.example.org/t.png", &opts),
+            Loaded::Not(_)
+        ));
         // a 1×1 PNG
         let png = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAAAAAA6fptVAAAACklEQVR4nGNgAAAAAgABSK+kcQAAAABJRU5ErkJggg==";
         match load(&format!("data:image/png;base64,{png}"), &opts) {
             Loaded::Bytes(b) => assert!(b.starts_with(b"\x89PNG")),
             _ => panic!("data link not decoded"),
         }
-        assert!(matches!(load("data:text/plain;base64,aGk=", &opts), Loaded::Skip));
+        assert!(matches!(
+            load("data:text/plain;base64,aGk=", &opts),
+            Loaded::Skip
+        ));
         assert!(matches!(
             load("data:image/png;base64,@@@", &opts),
             Loaded::Not("bad base64")
@@ -288,7 +304,10 @@ mod tests {
 
     #[test]
     fn messages_keep_links_short() {
-        assert_eq!(short("data:image/png;base64,AAAA"), "data:image/png;base64,…");
+        assert_eq!(
+            short("data:image/png;base64,AAAA"),
+            "data:image/png;base64,…"
+        );
         let long = format!("page_files/{}.png", "a".repeat(100));
         assert!(short(&long).chars().count() <= 61);
     }

@@ -1,12 +1,12 @@
 //! The OCR reader: page images (image files, and later scanned PDF pages) → positioned
 //! glyphs and rulings → the PDF reader's layout → lines, with a [`Doubt`] per unsure cell.
 
-use compact_str::CompactString;
 use super::pdf::{self, PositionedPage, ScanReader, Seg, TextGlyph};
 use super::Doubt;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::ocr::{self, orient, Engine, PageRead, Placement};
 use crate::source::Location;
+use compact_str::CompactString;
 
 /// One page image to read, with where it lies on its page.
 pub(crate) struct PageImage<'a> {
@@ -202,7 +202,13 @@ fn read_turned(img: &PageImage<'_>, quarters: u8, engine: &dyn Engine) -> Result
         });
     }
     let raster = img.raster.turn(quarters);
-    let (page_box, at) = turn_page(img.page_box, img.at, img.raster.seen.w, img.raster.seen.h, quarters);
+    let (page_box, at) = turn_page(
+        img.page_box,
+        img.at,
+        img.raster.seen.w,
+        img.raster.seen.h,
+        quarters,
+    );
     let read = ocr::read_page(&raster, at, engine)?;
     Ok(Upright {
         read,
@@ -446,7 +452,11 @@ mod tests {
         };
         for q in 0..4u8 {
             let (bx, turned) = turn_page([0.0, 0.0, 100.0, 200.0], at, w, h, q);
-            let size = if q % 2 == 1 { (200.0, 100.0) } else { (100.0, 200.0) };
+            let size = if q % 2 == 1 {
+                (200.0, 100.0)
+            } else {
+                (100.0, 200.0)
+            };
             assert_eq!((bx[2], bx[3]), size, "turn {q}");
             // each pixel lands where the point it covered lands when the page turns
             let (tw, th) = if q % 2 == 1 { (h, w) } else { (w, h) };
@@ -468,7 +478,11 @@ mod tests {
                     }
                     let _ = height;
                     let got = centre(turned, px, py);
-                    assert!((got.0 - u).abs() < 1e-3 && (got.1 - v).abs() < 1e-3, "turn {q}: {got:?} vs {:?}", (u, v));
+                    assert!(
+                        (got.0 - u).abs() < 1e-3 && (got.1 - v).abs() < 1e-3,
+                        "turn {q}: {got:?} vs {:?}",
+                        (u, v)
+                    );
                 }
             }
         }
@@ -478,7 +492,10 @@ mod tests {
     fn a_picture_is_taken_as_it_appears_on_the_page() {
         // upright: as stored
         let (r, at) = upright(&picture([3.0, 0.0, 0.0, 2.0, 5.0, 7.0])).unwrap();
-        assert_eq!((r.seen.w, r.seen.h, r.seen.px.clone()), (3, 2, vec![10, 20, 30, 40, 50, 60]));
+        assert_eq!(
+            (r.seen.w, r.seen.h, r.seen.px.clone()),
+            (3, 2, vec![10, 20, 30, 40, 50, 60])
+        );
         assert_eq!((at.x0, at.y_top, at.sx, at.sy), (5.0, 9.0, 1.0, 1.0));
         // a quarter turn clockwise (what /Rotate 90 makes of an unturned page): the top
         // row becomes the right column

@@ -353,7 +353,10 @@ mod tests {
                 .map(|&i| layout::text::vline(&page[i].text.replace('\u{c}', " "), p.start + i))
                 .collect();
             for f in layout::borderless::find(&vlines, Origin::LayoutText) {
-                spans.push((p.start + kept[f.lines.start], p.start + kept[f.lines.end - 1]));
+                spans.push((
+                    p.start + kept[f.lines.start],
+                    p.start + kept[f.lines.end - 1],
+                ));
                 tables.push(f);
                 table_pages.push(pi);
             }

@@ -160,7 +160,11 @@ fn furniture_bounds(lines: &[VLine]) -> (usize, usize) {
 fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
     // layout-mode text shifts a line's columns by a character or two: a row's label may end
     // that far into the value edge of the rows above
-    let slack = if origin == Origin::LayoutText { 2.0 } else { 0.0 };
+    let slack = if origin == Origin::LayoutText {
+        2.0
+    } else {
+        0.0
+    };
     let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
     let mut out: Vec<Block> = Vec::new();
     // found on the first block (furniture is a few lines, told by text: once per page)
@@ -416,7 +420,10 @@ fn edge_boundaries(words: &[&Word]) -> Vec<(f32, f32)> {
             .map(|w| w.x1)
             .collect();
         let crossing = words.iter().filter(in_l1).count() - narrow.len();
-        let starts_l2 = words.iter().filter(|w| (w.x0 - l2).abs() <= 0.5 * em).count();
+        let starts_l2 = words
+            .iter()
+            .filter(|w| (w.x0 - l2).abs() <= 0.5 * em)
+            .count();
         if narrow.len() >= 2 && narrow.len() > crossing && starts_l2 >= 2 {
             let right = narrow.iter().copied().fold(f32::MIN, f32::max);
             out.push(((right + l2) * 0.5, em));
@@ -516,9 +523,9 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 // columns — `（六）其他处理` — on a line of its own)
                 let claimed = next.is_some_and(|r| {
                     let v = value_lines[r];
-                    item_starts.iter().any(|(sc, f)| {
-                        *f > u.last && (*f < v || (*sc >= c && *f == v))
-                    })
+                    item_starts
+                        .iter()
+                        .any(|(sc, f)| *f > u.last && (*f < v || (*sc >= c && *f == v)))
                 });
                 if let (true, Some(r), false) = (u.numbered, next, claimed) {
                     r
@@ -943,7 +950,10 @@ mod tests {
         t.extend(tables(&p2, Origin::Borderless));
         assert_eq!(t.len(), 2);
         assert!(t[0].bottom && t[1].top);
-        assert_eq!(t[1].carry.concat(), "理其政府信息公开申请不再处理其政府信息公");
+        assert_eq!(
+            t[1].carry.concat(),
+            "理其政府信息公开申请不再处理其政府信息公"
+        );
         stitch(&mut t, &[0, 1]);
         assert_eq!(
             t[0].shown(1),
@@ -1002,7 +1012,10 @@ mod tests {
         stitch(&mut t, &[0, 1]);
         assert_eq!(t[0].shown(1), "| 规范性文件 | 1 | 1 |");
         // a page between them
-        let mut t = tables(&p1.replace("本机关全年未收到政府信息公开申请。", ""), Origin::Borderless);
+        let mut t = tables(
+            &p1.replace("本机关全年未收到政府信息公开申请。", ""),
+            Origin::Borderless,
+        );
         t.extend(tables(&p2, Origin::Borderless));
         assert!(t[0].bottom);
         stitch(&mut t, &[0, 2]);
@@ -1074,7 +1087,10 @@ mod tests {
         .join("\n");
         assert_eq!(
             rows(&t),
-            vec!["| （二）部分公开（区分处理的） | 3 | 3 |", "| （三）不予公开 | 1 | 1 |"]
+            vec![
+                "| （二）部分公开（区分处理的） | 3 | 3 |",
+                "| （三）不予公开 | 1 | 1 |"
+            ]
         );
     }
 
@@ -1111,7 +1127,10 @@ mod tests {
         .join("\n");
         assert_eq!(
             rows(&t),
-            vec!["| 一、本年新收 | 821 | 35 |  | 856 |", "| 二、上年结转 | 18 |  |  | 18 |"]
+            vec![
+                "| 一、本年新收 | 821 | 35 |  | 856 |",
+                "| 二、上年结转 | 18 |  |  | 18 |"
+            ]
         );
         // one line of values is a table when its header places them
         let t = [
@@ -1155,9 +1174,27 @@ mod tests {
 
     /// Label pieces: numberings, wrapped CJK text, sentence ends, header words.
     const LABELS: &[&str] = &[
-        "一、本年新收", "（三）", "不予", "1.属于国家秘密", "2.其他", "公开", "（六", "）其",
-        "开申请数量", "本机关共收到申请。", "情况如下：", "自然人", "商业企业", "总计", "第3页",
-        "- 3 -", "a", "12件", "（七）总计", "3.", "处理的）",
+        "一、本年新收",
+        "（三）",
+        "不予",
+        "1.属于国家秘密",
+        "2.其他",
+        "公开",
+        "（六",
+        "）其",
+        "开申请数量",
+        "本机关共收到申请。",
+        "情况如下：",
+        "自然人",
+        "商业企业",
+        "总计",
+        "第3页",
+        "- 3 -",
+        "a",
+        "12件",
+        "（七）总计",
+        "3.",
+        "处理的）",
     ];
 
     /// Value pieces: numbers and blank marks.
@@ -1195,7 +1232,9 @@ mod tests {
         let mut lines: Vec<VLine> = text.lines().enumerate().map(|(i, l)| vline(l, i)).collect();
         if let Some((s, jitter)) = scale {
             for w in lines.iter_mut().flat_map(|l| l.words.iter_mut()) {
-                let j = jitter.get(n % jitter.len().max(1)).map_or(0.0, |j| *j as f32 / 400.0);
+                let j = jitter
+                    .get(n % jitter.len().max(1))
+                    .map_or(0.0, |j| *j as f32 / 400.0);
                 n += 1;
                 w.x0 = (w.x0 + j) * s;
                 w.x1 = (w.x1 + j) * s;

@@ -21,7 +21,11 @@ pub(super) fn find(lines: &[VLine], origin: Origin) -> Vec<Found> {
 fn blocks(lines: &[VLine], origin: Origin) -> Vec<Block> {
     // layout-mode text shifts a line's columns by a character or two: a row's label may end
     // that far into the value edge of the rows above
-    let slack = if origin == Origin::LayoutText { 2.0 } else { 0.0 };
+    let slack = if origin == Origin::LayoutText {
+        2.0
+    } else {
+        0.0
+    };
     let ks: Vec<usize> = lines.iter().map(trailing_values).collect();
     let mut out: Vec<Block> = Vec::new();
     let mut i = 0;
@@ -234,9 +238,9 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
                 // columns — `（六）其他处理` — on a line of its own)
                 let claimed = next.is_some_and(|r| {
                     let v = value_lines[r];
-                    item_starts.iter().any(|(sc, f)| {
-                        *f > u.last && (*f < v || (*sc >= c && *f == v))
-                    })
+                    item_starts
+                        .iter()
+                        .any(|(sc, f)| *f > u.last && (*f < v || (*sc >= c && *f == v)))
                 });
                 if let (true, Some(r), false) = (u.numbered, next, claimed) {
                     r
@@ -310,4 +314,3 @@ fn build(lines: &[VLine], block: &Block, origin: Origin) -> Option<Found> {
         headed,
     })
 }
-

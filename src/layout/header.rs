@@ -111,7 +111,13 @@ mod tests {
 
     #[test]
     fn value_columns_take_the_leaf_they_lie_over() {
-        let leaves = [(0.0, 30.0), (40.0, 70.0), (85.0, 95.0), (120.0, 140.0), (160.0, 180.0)];
+        let leaves = [
+            (0.0, 30.0),
+            (40.0, 70.0),
+            (85.0, 95.0),
+            (120.0, 140.0),
+            (160.0, 180.0),
+        ];
         // values under 自然人, 组织 and 总计 only
         assert_eq!(
             refine(&[12.0, 128.0, 170.0], &leaves, 10.0),

@@ -216,7 +216,12 @@ pub fn normalize(lines: &[Line], markdown: bool) -> NormDoc {
     // sized once: folding keeps a line's length but for the few chars it narrows
     let bytes: usize = lines
         .iter()
-        .map(|l| 1 + l.text.len().max(l.cells.iter().map(|c| c.text.len() + 1).sum()))
+        .map(|l| {
+            1 + l
+                .text
+                .len()
+                .max(l.cells.iter().map(|c| c.text.len() + 1).sum())
+        })
         .sum();
     let mut doc = NormDoc {
         markdown,

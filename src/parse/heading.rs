@@ -534,7 +534,10 @@ mod tests {
     fn unnumbered_and_chapter_headings() {
         let t = "前言\n## 总体情况\n正文\n第二部分 主动公开政府信息情况\n规章 0 0 0\n主动公开政府信息情况如下表所示，全年共公开。";
         let s = find_sections(t);
-        assert_eq!(s[0].as_ref().map(|h| h.printed(t)).as_deref(), Some("总体情况"));
+        assert_eq!(
+            s[0].as_ref().map(|h| h.printed(t)).as_deref(),
+            Some("总体情况")
+        );
         assert_eq!(
             s[1].as_ref().map(|h| h.printed(t)).as_deref(),
             Some("第二部分主动公开政府信息情况")

@@ -20,8 +20,8 @@ use crate::normalize::{wrap, NormDoc};
 use crate::report::{Section, Sections, Table, Tables, TemplateVersion};
 use crate::schema::{self, RowSpec, Versions, SECTIONS};
 use split::Cut;
-use table::{Area, RowRead, TableText};
 use std::rc::Rc;
+use table::{Area, RowRead, TableText};
 
 /// What parsing found, before checks.
 #[derive(Debug, Clone)]

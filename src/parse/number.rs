@@ -102,7 +102,9 @@ fn unit(i: &str) -> IResult<&str, &str> {
 }
 
 /// The first chars of [`UNITS`] (checked by a test).
-const UNIT_FIRSTS: [char; 11] = ['万', '元', '件', '个', '条', '项', '次', '人', '家', '份', '宗'];
+const UNIT_FIRSTS: [char; 11] = [
+    '万', '元', '件', '个', '条', '项', '次', '人', '家', '份', '宗',
+];
 
 /// Turns a number's text into a value: whole numbers to `Int`, others to `Decimal`.
 /// `None` when it overflows.

@@ -222,8 +222,32 @@ mod tests {
     /// Texts made of the pieces the patterns care about, so that matches are common.
     fn pieces() -> impl Strategy<Value = String> {
         let piece = prop::sample::select(vec![
-            "年", "度", "政府", "信息公开", "政务公开", "政务", "工作", "报", "告", "2024", "20",
-            "1", "２０２３", "٣", "。", ",", "：", "|", "#", " ", "\n", "局", "区", "a", "政", "长长长长长长长长长长",
+            "年",
+            "度",
+            "政府",
+            "信息公开",
+            "政务公开",
+            "政务",
+            "工作",
+            "报",
+            "告",
+            "2024",
+            "20",
+            "1",
+            "２０２３",
+            "٣",
+            "。",
+            ",",
+            "：",
+            "|",
+            "#",
+            " ",
+            "\n",
+            "局",
+            "区",
+            "a",
+            "政",
+            "长长长长长长长长长长",
         ]);
         prop::collection::vec(piece, 0..40).prop_map(|v| v.concat())
     }

@@ -138,9 +138,7 @@ impl Grid {
     pub fn is_data(&self) -> bool {
         let cells = || self.rows.iter().flatten().flatten();
         let longest = cells().map(|c| c.chars().count()).max().unwrap_or(0);
-        let n_nonempty = cells()
-            .filter(|c| !c.is_empty())
-            .count();
+        let n_nonempty = cells().filter(|c| !c.is_empty()).count();
         if n_nonempty == 0 {
             return false;
         }

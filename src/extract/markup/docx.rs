@@ -6,9 +6,7 @@ use quick_xml::events::Event;
 use quick_xml::Reader;
 
 pub use super::common::MarkupError;
-use super::common::{
-    normalize_ws, Grid, LineSink, MarkupText, MAX_COLS, MAX_DEPTH, MAX_SPAN,
-};
+use super::common::{normalize_ws, Grid, LineSink, MarkupText, MAX_COLS, MAX_DEPTH, MAX_SPAN};
 
 /// Largest decompressed `word/document.xml` we accept.
 pub const MAX_DOCUMENT_XML: u64 = 64 * 1024 * 1024;

@@ -1,7 +1,7 @@
 //! Parser for CMap streams (ToUnicode and embedded encoding CMaps).
 
-use foldhash::HashMap;
 use compact_str::{CompactString, ToCompactString};
+use foldhash::HashMap;
 
 /// A codespace range: per-byte bounds of `n` bytes.
 #[derive(Debug, Clone)]

@@ -168,8 +168,7 @@ fn extract_inner(
         // The images of a page without visible glyphs (or of every page drawing one, when
         // the scan reader says so), decoded when asked for. Such a page is not cached
         // below, so a page drawing the same is decoded again.
-        let wants_images =
-            read.laid.is_none() && scans.as_deref_mut().is_none_or(|s| s.ready());
+        let wants_images = read.laid.is_none() && scans.as_deref_mut().is_none_or(|s| s.ready());
         let (mut images, mut image_notes) = if wants_images {
             profile::time("pdf.images", || page_images(doc, &pd, &limits.images))
         } else {
@@ -193,8 +192,15 @@ fn extract_inner(
             Some(laid) => laid,
             None => profile::time("pdf.layout", || layout_page(pd.glyphs, &pd.segs, page_box)),
         };
-        if let Some(k) = plan.key.as_ref().filter(|k| !wants_images && repeated.contains(k)) {
-            done.insert(k.clone(), (lines.clone(), tables.clone(), pd.undecodable, seen));
+        if let Some(k) = plan
+            .key
+            .as_ref()
+            .filter(|k| !wants_images && repeated.contains(k))
+        {
+            done.insert(
+                k.clone(),
+                (lines.clone(), tables.clone(), pd.undecodable, seen),
+            );
         }
         borderless.push(tables);
         out.pages.push(PdfPage {
@@ -350,7 +356,8 @@ fn join_rows_split_by_page_break(text: &mut PdfText) {
         if (prev.bbox[0] - cur.bbox[0]).abs() > tol || (prev.bbox[2] - cur.bbox[2]).abs() > tol {
             continue;
         }
-        let trimmed = |l: &PdfLine| -> Vec<String> { l.cells.iter().map(|c| c.trim().to_string()).collect() };
+        let trimmed =
+            |l: &PdfLine| -> Vec<String> { l.cells.iter().map(|c| c.trim().to_string()).collect() };
         let (pc, cc) = (trimmed(prev), trimmed(cur));
         if pc.len() != cc.len() {
             continue;

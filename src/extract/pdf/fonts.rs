@@ -628,7 +628,8 @@ pub fn truetype_gid_to_unicode(data: &[u8]) -> Option<HashMap<u16, CompactString
             code
         };
         if let Some(c) = char::from_u32(code) {
-            map.entry(gid as u16).or_insert_with(|| c.to_compact_string());
+            map.entry(gid as u16)
+                .or_insert_with(|| c.to_compact_string());
         }
     };
     let fmt = u16_at(off)?;

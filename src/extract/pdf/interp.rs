@@ -1,7 +1,7 @@
 //! Content-stream interpreter: positioned glyphs and ruling segments in page space.
 
-use foldhash::{HashMap, HashMapExt};
 use compact_str::CompactString;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::{Arc, OnceLock};
 
 use lopdf::{Dictionary, Document, Object, ObjectId};
@@ -533,7 +533,9 @@ impl<'a> Interp<'a> {
         let mut it = level(img.dict);
         while let Some((_, k)) = it.next() {
             let Some((at, v)) = it.next() else { break };
-            let Some(key) = op.bytes(k, &mut buf).filter(|_| matches!(k, Operand::Name(_)))
+            let Some(key) = op
+                .bytes(k, &mut buf)
+                .filter(|_| matches!(k, Operand::Name(_)))
             else {
                 continue;
             };

@@ -39,7 +39,12 @@ pub fn harden_lengths(bytes: &[u8]) -> (Cow<'_, [u8]>, Vec<LengthFix>) {
     let next = |v: &[usize], at: usize| v.get(v.partition_point(|&p| p < at)).copied();
     let mut out = bytes.to_vec();
     let mut fixes = Vec::new();
-    for LengthRef { start: rs, end: re, id: (n, g) } in refs {
+    for LengthRef {
+        start: rs,
+        end: re,
+        id: (n, g),
+    } in refs
+    {
         // In a stream dictionary: a `stream` keyword follows before any `endobj`.
         let Some(kw) = next(&streams, re) else {
             continue;
@@ -149,7 +154,11 @@ fn number_before(bytes: &[u8], end: usize, max: usize) -> Option<(u64, usize)> {
 
 /// The white space that ends at `end`, when at least one byte, and where it starts.
 fn spaces_before(bytes: &[u8], end: usize) -> Option<usize> {
-    let n = bytes[..end].iter().rev().take_while(|&&b| is_space(b)).count();
+    let n = bytes[..end]
+        .iter()
+        .rev()
+        .take_while(|&&b| is_space(b))
+        .count();
     (n > 0).then_some(end - n)
 }
 
@@ -171,7 +180,11 @@ fn length_refs(bytes: &[u8]) -> Vec<LengthRef> {
         let i = spaces(bytes, i)?;
         (bytes.get(i) == Some(&b'R')).then_some(())?;
         let id = (u32::try_from(n).ok()?, u16::try_from(g).ok()?);
-        Some(LengthRef { start, end: i + 1, id })
+        Some(LengthRef {
+            start,
+            end: i + 1,
+            id,
+        })
     };
     memmem::find_iter(bytes, KEY).filter_map(read).collect()
 }
@@ -275,7 +288,11 @@ mod tests {
         }
         let mut ints = HashMap::new();
         for c in Regex::new(INT_OBJ).unwrap().captures_iter(bytes) {
-            let (n, g, v) = (num::<usize>(&c, 1), num::<usize>(&c, 2), num::<usize>(&c, 3));
+            let (n, g, v) = (
+                num::<usize>(&c, 1),
+                num::<usize>(&c, 2),
+                num::<usize>(&c, 3),
+            );
             if let (Some(n), Some(g), Some(v)) = (n, g, v) {
                 if let (Ok(n), Ok(g)) = (u32::try_from(n), u16::try_from(g)) {
                     ints.insert((n, g), v);
@@ -296,13 +313,41 @@ mod tests {
     /// Numbers, spaces and words: a test input is a run of (number, space, word) triples,
     /// so headers, references and their near misses come often.
     const NUMBERS: &[&str] = &[
-        "", "0", "1", "7", "12", "65535", "65536", "123456", "4294967295", "4294967296",
-        "12345678901", "999999999999", "1000000000000", "000001", "00000000007",
+        "",
+        "0",
+        "1",
+        "7",
+        "12",
+        "65535",
+        "65536",
+        "123456",
+        "4294967295",
+        "4294967296",
+        "12345678901",
+        "999999999999",
+        "1000000000000",
+        "000001",
+        "00000000007",
     ];
     const SPACES: &[&str] = &["", " ", "\n", "\r\n", "\0", "\x0c", "  "];
     const WORDS: &[&str] = &[
-        "", "", "", "/Length", "/Length1", "R", "obj", "endobj", "stream", "endstream", "end",
-        "en", "e", "x", "<<", ">>", "%",
+        "",
+        "",
+        "",
+        "/Length",
+        "/Length1",
+        "R",
+        "obj",
+        "endobj",
+        "stream",
+        "endstream",
+        "end",
+        "en",
+        "e",
+        "x",
+        "<<",
+        ">>",
+        "%",
     ];
 
     proptest::proptest! {
@@ -334,7 +379,10 @@ mod tests {
         assert_eq!(out.len(), pdf.len());
         // the integer object's value, and the length measured to `endstream` for the
         // reference to no object
-        assert!(out.starts_with("1 0 obj << /Length 4     >> stream"), "{out}");
+        assert!(
+            out.starts_with("1 0 obj << /Length 4     >> stream"),
+            "{out}"
+        );
         assert!(out.contains("3 0 obj << /Length 2     >> stream"), "{out}");
         assert!(fixes.is_empty());
         // a length too wide for the reference's place is written `null` and fixed later

@@ -31,11 +31,11 @@ mod types;
 mod xref;
 
 pub use extract::{extract, extract_scanned, lay_out, PositionedPage, ScanReader};
-pub use pages::PAGE_THREAD;
-pub use interp::{Seg, TextGlyph};
-#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
-pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use images::{decode_draws, dpi_of, ImageDraw, ImageSource, PageImage};
+pub use interp::{Seg, TextGlyph};
+pub use pages::PAGE_THREAD;
 #[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
 pub use types::ImageLimits;
+#[cfg_attr(not(feature = "unstable"), allow(unused_imports))]
+pub use types::{PdfError, PdfLimits, PdfLine, PdfPage, PdfText};

@@ -166,8 +166,7 @@ pub fn read_page<'a>(
     })?;
     let mut drawn = std::mem::take(&mut interp.out);
     let seen = drawn.glyphs.iter().filter(|g| !g.space).count();
-    let images_wanted =
-        limits.decode_images && (seen == 0 || every && !drawn.draws.is_empty());
+    let images_wanted = limits.decode_images && (seen == 0 || every && !drawn.draws.is_empty());
     let laid = (!images_wanted).then(|| {
         let glyphs = std::mem::take(&mut drawn.glyphs);
         profile::time("pdf.layout", || {

@@ -190,7 +190,8 @@ fn unpack(
         Some(XrefEntry::Normal { generation, .. }) => (c, *generation),
         _ => return Err(Fallback::Full),
     };
-    let Ok(Object::Stream(mut s)) = reader.get_object(id, &mut std::collections::HashSet::new()) else {
+    let Ok(Object::Stream(mut s)) = reader.get_object(id, &mut std::collections::HashSet::new())
+    else {
         return Err(Fallback::Full);
     };
     if !s.dict.has_type(b"ObjStm") {

@@ -268,7 +268,12 @@ mod tests {
             main_text(&word, &[long], 4, 1000, &none),
             Err(DocError::Damaged(_))
         ));
-        assert_eq!(text(&main_text(&word, &[p], 3, 1, &none).unwrap()).chars().count(), 2);
+        assert_eq!(
+            text(&main_text(&word, &[p], 3, 1, &none).unwrap())
+                .chars()
+                .count(),
+            2
+        );
         // overlapping pieces
         assert!(matches!(
             main_text(&word, &[p, p], 3, 1000, &none),

@@ -247,16 +247,18 @@ pub fn jbig2(
 ) -> Result<(Vec<u8>, u32), String> {
     let settings = hayro_jbig2::DecodeSettings::default();
     let globals = match globals {
-        Some(g) => {
-            Some(hayro_jbig2::Globals::new(g, &settings).map_err(|e| format!("JBIG2 globals: {e}"))?)
-        }
+        Some(g) => Some(
+            hayro_jbig2::Globals::new(g, &settings).map_err(|e| format!("JBIG2 globals: {e}"))?,
+        ),
         None => None,
     };
     let page = hayro_jbig2::Page::new_embedded(data, globals.as_ref(), &settings)
         .map_err(|e| format!("JBIG2: {e}"))?;
     let (pw, ph) = (page.width(), page.height());
     if u64::from(pw) * u64::from(ph) > max_pixels {
-        return Err(format!("JBIG2 page of {pw}×{ph} pixels, more than {max_pixels}"));
+        return Err(format!(
+            "JBIG2 page of {pw}×{ph} pixels, more than {max_pixels}"
+        ));
     }
     // JBIG2 writes 1 for black; the PDF filter's output has 0 for black.
     let mut rows = Jbig2Rows {

@@ -93,7 +93,9 @@ impl ColorSpace {
                 for (s, slot) in lut.iter_mut().enumerate().take(maxv as usize + 1) {
                     let v = lo + (s as f32) * (hi - lo) / maxv;
                     let b = match self {
-                        ColorSpace::Indexed { hival, .. } => v.round().clamp(0.0, f32::from(*hival)),
+                        ColorSpace::Indexed { hival, .. } => {
+                            v.round().clamp(0.0, f32::from(*hival))
+                        }
                         ColorSpace::Lab if i == 0 => (v / 100.0 * 255.0).round().clamp(0.0, 255.0),
                         _ => (v * 255.0).round().clamp(0.0, 255.0),
                     };
@@ -263,7 +265,11 @@ fn indexed(doc: &Document, a: &[Object], depth: usize) -> Result<ColorSpace, Str
     comps[..have].copy_from_slice(&lookup[..have]);
     let mut palette = vec![0u8; entries * ch];
     base.convert_row(&comps, &mut palette);
-    if ch == 3 && palette.chunks_exact(3).all(|p| p[0] == p[1] && p[1] == p[2]) {
+    if ch == 3
+        && palette
+            .chunks_exact(3)
+            .all(|p| p[0] == p[1] && p[1] == p[2])
+    {
         palette = palette.chunks_exact(3).map(|p| p[0]).collect();
         return Ok(ColorSpace::Indexed {
             hival,

@@ -23,8 +23,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use lopdf::{Dictionary, Document, Object, ObjectId};
 
 use super::decode::{decode, decode_first, filters, TooLarge};
-use super::interp::{PageData, MAX_DRAWS_PER_PAGE, MAX_INLINE_BYTES_PER_PAGE};
 pub use super::interp::{ImageDraw, ImageSource};
+use super::interp::{PageData, MAX_DRAWS_PER_PAGE, MAX_INLINE_BYTES_PER_PAGE};
 use super::objects::{deref, dict_get, num};
 use super::types::ImageLimits;
 use color::ColorSpace;
@@ -97,7 +97,10 @@ pub fn decode_draws(
         if let ImageSource::XObject(id) = draw.source {
             if let Some(img) = seen.get(&id).and_then(|&i| images.get(i)) {
                 if img.pixels.len() > left {
-                    notes.push(format!("{what}: over the page's {} bytes of images", limits.max_bytes_per_page));
+                    notes.push(format!(
+                        "{what}: over the page's {} bytes of images",
+                        limits.max_bytes_per_page
+                    ));
                     continue;
                 }
                 left -= img.pixels.len();
@@ -207,7 +210,10 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
             limits.max_pixels
         ));
     }
-    let mask = matches!(dict_get(doc, dict, b"ImageMask"), Some(Object::Boolean(true)));
+    let mask = matches!(
+        dict_get(doc, dict, b"ImageMask"),
+        Some(Object::Boolean(true))
+    );
     let names = filters(dict);
     let (pre, codec) = match names.iter().position(|n| codec(n).is_some()) {
         Some(i) if i + 1 == names.len() => (i, codec(&names[i])),
@@ -243,8 +249,8 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
     let comps = cs.as_ref().map_or(3, ColorSpace::components) as u64;
     let row_bytes = (u64::from(w) * comps * u64::from(bpc)).div_ceil(8);
     let expected = row_bytes.saturating_mul(u64::from(h));
-    let bound = usize::try_from(expected.saturating_mul(2).saturating_add(1 << 20))
-        .unwrap_or(usize::MAX);
+    let bound =
+        usize::try_from(expected.saturating_mul(2).saturating_add(1 << 20)).unwrap_or(usize::MAX);
     let stage: Cow<[u8]> = if pre == 0 {
         Cow::Borrowed(data)
     } else {
@@ -304,8 +310,7 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
                     _ => Err("JBIG2Globals is not a stream"),
                 })
                 .transpose()?;
-            let (bits, rows) =
-                codecs::jbig2(&stage, globals.as_deref(), w, h, limits.max_pixels)?;
+            let (bits, rows) = codecs::jbig2(&stage, globals.as_deref(), w, h, limits.max_pixels)?;
             (w, h, Cow::Owned(bits), 1, one_component(cs), rows)
         }
         Some(Codec::Jpx) => return Err("JPXDecode (JPEG 2000): not decoded".into()),
@@ -341,7 +346,8 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
 /// The colour space of a 1-bit codec's output: the image's own if it has one component,
 /// else gray.
 fn one_component(cs: Option<ColorSpace>) -> ColorSpace {
-    cs.filter(|c| c.components() == 1).unwrap_or(ColorSpace::Gray)
+    cs.filter(|c| c.components() == 1)
+        .unwrap_or(ColorSpace::Gray)
 }
 
 /// Samples (rows padded to whole bytes) → output pixels; and how many complete rows the
@@ -455,6 +461,9 @@ mod tests {
             ctm: [595.44, 0.0, 0.0, 842.04, 0.0, 0.0],
         };
         let (x, y) = dpi_of(&img);
-        assert!((x - 200.0).abs() < 0.1 && (y - 200.0).abs() < 0.1, "{x} {y}");
+        assert!(
+            (x - 200.0).abs() < 0.1 && (y - 200.0).abs() < 0.1,
+            "{x} {y}"
+        );
     }
 }
