@@ -3,9 +3,10 @@
 //! value only when every surviving cut gives it the same one.
 
 use super::split::Piece;
-use super::table::{filter_readings, no_cut_fits, retain_readings, sums_to, RowRead};
+use super::table::{
+    filter_readings, keep_readings, no_cut_fits, retain_readings, sums_to, RowRead,
+};
 use crate::report::Number;
-use std::rc::Rc;
 
 /// Most combinations of ambiguous rows tried jointly.
 const MAX_COMBINATIONS: usize = 200_000;
@@ -95,15 +96,7 @@ pub fn applications(reads: &mut [RowRead]) {
             if p == open.len() {
                 if any {
                     for (p, &i) in open.iter().enumerate() {
-                        if !used[p].contains(&false) {
-                            continue;
-                        }
-                        let mut k = 0;
-                        Rc::make_mut(&mut reads[i].readings).retain(|_| {
-                            let keep = used[p][k];
-                            k += 1;
-                            keep
-                        });
+                        keep_readings(&mut reads[i].readings, &used[p]);
                     }
                 }
                 return;
@@ -139,6 +132,7 @@ mod tests {
     use crate::parse::split::{fit, Cut, Fit};
     use crate::parse::values::free_tokens;
     use crate::schema::{ValueKind, APPLICATIONS};
+    use std::rc::Rc;
 
     #[test]
     fn row_sum_picks_the_only_cut() {

@@ -483,16 +483,27 @@ pub fn retain_readings(
     !readings.is_empty()
 }
 
-/// [`retain_readings`] on a row's shared list, copied out of the table's memo only when a
-/// reading goes.
+/// [`retain_readings`] on a row's shared list (see [`keep_readings`]).
 pub fn filter_readings(
     readings: &mut Rc<Vec<Vec<Piece>>>,
     ok: impl Fn(&[Option<Number>]) -> bool,
 ) -> bool {
-    if readings.iter().all(|r| believed(r, &ok)) {
+    if readings.is_empty() {
         return true;
     }
-    retain_readings(Rc::make_mut(readings), ok)
+    let keep: Vec<bool> = readings.iter().map(|r| believed(r, &ok)).collect();
+    keep_readings(readings, &keep);
+    !readings.is_empty()
+}
+
+/// Drops the readings whose place in `keep` is false. The list is shared with the table's
+/// memo (for each template version tried) and is copied out of it only when one goes.
+pub fn keep_readings(readings: &mut Rc<Vec<Vec<Piece>>>, keep: &[bool]) {
+    if !keep.contains(&false) {
+        return;
+    }
+    let mut keep = keep.iter();
+    Rc::make_mut(readings).retain(|_| keep.next().copied().unwrap_or(true));
 }
 
 /// Whether a reading stands: printed as it is, or cut and confirmed by `ok`.
