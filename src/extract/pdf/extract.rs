@@ -89,7 +89,7 @@ fn extract_inner(
     if load::load_hit_limit() {
         return Err(load::limit_error(limits.max_decoded_stream));
     }
-    let mut doc = match loaded {
+    let load::Loaded { mut doc, file } = match loaded {
         Ok(d) => d,
         Err(lopdf::Error::InvalidPassword) | Err(lopdf::Error::Decryption(_)) => {
             return Err(PdfError::Encrypted)
@@ -125,8 +125,8 @@ fn extract_inner(
     let every = scans.as_ref().is_some_and(|s| s.every_image_page());
     // Pages read ahead on helper threads (each page drawing something new), put together
     // below in page order exactly as if read there.
-    let mut ahead = read_ahead(doc, limits, &budget, &plans, every);
-    let mut interp = Interp::sharing(doc, limits, budget);
+    let mut ahead = read_ahead(doc, file, limits, &budget, &plans, every);
+    let mut interp = Interp::sharing(doc, file, limits, budget);
     let mut out = PdfText::default();
     let mut visible = 0usize;
     let mut borderless: Vec<Vec<Found>> = Vec::new();
@@ -170,7 +170,7 @@ fn extract_inner(
         // below, so a page drawing the same is decoded again.
         let wants_images = read.laid.is_none() && scans.as_deref_mut().is_none_or(|s| s.ready());
         let (mut images, mut image_notes) = if wants_images {
-            profile::time("pdf.images", || page_images(doc, &pd, &limits.images))
+            profile::time("pdf.images", || page_images(doc, file, &pd, &limits.images))
         } else {
             Default::default()
         };

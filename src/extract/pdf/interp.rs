@@ -147,7 +147,7 @@ pub struct Interp<'a> {
     /// Forms being drawn (the current nesting), to skip a form that draws itself.
     form_stack: Vec<ObjectId>,
     /// Decoded streams and the document-wide decoding budget.
-    pub streams: Streams,
+    pub streams: Streams<'a>,
     pub out: PageData,
     /// Inline image data kept on the current page, in bytes.
     inline_bytes: usize,
@@ -160,7 +160,12 @@ fn finite(m: &Matrix) -> bool {
 impl<'a> Interp<'a> {
     /// An interpreter for some of a document's pages, the document's limits counted in
     /// `budget` together with the other interpreters reading it.
-    pub fn sharing(doc: &'a Document, limits: &'a PdfLimits, budget: Arc<DocBudget>) -> Self {
+    pub fn sharing(
+        doc: &'a Document,
+        file: &'a [u8],
+        limits: &'a PdfLimits,
+        budget: Arc<DocBudget>,
+    ) -> Self {
         Interp {
             doc,
             limits,
@@ -171,7 +176,7 @@ impl<'a> Interp<'a> {
             doc_glyphs: Tally::default(),
             forms: 0,
             form_stack: Vec::new(),
-            streams: Streams::new(limits, budget),
+            streams: Streams::new(file, limits, budget),
             out: PageData::default(),
             inline_bytes: 0,
         }

@@ -22,6 +22,7 @@
 //! the integer it names (or, when that is not a plain integer object, the length measured
 //! to `endstream`), so lopdf never resolves a reference while parsing a stream.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 
 use memchr::{memchr, memmem};
@@ -31,6 +32,7 @@ use lopdf::{Document, LoadOptions, Object};
 
 use super::decode::{decode, filters, TooLarge};
 use super::lengths::{data_start, harden_lengths, LengthFix};
+use super::objects::in_memory;
 use super::reach::{self, Fallback};
 use super::types::PdfError;
 
@@ -45,15 +47,32 @@ fn too_large(max: usize) -> PdfError {
     ))
 }
 
+/// A loaded document and the bytes its streams' data lies in ([`raw_data`]): the file
+/// from its `%PDF-` on.
+///
+/// [`raw_data`]: super::objects::raw_data
+pub struct Loaded<'a> {
+    /// The document.
+    pub doc: Document,
+    /// What the offsets of its streams count from.
+    pub file: &'a [u8],
+}
+
 /// Loads `bytes`: the objects reachable from the trailer ([`reach`]), or when that cannot
 /// stand for it, the whole file through lopdf ([`load_full`]); object streams decoded
 /// under `max` bytes each, indirect stream lengths made direct first ([`harden_lengths`]).
-pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
+pub fn load(bytes: &[u8], max: usize) -> Result<Loaded<'_>, lopdf::Error> {
     let (hardened, fixes) = harden_lengths(bytes);
     LOAD_OVER.with(|o| o.set(false));
     // offsets count from the header, as lopdf counts them
     let base = memmem::find(&hardened, b"%PDF-").unwrap_or(0);
-    let doc = match reach::load(hardened.get(base..).unwrap_or(&[]), max) {
+    let from_header = hardened.get(base..).unwrap_or(&[]);
+    let doc = match reach::load(from_header, max) {
+        // a copy made to harden lengths is not kept for the document's life: the data of
+        // the streams read is copied out of it
+        Ok(doc) if matches!(hardened, Cow::Owned(_)) => every_stream(doc, |o| {
+            *o = in_memory(std::mem::replace(o, Object::Null), from_header)
+        }),
         Ok(doc) => doc,
         Err(Fallback::TooLarge) => {
             LOAD_OVER.with(|o| o.set(true));
@@ -61,9 +80,35 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
                 "an object stream over the limit".into(),
             ));
         }
-        Err(Fallback::Full) => load_lopdf(&hardened, max)?,
+        Err(Fallback::Full) => detached(load_lopdf(&hardened, max)?),
     };
-    Ok(with_fixes(doc, &hardened, fixes))
+    let doc = with_fixes(doc, &hardened, fixes);
+    Ok(Loaded {
+        doc,
+        file: bytes.get(base..).unwrap_or(&[]),
+    })
+}
+
+/// `doc` with `f` applied to each of its stream objects.
+fn every_stream(mut doc: Document, mut f: impl FnMut(&mut Object)) -> Document {
+    for o in doc.objects.values_mut() {
+        if matches!(o, Object::Stream(_)) {
+            f(o);
+        }
+    }
+    doc
+}
+
+/// A document lopdf loaded whole, as it read it: every stream's data (what lopdf could
+/// read) is in memory, and none points into a file any more ([`raw_data`] reads none).
+///
+/// [`raw_data`]: super::objects::raw_data
+fn detached(doc: Document) -> Document {
+    every_stream(doc, |o| {
+        if let Object::Stream(s) = o {
+            s.start_position = None;
+        }
+    })
 }
 
 /// [`load`] through lopdf's loader of every object (what [`load`] falls back to), for the
@@ -72,7 +117,7 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
 pub fn load_full(bytes: &[u8], max: usize) -> Result<Document, lopdf::Error> {
     let (hardened, fixes) = harden_lengths(bytes);
     LOAD_OVER.with(|o| o.set(false));
-    let doc = load_lopdf(&hardened, max)?;
+    let doc = detached(load_lopdf(&hardened, max)?);
     Ok(with_fixes(doc, &hardened, fixes))
 }
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use super::fonts::Font;
 
-use lopdf::{Dictionary, Document, Object, ObjectId};
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 
 use super::decode::decode;
 use super::types::{PdfError, PdfLimits};
@@ -60,14 +60,49 @@ pub fn as_dict<'a>(doc: &'a Document, o: &'a Object) -> Option<&'a Dictionary> {
 
 pub use super::decode::TooLarge;
 
+/// A stream's data as stored (still encoded). The loader leaves the data of the streams
+/// it parses in the file instead of copying it (a browser's PDF is mostly font programs
+/// and content streams, hundreds of KiB of fresh pages otherwise): such a stream has no
+/// `content` and, as lopdf marks a stream whose data it did not read, a `start_position`,
+/// with its `/Length` a direct number. `file` is the buffer the document was loaded from
+/// (from its `%PDF-` on).
+pub fn raw_data<'a>(file: &'a [u8], s: &'a Stream) -> &'a [u8] {
+    if !s.content.is_empty() {
+        return &s.content;
+    }
+    match (s.start_position, s.dict.get(b"Length")) {
+        (Some(start), Ok(Object::Integer(n))) => usize::try_from(*n)
+            .ok()
+            .and_then(|n| file.get(start..start.checked_add(n)?))
+            .unwrap_or(&[]),
+        _ => &[],
+    }
+}
+
+/// `o` with a stream's data left in `file` copied into it, as lopdf's parser gives it.
+pub fn in_memory(o: Object, file: &[u8]) -> Object {
+    match o {
+        Object::Stream(mut s) => {
+            s.content = raw_data(file, &s).to_vec();
+            s.start_position = None;
+            Object::Stream(s)
+        }
+        o => o,
+    }
+}
+
 /// Decoded data of a stream object, `Ok(None)` if it is not a stream or cannot be decoded,
 /// `Err` past `max` bytes. Every filter of the chain is
 /// decoded here with a bounded decoder (never through lopdf's unbounded one).
-pub fn stream_data_checked(o: &Object, max: usize) -> Result<Option<Vec<u8>>, TooLarge> {
+pub fn stream_data_checked(
+    file: &[u8],
+    o: &Object,
+    max: usize,
+) -> Result<Option<Vec<u8>>, TooLarge> {
     let Object::Stream(s) = o else {
         return Ok(None);
     };
-    decode(&s.dict, &s.content, max)
+    decode(&s.dict, raw_data(file, s), max)
 }
 
 /// The object a value points to, with the id of the last reference followed.
@@ -156,7 +191,9 @@ impl Tally {
 /// Decoded streams of one document: a cache by object id and a budget of decoded bytes
 /// for the whole document, charged every time a content stream is used (so a huge stream
 /// shared by every page, or a form drawn over and over, runs out of budget).
-pub struct Streams {
+pub struct Streams<'a> {
+    /// The file the document was loaded from, where its streams' data lies ([`raw_data`]).
+    file: &'a [u8],
     max_stream: usize,
     budget: usize,
     shared: Arc<DocBudget>,
@@ -167,13 +204,15 @@ pub struct Streams {
     cached: Cell<usize>,
 }
 
-impl Streams {
-    /// The streams of a document read under `limits`, charged to `shared`.
-    pub fn new(limits: &PdfLimits, shared: Arc<DocBudget>) -> Self {
+impl<'a> Streams<'a> {
+    /// The streams of a document loaded from `file`, read under `limits`, charged to
+    /// `shared`.
+    pub fn new(file: &'a [u8], limits: &PdfLimits, shared: Arc<DocBudget>) -> Self {
         let budget = limits
             .max_decoded_per_document
             .max(limits.max_decoded_stream);
         Streams {
+            file,
             max_stream: limits.max_decoded_stream,
             budget,
             shared,
@@ -200,7 +239,7 @@ impl Streams {
 
     fn decode_once(&self, o: &Object) -> Result<Option<Vec<u8>>, PdfError> {
         let max = self.max_stream.min(self.shared.bytes_left.load(Relaxed));
-        match stream_data_checked(o, max) {
+        match stream_data_checked(self.file, o, max) {
             Ok(d) => Ok(d),
             Err(TooLarge) if max < self.max_stream => Err(self.over_budget()),
             Err(TooLarge) => Err(PdfError::Limit(format!(

@@ -1,7 +1,8 @@
 //! Parsing one indirect object (`n g obj … endobj`) in its ordinary forms, to the same
 //! lopdf `Object` lopdf's own parser gives, at a fraction of its cost (that one is built
 //! from nom combinators and allocates per token; a browser's PDF spends most of its load
-//! time there, in the number arrays of its fonts).
+//! time there, in the number arrays of its fonts). A stream's data is not copied: it is
+//! read where it lies in the file ([`super::objects::raw_data`]).
 //!
 //! Only what is plainly written is taken: comments, string escapes, a stream length given
 //! by reference, deep nesting, a `#` that does not start an escape, a token run into the
@@ -120,13 +121,16 @@ impl<'a> Parser<'a> {
             Object::Integer(n) => usize::try_from(*n).ok()?,
             _ => return None,
         };
-        let data = self.b.get(self.i..self.i.checked_add(len)?)?;
+        let start = self.i;
+        self.b.get(start..start.checked_add(len)?)?;
         self.i += len;
         let _ = self.eol();
         if !self.rest().starts_with(b"endstream") {
             return None;
         }
-        Some(Object::Stream(Stream::new(dict, data.to_vec())))
+        // the data is left where it lies (see `objects::raw_data`), as lopdf leaves a
+        // stream whose length it could not resolve
+        Some(Object::Stream(Stream::with_position(dict, start)))
     }
 
     fn rest(&self) -> &'a [u8] {
@@ -400,8 +404,14 @@ mod tests {
 
     use lopdf::xref::{Xref, XrefEntry, XrefType};
 
+    use super::super::objects::in_memory;
     use super::super::xref::reader;
     use super::parse;
+
+    /// Our parse of the object at 0, a stream's data read from where it lies.
+    fn ours(text: &[u8]) -> Option<lopdf::Object> {
+        parse(text, 0, (1, 0)).map(|o| in_memory(o, text))
+    }
 
     /// lopdf's parse of the object at 0.
     fn lopdf(text: &[u8]) -> Option<lopdf::Object> {
@@ -432,7 +442,7 @@ mod tests {
             b"1 0 obj <</K<</K<</K[/a/b]>>>>>> endobj",
         ];
         for t in taken {
-            let ours = parse(t, 0, (1, 0));
+            let ours = ours(t);
             assert!(ours.is_some(), "{}", String::from_utf8_lossy(t));
             assert_eq!(ours, lopdf(t), "{}", String::from_utf8_lossy(t));
         }
@@ -449,16 +459,28 @@ mod tests {
             b"1 0 obj <</A (unterminated",
         ];
         for t in left {
-            assert_eq!(parse(t, 0, (1, 0)), None, "{}", String::from_utf8_lossy(t));
+            assert_eq!(ours(t), None, "{}", String::from_utf8_lossy(t));
         }
+    }
+
+    /// A stream's data is not copied: it is read from the file where it lies.
+    #[test]
+    fn stream_data_stays_in_the_file() {
+        let t = b"1 0 obj\n<</Length 5>>stream\nabcde\nendstream\nendobj";
+        let Some(lopdf::Object::Stream(s)) = parse(t, 0, (1, 0)) else {
+            panic!("not a stream");
+        };
+        assert!(s.content.is_empty());
+        assert_eq!(super::super::objects::raw_data(t, &s), b"abcde");
+        assert_eq!(super::super::objects::raw_data(&t[..30], &s), b"");
     }
 
     /// Arrays nest through the shared item buffer, also after an array left half read.
     #[test]
     fn nested_arrays_after_a_failed_one() {
-        assert_eq!(parse(b"1 0 obj [1 [2 3 4abc] endobj", 0, (1, 0)), None);
+        assert_eq!(ours(b"1 0 obj [1 [2 3 4abc] endobj"), None);
         let t = b"1 0 obj [[5 6] [7 [8 [] 9]] <</A [10]>> 11] endobj";
-        let ours = parse(t, 0, (1, 0));
+        let ours = ours(t);
         assert!(ours.is_some());
         assert_eq!(ours, lopdf(t));
     }
@@ -474,7 +496,7 @@ mod tests {
             0..12,
         )) {
             let text = format!("1 0 obj [{}] endobj", toks.join(" "));
-            if let Some(o) = parse(text.as_bytes(), 0, (1, 0)) {
+            if let Some(o) = ours(text.as_bytes()) {
                 proptest::prop_assert_eq!(Some(o), lopdf(text.as_bytes()), "{}", text);
             }
         }
@@ -496,7 +518,7 @@ mod tests {
                 for &c in bytes {
                     let mut v = t.to_vec();
                     v[i] = c;
-                    if let Some(o) = parse(&v, 0, (1, 0)) {
+                    if let Some(o) = ours(&v) {
                         assert_eq!(Some(o), lopdf(&v), "{}", String::from_utf8_lossy(&v));
                         n += 1;
                     }

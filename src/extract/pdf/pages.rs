@@ -182,6 +182,7 @@ pub fn read_page<'a>(
 /// read ahead with one thread or one page.
 pub fn read_ahead<'a>(
     doc: &'a Document,
+    file: &'a [u8],
     limits: &'a PdfLimits,
     budget: &Arc<DocBudget>,
     plans: &[Plan<'a>],
@@ -195,7 +196,7 @@ pub fn read_ahead<'a>(
     let next = AtomicUsize::new(0);
     let failed = AtomicBool::new(false);
     let work = || {
-        let mut interp = Interp::sharing(doc, limits, budget.clone());
+        let mut interp = Interp::sharing(doc, file, limits, budget.clone());
         let mut got = Vec::new();
         while !failed.load(Relaxed) {
             let Some(&i) = jobs.get(next.fetch_add(1, Relaxed)) else {

@@ -219,8 +219,9 @@ fn unpack(
         .collect())
 }
 
-/// Streams read without their data (a length lopdf could not resolve while parsing) get it
-/// from their `/Length` as resolved now, as the full load does after loading.
+/// Streams read without their data (a length lopdf could not resolve while parsing) get
+/// their `/Length` as resolved now, as the full load does after loading; their data stays
+/// in the file.
 fn fill_unsized_streams(buffer: &[u8], objects: &mut BTreeMap<ObjectId, Object>) {
     let unsized_streams: Vec<(ObjectId, usize, Object)> = objects
         .iter()
@@ -230,7 +231,11 @@ fn fill_unsized_streams(buffer: &[u8], objects: &mut BTreeMap<ObjectId, Object>)
                 content,
                 start_position: Some(start),
                 ..
-            }) if content.is_empty() => Some((*id, *start, dict.get(b"Length").ok()?.clone())),
+            }) if content.is_empty() => match dict.get(b"Length").ok()? {
+                // data left in the file with its length known (see `objects::raw_data`)
+                Object::Integer(_) => None,
+                length => Some((*id, *start, length.clone())),
+            },
             _ => None,
         })
         .collect();
@@ -242,14 +247,12 @@ fn fill_unsized_streams(buffer: &[u8], objects: &mut BTreeMap<ObjectId, Object>)
         let Some(len) = length.and_then(|l| usize::try_from(l).ok()) else {
             continue;
         };
-        let Some(data) = start
-            .checked_add(len)
-            .and_then(|end| buffer.get(start..end))
-        else {
+        if start.checked_add(len).is_none_or(|end| end > buffer.len()) {
             continue;
-        };
+        }
+        // the data stays in the file (see `objects::raw_data`), its length now direct
         if let Some(Object::Stream(s)) = objects.get_mut(&id) {
-            s.set_content(data.to_vec());
+            s.dict.set("Length", len as i64);
         }
     }
 }
@@ -260,6 +263,7 @@ mod tests {
     use lopdf::{dictionary, Document, Object, Stream};
 
     use super::super::load;
+    use super::super::objects::in_memory;
     use super::{load as reach, Fallback};
 
     fn full(bytes: &[u8]) -> Document {
@@ -288,7 +292,8 @@ mod tests {
                 let all = full(&bytes);
                 assert!(doc.objects.len() <= all.objects.len());
                 for (id, o) in &doc.objects {
-                    assert_eq!(all.objects.get(id), Some(o), "{} {id:?}", p.display());
+                    let o = in_memory(o.clone(), &bytes);
+                    assert_eq!(all.objects.get(id), Some(&o), "{} {id:?}", p.display());
                 }
                 assert_eq!(doc.trailer, all.trailer, "{}", p.display());
                 assert_eq!(

@@ -19,7 +19,7 @@ pub fn prescan(bytes: &[u8]) -> bool {
 /// Loads the object model (the objects the reader can reach); the number of objects (0
 /// when it fails).
 pub fn load(bytes: &[u8]) -> usize {
-    load::load(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |d| d.objects.len())
+    load::load(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |l| l.doc.objects.len())
 }
 
 /// Loads every object through lopdf (what [`load`] falls back to); the number of objects.
@@ -30,10 +30,10 @@ pub fn load_full(bytes: &[u8]) -> usize {
 /// The decoded content streams of each page, joined per page as the reader joins them.
 pub fn page_contents(bytes: &[u8]) -> Vec<Vec<u8>> {
     let limits = PdfLimits::default();
-    let Ok(doc) = load::load(bytes, limits.max_decoded_stream) else {
+    let Ok(load::Loaded { doc, file }) = load::load(bytes, limits.max_decoded_stream) else {
         return Vec::new();
     };
-    let interp = Interp::sharing(&doc, &limits, DocBudget::new(&limits));
+    let interp = Interp::sharing(&doc, file, &limits, DocBudget::new(&limits));
     let mut pages = Vec::new();
     for id in doc.page_iter() {
         let Ok(page) = doc.get_dictionary(id) else {

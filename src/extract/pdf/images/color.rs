@@ -8,7 +8,7 @@
 use lopdf::{Document, Object};
 
 use super::super::decode::decode;
-use super::super::objects::{deref, dict_get, num};
+use super::super::objects::{deref, dict_get, num, raw_data};
 
 /// Largest Indexed lookup stream read, in bytes (256 entries of up to 32 components).
 const MAX_LOOKUP: usize = 256 * 32;
@@ -38,8 +38,8 @@ pub enum ColorSpace {
 
 impl ColorSpace {
     /// The colour space of an image's /ColorSpace value.
-    pub fn parse(doc: &Document, o: &Object) -> Result<ColorSpace, String> {
-        parse(doc, o, 0)
+    pub fn parse(doc: &Document, file: &[u8], o: &Object) -> Result<ColorSpace, String> {
+        parse(doc, file, o, 0)
     }
 
     /// The device space with `n` components (a JPEG without /ColorSpace).
@@ -157,7 +157,7 @@ fn mul(a: u8, b: u8) -> u8 {
     ((t + (t >> 8)) >> 8) as u8
 }
 
-fn parse(doc: &Document, o: &Object, depth: usize) -> Result<ColorSpace, String> {
+fn parse(doc: &Document, file: &[u8], o: &Object, depth: usize) -> Result<ColorSpace, String> {
     if depth > 4 {
         return Err("colour space nested too deeply".into());
     }
@@ -181,12 +181,12 @@ fn parse(doc: &Document, o: &Object, depth: usize) -> Result<ColorSpace, String>
                     match n.and_then(|n| ColorSpace::by_components(usize::try_from(n).ok()?)) {
                         Some(cs) => Ok(cs),
                         None => match dict_get(doc, d, b"Alternate") {
-                            Some(alt) => parse(doc, alt, depth + 1),
+                            Some(alt) => parse(doc, file, alt, depth + 1),
                             None => Err(format!("ICCBased with /N {n:?}")),
                         },
                     }
                 }
-                b"Indexed" | b"I" => indexed(doc, a, depth),
+                b"Indexed" | b"I" => indexed(doc, file, a, depth),
                 b"Separation" => {
                     let none = matches!(a.get(1).map(|o| deref(doc, o)), Some(Object::Name(n)) if n == b"None");
                     Ok(ColorSpace::Tint { n: 1, none })
@@ -233,9 +233,10 @@ fn by_name(n: &[u8]) -> Result<ColorSpace, String> {
 
 /// `[/Indexed base hival lookup]`: the palette converted to output pixels now; a gray
 /// palette gives gray output.
-fn indexed(doc: &Document, a: &[Object], depth: usize) -> Result<ColorSpace, String> {
+fn indexed(doc: &Document, file: &[u8], a: &[Object], depth: usize) -> Result<ColorSpace, String> {
     let base = parse(
         doc,
+        file,
         a.get(1).ok_or("Indexed without a base colour space")?,
         depth + 1,
     )?;
@@ -249,7 +250,7 @@ fn indexed(doc: &Document, a: &[Object], depth: usize) -> Result<ColorSpace, Str
         .clamp(0.0, 255.0) as u8;
     let lookup: Vec<u8> = match a.get(3).map(|o| deref(doc, o)) {
         Some(Object::String(s, _)) => s.clone(),
-        Some(Object::Stream(s)) => decode(&s.dict, &s.content, MAX_LOOKUP)
+        Some(Object::Stream(s)) => decode(&s.dict, raw_data(file, s), MAX_LOOKUP)
             .ok()
             .flatten()
             .ok_or("Indexed lookup stream not decodable")?,

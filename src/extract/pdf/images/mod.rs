@@ -25,7 +25,7 @@ use lopdf::{Dictionary, Document, Object, ObjectId};
 use super::decode::{decode, decode_first, filters, TooLarge};
 pub use super::interp::{ImageDraw, ImageSource};
 use super::interp::{PageData, MAX_DRAWS_PER_PAGE, MAX_INLINE_BYTES_PER_PAGE};
-use super::objects::{deref, dict_get, num};
+use super::objects::{deref, dict_get, num, raw_data};
 use super::types::ImageLimits;
 use color::ColorSpace;
 
@@ -81,6 +81,7 @@ pub fn dpi_of(img: &PageImage) -> (f32, f32) {
 /// could not be decoded (or only in part), saying why.
 pub fn decode_draws(
     doc: &Document,
+    file: &[u8],
     draws: &[ImageDraw],
     limits: &ImageLimits,
 ) -> (Vec<PageImage>, Vec<String>) {
@@ -113,7 +114,9 @@ pub fn decode_draws(
             }
         }
         // A decoder of another crate that panics on some input costs that image only.
-        let r = catch_unwind(AssertUnwindSafe(|| decode_one(doc, draw, limits, left)));
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            decode_one(doc, file, draw, limits, left)
+        }));
         match r {
             Ok(Ok((img, note))) => {
                 if let Some(note) = note {
@@ -136,10 +139,11 @@ pub fn decode_draws(
 /// not record.
 pub(super) fn page_images(
     doc: &Document,
+    file: &[u8],
     pd: &PageData,
     limits: &ImageLimits,
 ) -> (Vec<PageImage>, Vec<String>) {
-    let (images, mut notes) = decode_draws(doc, &pd.draws, limits);
+    let (images, mut notes) = decode_draws(doc, file, &pd.draws, limits);
     if pd.draws_dropped > 0 {
         notes.push(format!(
             "{} image draws not recorded (more than {MAX_DRAWS_PER_PAGE} draws, or more than \
@@ -186,10 +190,16 @@ fn parms<'a>(doc: &'a Document, dict: &'a Dictionary, i: usize) -> Option<&'a Di
 /// One image decoded, with a note when only in part; or why it was not.
 type Decoded = Result<(PageImage, Option<String>), String>;
 
-fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usize) -> Decoded {
+fn decode_one(
+    doc: &Document,
+    file: &[u8],
+    draw: &ImageDraw,
+    limits: &ImageLimits,
+    left: usize,
+) -> Decoded {
     let (dict, data): (&Dictionary, &[u8]) = match &draw.source {
         ImageSource::XObject(id) => match doc.get_object(*id) {
-            Ok(Object::Stream(s)) => (&s.dict, &s.content),
+            Ok(Object::Stream(s)) => (&s.dict, raw_data(file, s)),
             _ => return Err("not an image stream".into()),
         },
         ImageSource::Inline { dict, data } => (dict, data),
@@ -239,7 +249,7 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
         Some(ColorSpace::Gray)
     } else {
         match dict_get(doc, dict, b"ColorSpace") {
-            Some(o) => Some(ColorSpace::parse(doc, o)?),
+            Some(o) => Some(ColorSpace::parse(doc, file, o)?),
             None if codec.is_some() => None,
             None => return Err("no /ColorSpace".into()),
         }
@@ -303,7 +313,7 @@ fn decode_one(doc: &Document, draw: &ImageDraw, limits: &ImageLimits, left: usiz
             let globals = parms(doc, dict, pre)
                 .and_then(|p| dict_get(doc, p, b"JBIG2Globals"))
                 .map(|g| match g {
-                    Object::Stream(s) => decode(&s.dict, &s.content, bound)
+                    Object::Stream(s) => decode(&s.dict, raw_data(file, s), bound)
                         .ok()
                         .flatten()
                         .ok_or("JBIG2Globals not decodable"),
