@@ -26,13 +26,15 @@ const POS_TOL: f32 = 2.0;
 /// cell and text. Everything within 1 pt of a point lies in the 2 × 2 cells nearest it (the
 /// point's cell and, on each axis, the neighbour on the side of the cell's half it is in), so
 /// four lookups find every candidate, and the work is linear in the glyph count.
-fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
+fn dedupe(mut glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
     use std::hash::BuildHasher;
     let text_hash = foldhash::fast::FixedState::default();
-    // up to four kept glyphs per key, inline (more than one only in saturated cells)
+    // up to four kept glyphs per key (their indices), inline (more than one only in
+    // saturated cells)
     let mut grid: HashMap<(i32, i32, u64), ([usize; 4], usize)> =
         HashMap::with_capacity(glyphs.len());
-    let mut kept: Vec<TextGlyph> = Vec::with_capacity(glyphs.len());
+    // which glyphs stay: most pages draw nothing twice, and then none is moved
+    let mut keep = vec![true; glyphs.len()];
     // a cell and the neighbour nearer the point (halving is exact in floating point)
     let cells = |v: f32| {
         let h = v * 0.5;
@@ -41,9 +43,8 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         let c = c as i32;
         (c, c.saturating_add(near))
     };
-    for g in glyphs {
+    for (i, g) in glyphs.iter().enumerate() {
         if g.space {
-            kept.push(g);
             continue;
         }
         let th = text_hash.hash_one(&g.text);
@@ -53,8 +54,8 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
             .iter()
             .any(|&(x, y)| {
                 grid.get(&(x, y, th)).is_some_and(|(list, n)| {
-                    list[..*n].iter().any(|&i| {
-                        kept.get(i).is_some_and(|k| {
+                    list[..*n].iter().any(|&k| {
+                        glyphs.get(k).is_some_and(|k| {
                             k.text == g.text
                                 && (k.x0 - g.x0).abs() < 1.0
                                 && (k.y0 - g.y0).abs() < 1.0
@@ -62,17 +63,22 @@ fn dedupe(glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
                     })
                 })
             });
-        if !dup {
+        if dup {
+            keep[i] = false;
+        } else {
             // Saturated (far off-page) cells may collect many glyphs: keep lists short.
             let (list, n) = grid.entry((cx, cy, th)).or_default();
             if *n < list.len() {
-                list[*n] = kept.len();
+                list[*n] = i;
                 *n += 1;
             }
-            kept.push(g);
         }
     }
-    kept
+    if keep.contains(&false) {
+        let mut keep = keep.into_iter();
+        glyphs.retain(|_| keep.next().unwrap_or(true));
+    }
+    glyphs
 }
 
 /// Groups glyphs into visual lines, top to bottom; each line sorted left to right.
