@@ -2,7 +2,7 @@
 //! positions and where the grid came from.
 //!
 //! A reader that knows a table's grid (ruled PDF tables, HTML and DOCX cells, a borderless
-//! table rebuilt from positions) hands it over as a [`Grid`]; [`Grid::row_entries`] gives a
+//! table rebuilt from positions) hands it over as a `Grid`; `Grid::row_entries` gives a
 //! row's cells by column, which travel as cells (`extract::Line::cells`) to the parser: no
 //! row is ever flattened into text and split again.
 

@@ -2,8 +2,8 @@
 //! and the tables rebuilt from where words sit.
 //!
 //! Producers: the PDF reader (glyphs → words) and the layout-mode text adapter
-//! ([`text`]: character column → x, line → y); an OCR engine would be a third. Consumers:
-//! [`borderless`] (tables without rulings). Coordinates are PDF-like: x grows to the right,
+//! (`text`: character column → x, line → y); an OCR engine would be a third. Consumers:
+//! `borderless` (tables without rulings). Coordinates are PDF-like: x grows to the right,
 //! y grows upwards; a text line `i` sits at y = −i.
 
 pub(crate) mod borderless;

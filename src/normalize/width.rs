@@ -21,7 +21,7 @@ pub fn fold(s: &str) -> String {
 
 /// Appends `s` folded with [`fold_char`] to `out`; whether any char changed.
 ///
-/// Only chars whose UTF-8 starts with one of a few bytes can fold ([`may_fold`]); the
+/// Only chars whose UTF-8 starts with one of a few bytes can fold (`may_fold`); the
 /// runs between them are copied whole.
 pub fn fold_into(s: &str, out: &mut String) -> bool {
     let bytes = s.as_bytes();

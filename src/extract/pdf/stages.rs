@@ -22,7 +22,7 @@ pub fn load(bytes: &[u8]) -> usize {
     load::load(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |l| l.doc.objects.len())
 }
 
-/// Loads every object through lopdf (what [`load`] falls back to); the number of objects.
+/// Loads every object through lopdf (what [`load()`] falls back to); the number of objects.
 pub fn load_full(bytes: &[u8]) -> usize {
     load::load_full(bytes, PdfLimits::default().max_decoded_stream).map_or(0, |d| d.objects.len())
 }
