@@ -28,11 +28,11 @@ use std::cell::Cell;
 use memchr::{memchr, memmem};
 
 use lopdf::content::Content;
-use lopdf::{Document, LoadOptions, Object};
+use lopdf::{Document, LoadOptions, Object, Stream};
 
 use super::decode::{decode, filters, TooLarge};
 use super::lengths::{data_start, harden_lengths, LengthFix};
-use super::objects::in_memory;
+use super::objects::copy_in;
 use super::reach::{self, Fallback};
 use super::types::PdfError;
 
@@ -70,9 +70,9 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Loaded<'_>, lopdf::Error> {
     let doc = match reach::load(from_header, max) {
         // a copy made to harden lengths is not kept for the document's life: the data of
         // the streams read is copied out of it
-        Ok(doc) if matches!(hardened, Cow::Owned(_)) => every_stream(doc, |o| {
-            *o = in_memory(std::mem::replace(o, Object::Null), from_header)
-        }),
+        Ok(doc) if matches!(hardened, Cow::Owned(_)) => {
+            every_stream(doc, |s| copy_in(s, from_header))
+        }
         Ok(doc) => doc,
         Err(Fallback::TooLarge) => {
             LOAD_OVER.with(|o| o.set(true));
@@ -89,11 +89,11 @@ pub fn load(bytes: &[u8], max: usize) -> Result<Loaded<'_>, lopdf::Error> {
     })
 }
 
-/// `doc` with `f` applied to each of its stream objects.
-fn every_stream(mut doc: Document, mut f: impl FnMut(&mut Object)) -> Document {
+/// `doc` with `f` applied to each of its streams.
+fn every_stream(mut doc: Document, mut f: impl FnMut(&mut Stream)) -> Document {
     for o in doc.objects.values_mut() {
-        if matches!(o, Object::Stream(_)) {
-            f(o);
+        if let Object::Stream(s) = o {
+            f(s);
         }
     }
     doc
@@ -104,11 +104,7 @@ fn every_stream(mut doc: Document, mut f: impl FnMut(&mut Object)) -> Document {
 ///
 /// [`raw_data`]: super::objects::raw_data
 fn detached(doc: Document) -> Document {
-    every_stream(doc, |o| {
-        if let Object::Stream(s) = o {
-            s.start_position = None;
-        }
-    })
+    every_stream(doc, |s| s.start_position = None)
 }
 
 /// [`load`] through lopdf's loader of every object (what [`load`] falls back to), for the

@@ -79,16 +79,21 @@ pub fn raw_data<'a>(file: &'a [u8], s: &'a Stream) -> &'a [u8] {
     }
 }
 
-/// `o` with a stream's data left in `file` copied into it, as lopdf's parser gives it.
-pub fn in_memory(o: Object, file: &[u8]) -> Object {
-    match o {
-        Object::Stream(mut s) => {
-            s.content = raw_data(file, &s).to_vec();
-            s.start_position = None;
-            Object::Stream(s)
-        }
-        o => o,
+/// Copies a stream's data left in `file` into the stream, as lopdf's parser gives it.
+pub fn copy_in(s: &mut Stream, file: &[u8]) {
+    if s.content.is_empty() {
+        s.content = raw_data(file, s).to_vec();
     }
+    s.start_position = None;
+}
+
+/// `o` with a stream's data left in `file` copied into it ([`copy_in`]).
+#[cfg(test)]
+pub fn in_memory(mut o: Object, file: &[u8]) -> Object {
+    if let Object::Stream(s) = &mut o {
+        copy_in(s, file);
+    }
+    o
 }
 
 /// Decoded data of a stream object, `Ok(None)` if it is not a stream or cannot be decoded,
