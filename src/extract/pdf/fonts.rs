@@ -116,15 +116,25 @@ impl Font {
                 }
                 if let Some(Object::Array(diffs)) = dict_get(doc, ed, b"Differences") {
                     let mut code: i64 = 0;
+                    // the name before and its text (a browser's subsets repeat `/g0` for
+                    // every code they leave unused)
+                    let mut last: Option<(&[u8], Option<CompactString>)> = None;
                     for item in diffs {
                         match deref(doc, item) {
                             Object::Integer(i) => code = *i,
                             Object::Real(r) => code = *r as i64,
                             Object::Name(nm) => {
                                 if (0..256).contains(&code) {
-                                    let name = String::from_utf8_lossy(nm);
-                                    let u = glyph_name_to_unicode(&name)
-                                        .or_else(|| code_name_to_unicode(&name));
+                                    let u = match &last {
+                                        Some((n, u)) if *n == nm.as_slice() => u.clone(),
+                                        _ => {
+                                            let name = String::from_utf8_lossy(nm);
+                                            let u = glyph_name_to_unicode(&name)
+                                                .or_else(|| code_name_to_unicode(&name));
+                                            last = Some((nm, u.clone()));
+                                            u
+                                        }
+                                    };
                                     if let Some(slot) = enc.get_mut(code as usize) {
                                         *slot = u;
                                     }
