@@ -223,7 +223,8 @@ fn unpack(
 /// their `/Length` as resolved now, as the full load does after loading; their data stays
 /// in the file.
 fn fill_unsized_streams(buffer: &[u8], objects: &mut BTreeMap<ObjectId, Object>) {
-    let unsized_streams: Vec<(ObjectId, usize, Object)> = objects
+    // a direct length is one lopdf resolved (or `objparse` read): only references are left
+    let unsized_streams: Vec<(ObjectId, usize, ObjectId)> = objects
         .iter()
         .filter_map(|(id, o)| match o {
             Object::Stream(Stream {
@@ -232,19 +233,18 @@ fn fill_unsized_streams(buffer: &[u8], objects: &mut BTreeMap<ObjectId, Object>)
                 start_position: Some(start),
                 ..
             }) if content.is_empty() => match dict.get(b"Length").ok()? {
-                // data left in the file with its length known (see `objects::raw_data`)
-                Object::Integer(_) => None,
-                length => Some((*id, *start, length.clone())),
+                Object::Reference(r) => Some((*id, *start, *r)),
+                _ => None,
             },
             _ => None,
         })
         .collect();
     for (id, start, length) in unsized_streams {
-        let length = match length {
-            Object::Reference(r) => objects.get(&r).and_then(|o| o.as_i64().ok()),
-            o => o.as_i64().ok(),
-        };
-        let Some(len) = length.and_then(|l| usize::try_from(l).ok()) else {
+        let Some(len) = objects
+            .get(&length)
+            .and_then(|o| o.as_i64().ok())
+            .and_then(|l| usize::try_from(l).ok())
+        else {
             continue;
         };
         if start.checked_add(len).is_none_or(|end| end > buffer.len()) {
