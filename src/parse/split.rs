@@ -249,6 +249,7 @@ fn enumerate(
         _ => (t.raw.as_str(), None),
     };
     let max_cells = left_cols - (toks.len() - 1);
+    let later = toks[1..].iter().map(most_cells).sum();
     cut(
         digits,
         0,
@@ -257,14 +258,29 @@ fn enumerate(
         kinds,
         col,
         max_cells,
+        later,
         cur,
         &mut |cur, budget| enumerate(&toks[1..], kinds, cur, out, budget),
         budget,
     )
 }
 
+/// An upper bound on the cells one token can fill: one per byte of a run that may be cut.
+fn most_cells(t: &Token) -> usize {
+    if !t.splittable {
+        return 1;
+    }
+    match &t.slot {
+        Slot::Number { digits, .. } => digits.len(),
+        _ => t.raw.len(),
+    }
+}
+
 /// Cuts `run[from..]` into pieces for columns starting at `col`, at most `max_cells` pieces,
-/// calling `then` for each complete cut.
+/// calling `then` for each complete cut. `later` bounds the cells the tokens after this run
+/// can fill: a cut that leaves more columns than the rest could ever fill is not followed
+/// (it could never complete a reading, and a 17-digit run cut for 15 columns would
+/// otherwise walk thousands of such dead ends).
 #[allow(clippy::too_many_arguments)]
 fn cut(
     run: &str,
@@ -274,6 +290,7 @@ fn cut(
     kinds: &[ValueKind],
     col: usize,
     max_cells: usize,
+    later: usize,
     cur: &mut Vec<Piece>,
     then: &mut dyn FnMut(&mut Vec<Piece>, &mut usize) -> bool,
     budget: &mut usize,
@@ -295,6 +312,10 @@ fn cut(
         let piece = &rest[..end];
         let is_last = from + end == run.len();
         if !is_last && max_cells <= 1 {
+            continue;
+        }
+        // columns left after this piece against the most the rest could fill
+        if kinds.len() - (col + 1) > run.len() - (from + end) + later {
             continue;
         }
         if !valid_piece(piece, kind) {
@@ -329,6 +350,7 @@ fn cut(
                 kinds,
                 col + 1,
                 max_cells - 1,
+                later,
                 cur,
                 then,
                 budget,
@@ -400,5 +422,103 @@ mod tests {
                 }
             )]
         );
+    }
+
+    /// Every cut by definition: each splittable token cut into valid pieces in every way, no
+    /// pruning and no budget, in the same depth-first order as `fit`.
+    fn all_cuts(toks: &[Token], kinds: &[ValueKind], cur: &mut Vec<String>, out: &mut Vec<String>) {
+        let col = cur.len();
+        let Some(t) = toks.first() else {
+            if col == kinds.len() {
+                out.push(cur.join("/"));
+            }
+            return;
+        };
+        if !t.splittable {
+            cur.push(t.raw.to_string());
+            all_cuts(&toks[1..], kinds, cur, out);
+            cur.pop();
+            return;
+        }
+        let digits = match &t.slot {
+            Slot::Number { digits, .. } => digits.to_string(),
+            _ => t.raw.to_string(),
+        };
+        fn rec(
+            run: &str,
+            from: usize,
+            toks: &[Token],
+            kinds: &[ValueKind],
+            cur: &mut Vec<String>,
+            out: &mut Vec<String>,
+        ) {
+            let Some(&kind) = kinds.get(cur.len()) else {
+                return;
+            };
+            for (i, c) in run[from..].char_indices() {
+                let end = from + i + c.len_utf8();
+                let piece = &run[from..end];
+                if !valid_piece(piece, kind) {
+                    continue;
+                }
+                cur.push(piece.to_string());
+                if end == run.len() {
+                    all_cuts(&toks[1..], kinds, cur, out);
+                } else {
+                    rec(run, end, toks, kinds, cur, out);
+                }
+                cur.pop();
+            }
+        }
+        rec(&digits, 0, toks, kinds, cur, out);
+    }
+
+    proptest::proptest! {
+        /// Pruning dead ends changes nothing: `fit` finds exactly the cuts the definition
+        /// gives, in the same order.
+        #[test]
+        fn fit_finds_every_cut(
+            words in proptest::collection::vec("[0-9]{1,9}|-|[0-9]\\.[0-9]", 1..4),
+            n in 1usize..9,
+            change in 0usize..9,
+        ) {
+            let text = words.join(" ");
+            let mut kinds = vec![Count; n];
+            if change < n {
+                kinds[change] = Change;
+            }
+            let (toks, _) = free_tokens(&text, 0, 0);
+            reset_document_budget();
+            let got: Vec<String> = match fit(&toks, &kinds, Cut::Any) {
+                Fit::Readings(r) => r
+                    .iter()
+                    .map(|row| row.iter().map(|p| p.raw.to_string()).collect::<Vec<_>>().join("/"))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let mut want = Vec::new();
+            if toks.len() == n {
+                want.push(toks.iter().map(|t| t.raw.to_string()).collect::<Vec<_>>().join("/"));
+            } else if toks.len() < n {
+                all_cuts(&toks, &kinds, &mut Vec::new(), &mut want);
+            }
+            proptest::prop_assert_eq!(got, want, "{}", text);
+        }
+    }
+
+    #[test]
+    fn a_long_run_for_many_columns_takes_few_steps() {
+        // 17 digits for 15 columns: every cut keeps at most two digits over one per cell
+        let (toks, _) = free_tokens("25380363300630003", 0, 0);
+        reset_document_budget();
+        let Fit::Readings(r) = fit(&toks, &[Count; 15], Cut::Any) else {
+            panic!("no readings")
+        };
+        assert!(r.iter().any(|row| {
+            let v: Vec<&str> = row.iter().map(|p| p.raw.as_str()).collect();
+            v.join("/") == "25/3/8/0/36/3/3/0/0/6/3/0/0/0/3"
+        }));
+        let used = DOCUMENT_STEPS - STEPS_LEFT.with(std::cell::Cell::get);
+        assert!(used < 2_000, "{used} steps");
     }
 }
