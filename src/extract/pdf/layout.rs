@@ -28,11 +28,13 @@ const POS_TOL: f32 = 2.0;
 /// four lookups find every candidate, and the work is linear in the glyph count.
 fn dedupe(mut glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
     use std::hash::BuildHasher;
+    const NONE: usize = usize::MAX;
     let text_hash = foldhash::fast::FixedState::default();
-    // up to four kept glyphs per key (their indices), inline (more than one only in
-    // saturated cells)
-    let mut grid: HashMap<(i32, i32, u64), ([usize; 4], usize)> =
-        HashMap::with_capacity(glyphs.len());
+    // One word per (cell, text) key: its newest kept glyph and how many it holds; the others
+    // are chained through `older`. A small table stays in cache (this runs on every page).
+    // Two keys mixing to one word only share a chain, and every candidate is compared in full.
+    let mut grid: HashMap<u64, (usize, usize)> = HashMap::with_capacity(glyphs.len());
+    let mut older = vec![NONE; glyphs.len()];
     // which glyphs stay: most pages draw nothing twice, and then none is moved
     let mut keep = vec![true; glyphs.len()];
     // a cell and the neighbour nearer the point (halving is exact in floating point)
@@ -42,6 +44,10 @@ fn dedupe(mut glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         let near = if h - c < 0.5 { -1 } else { 1 };
         let c = c as i32;
         (c, c.saturating_add(near))
+    };
+    let key = |x: i32, y: i32, th: u64| {
+        let xy = (u64::from(x as u32) << 32) | u64::from(y as u32);
+        xy.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ th.rotate_left(29)
     };
     for (i, g) in glyphs.iter().enumerate() {
         if g.space {
@@ -53,23 +59,23 @@ fn dedupe(mut glyphs: Vec<TextGlyph>) -> Vec<TextGlyph> {
         let dup = [(cx, cy), (nx, cy), (cx, ny), (nx, ny)]
             .iter()
             .any(|&(x, y)| {
-                grid.get(&(x, y, th)).is_some_and(|(list, n)| {
-                    list[..*n].iter().any(|&k| {
-                        glyphs.get(k).is_some_and(|k| {
-                            k.text == g.text
-                                && (k.x0 - g.x0).abs() < 1.0
-                                && (k.y0 - g.y0).abs() < 1.0
-                        })
-                    })
-                })
+                let mut k = grid.get(&key(x, y, th)).map_or(NONE, |&(newest, _)| newest);
+                while let Some(o) = glyphs.get(k) {
+                    if o.text == g.text && (o.x0 - g.x0).abs() < 1.0 && (o.y0 - g.y0).abs() < 1.0 {
+                        return true;
+                    }
+                    k = older[k];
+                }
+                false
             });
         if dup {
             keep[i] = false;
         } else {
-            // Saturated (far off-page) cells may collect many glyphs: keep lists short.
-            let (list, n) = grid.entry((cx, cy, th)).or_default();
-            if *n < list.len() {
-                list[*n] = i;
+            // Saturated (far off-page) cells may collect many glyphs: keep chains short.
+            let (newest, n) = grid.entry(key(cx, cy, th)).or_insert((NONE, 0));
+            if *n < 4 {
+                older[i] = *newest;
+                *newest = i;
                 *n += 1;
             }
         }
