@@ -2,6 +2,7 @@
 
 use compact_str::{CompactString, ToCompactString};
 use foldhash::HashMap;
+use smallvec::SmallVec;
 
 /// A codespace range: per-byte bounds of `n` bytes.
 #[derive(Debug, Clone)]
@@ -88,19 +89,23 @@ pub struct CMap {
     pub wmode: u8,
 }
 
+/// A string's bytes: codes and destinations are a few bytes, held inline (a ToUnicode CMap is
+/// thousands of them, parsed for every font).
+type Bytes = SmallVec<[u8; 16]>;
+
 #[derive(Debug, Clone, PartialEq)]
-enum Tok {
-    Hex(Vec<u8>),
-    Str(Vec<u8>),
+enum Tok<'a> {
+    Hex(Bytes),
+    Str(Bytes),
     Num(i64),
-    Name(Vec<u8>),
-    Kw(Vec<u8>),
+    Name(&'a [u8]),
+    Kw(&'a [u8]),
     ArrOpen,
     ArrClose,
     Other,
 }
 
-fn tokenize(data: &[u8]) -> Vec<Tok> {
+fn tokenize(data: &[u8]) -> Vec<Tok<'_>> {
     let mut toks = Vec::new();
     let mut i = 0usize;
     let n = data.len();
@@ -120,22 +125,23 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
                     continue;
                 }
                 i += 1;
-                let mut digits = Vec::new();
+                // pairs of hex digits, other bytes skipped; an odd last digit is its high nibble
+                let mut bytes = Bytes::new();
+                let mut high: Option<u8> = None;
                 while i < n && data[i] != b'>' {
                     let d = data[i];
                     if d.is_ascii_hexdigit() {
-                        digits.push(d);
+                        match high.take() {
+                            Some(h) => bytes.push((h << 4) | hexval(d)),
+                            None => high = Some(hexval(d)),
+                        }
                     }
                     i += 1;
                 }
                 i += 1;
-                if digits.len() % 2 == 1 {
-                    digits.push(b'0');
+                if let Some(h) = high {
+                    bytes.push(h << 4);
                 }
-                let bytes = digits
-                    .chunks(2)
-                    .map(|p| (hexval(p[0]) << 4) | hexval(p[1]))
-                    .collect();
                 toks.push(Tok::Hex(bytes));
             }
             b'>' => {
@@ -148,7 +154,7 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
             b'(' => {
                 i += 1;
                 let mut depth = 1usize;
-                let mut s = Vec::new();
+                let mut s = Bytes::new();
                 while i < n {
                     let d = data[i];
                     if d == b'\\' {
@@ -211,7 +217,7 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
                 while i < n && !is_delim(data[i]) {
                     i += 1;
                 }
-                toks.push(Tok::Name(data[st..i].to_vec()));
+                toks.push(Tok::Name(&data[st..i]));
             }
             _ => {
                 let st = i;
@@ -230,7 +236,7 @@ fn tokenize(data: &[u8]) -> Vec<Tok> {
                 {
                     toks.push(Tok::Num(v));
                 } else {
-                    toks.push(Tok::Kw(w.to_vec()));
+                    toks.push(Tok::Kw(w));
                 }
             }
         }
@@ -279,7 +285,7 @@ fn code_of(b: &[u8]) -> Option<(u8, u32)> {
     Some((b.len() as u8, v))
 }
 
-fn bytes_of(t: &Tok) -> Option<&[u8]> {
+fn bytes_of<'a>(t: &'a Tok<'_>) -> Option<&'a [u8]> {
     match t {
         Tok::Hex(b) | Tok::Str(b) => Some(b),
         _ => None,
@@ -317,13 +323,13 @@ impl CMap {
         let mut entries = 0usize;
         while i < toks.len() {
             match &toks[i] {
-                Tok::Name(n) if n == b"WMode" => {
+                Tok::Name(n) if *n == b"WMode" => {
                     if let Some(Tok::Num(v)) = toks.get(i + 1) {
                         cm.wmode = if *v == 1 { 1 } else { 0 };
                     }
                     i += 1;
                 }
-                Tok::Kw(k) if k == b"begincodespacerange" => {
+                Tok::Kw(k) if *k == b"begincodespacerange" => {
                     i += 1;
                     while i + 1 < toks.len() {
                         match (bytes_of(&toks[i]), bytes_of(&toks[i + 1])) {
@@ -337,7 +343,7 @@ impl CMap {
                         }
                     }
                 }
-                Tok::Kw(k) if k == b"beginbfchar" => {
+                Tok::Kw(k) if *k == b"beginbfchar" => {
                     i += 1;
                     while i + 1 < toks.len() && entries < MAX_ENTRIES {
                         let (Some(src), Some(dst)) = (bytes_of(&toks[i]), &toks.get(i + 1)) else {
@@ -358,7 +364,7 @@ impl CMap {
                         i += 2;
                     }
                 }
-                Tok::Kw(k) if k == b"beginbfrange" => {
+                Tok::Kw(k) if *k == b"beginbfrange" => {
                     i += 1;
                     while i + 2 < toks.len() && entries < MAX_ENTRIES {
                         let (Some(lo), Some(hi)) = (bytes_of(&toks[i]), bytes_of(&toks[i + 1]))
@@ -398,7 +404,7 @@ impl CMap {
                         }
                     }
                 }
-                Tok::Kw(k) if k == b"begincidchar" => {
+                Tok::Kw(k) if *k == b"begincidchar" => {
                     i += 1;
                     while i + 1 < toks.len() && entries < MAX_ENTRIES {
                         let (Some(src), Some(Tok::Num(cid))) =
@@ -413,7 +419,7 @@ impl CMap {
                         i += 2;
                     }
                 }
-                Tok::Kw(k) if k == b"begincidrange" => {
+                Tok::Kw(k) if *k == b"begincidrange" => {
                     i += 1;
                     while i + 2 < toks.len() && entries < MAX_ENTRIES {
                         let (Some(lo), Some(hi), Some(Tok::Num(cid))) =
