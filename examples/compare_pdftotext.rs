@@ -5,6 +5,7 @@
 //! noisy machine) interleaved runs each; the ratio is CLI/pdftotext.
 //!
 //! `cargo build --release --features cli && cargo run --release --example compare_pdftotext [CORPUS_DIR]`
+//! (`OGI_CLI=PATH` times another build of the CLI).
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -30,8 +31,14 @@ fn have_pdftotext() -> bool {
         .is_ok()
 }
 
-/// The release CLI beside this example (`target/release/ogi-report`), when built.
+/// The CLI to time: `OGI_CLI` when set (another build, such as the static one the README
+/// describes), else the release CLI beside this example (`target/release/ogi-report`), when
+/// built.
 fn cli_binary() -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os("OGI_CLI") {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
     let exe = std::env::current_exe().ok()?;
     let bin = exe.parent()?.parent()?.join("ogi-report");
     bin.is_file().then_some(bin)

@@ -49,6 +49,12 @@ impl Compact {
             ..Compact::default()
         };
         if let Some(slice) = text.get(start..end) {
+            // one reservation instead of a dozen doublings, each a copy (chars ≤ bytes;
+            // report text is mostly three-byte ideographs)
+            let guess = slice.len() / 2;
+            c.chars.reserve(guess);
+            c.offsets.reserve(guess);
+            c.digits.reserve(guess);
             let mut digits = 0u32;
             for (i, ch) in slice.char_indices() {
                 if !skipped(ch) {
