@@ -168,16 +168,7 @@ pub fn fit(tokens: &[Token], kinds: &[ValueKind], cut: Cut) -> Fit {
     if toks.len() == n {
         return Fit::Readings(vec![toks.iter().map(piece_of).collect()]);
     }
-    let can_grow: usize = toks
-        .iter()
-        .map(|t| {
-            if t.splittable {
-                t.raw.chars().count()
-            } else {
-                1
-            }
-        })
-        .sum();
+    let can_grow: usize = toks.iter().map(most_cells).sum();
     // a run longer than the columns left could ever hold cannot be cut into them
     let too_long = toks
         .iter()
@@ -265,14 +256,13 @@ fn enumerate(
     )
 }
 
-/// An upper bound on the cells one token can fill: one per byte of a run that may be cut.
+/// An upper bound on the cells one token can fill: one per char of a run that may be cut
+/// (its digits, and any unit printed with them), one for any other token.
 fn most_cells(t: &Token) -> usize {
-    if !t.splittable {
-        return 1;
-    }
-    match &t.slot {
-        Slot::Number { digits, .. } => digits.len(),
-        _ => t.raw.len(),
+    if t.splittable {
+        t.raw.chars().count()
+    } else {
+        1
     }
 }
 
