@@ -1,9 +1,10 @@
 //! Stage 1: bytes → lines of text with their origin.
 //!
-//! Every input format ends up as [`Line`](crate::extract::Line)s: a line of text, or a table row whose grid the
-//! reader knew (HTML, DOCX, DOC cells, markdown pipe rows, ruled or borderless PDF tables,
-//! layout-text columns, OCR'd grids) as its [`Line::cells`](crate::extract::Line::cells), one per column, blank cells
-//! kept, each with its own place. This is where a new input kind plugs in: a reader that
+//! Every input format ends up as [`Line`](crate::extract::Line)s: a line of text, or a table
+//! row whose grid the reader knew (HTML, DOCX, DOC cells, markdown pipe rows, ruled or
+//! borderless PDF tables, layout-text columns, OCR'd grids) as its
+//! [`Line::cells`](crate::extract::Line::cells), one per column, blank cells kept, each with
+//! its own place. This is where a new input kind plugs in: a reader that
 //! yields `Line`s; normalising, parsing and checking are the same for every kind.
 
 pub mod markup;

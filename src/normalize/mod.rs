@@ -1,13 +1,15 @@
 //! Stage 2: extracted lines → one normalised text with a map back to the input.
 //!
-//! Full-width forms are folded to ASCII ([`width`](crate::normalize::width)), page furniture such as `- 4 -` is
-//! dropped ([`furniture`](crate::normalize::furniture)); wraps are repaired for section text ([`wrap`](crate::normalize::wrap)). Label matching
-//! later ignores white space, so wraps never hide a label.
+//! Full-width forms are folded to ASCII ([`width`](crate::normalize::width)), page furniture
+//! such as `- 4 -` is dropped ([`furniture`](crate::normalize::furniture)); wraps are repaired
+//! for section text ([`wrap`](crate::normalize::wrap)). Label matching later ignores white
+//! space, so wraps never hide a label.
 //!
-//! A table row's cells are folded one by one and joined by a tab ([`CELL_BREAK`](crate::normalize::CELL_BREAK)), so that
-//! label search over the whole text still sees them; each cell keeps its byte span
-//! ([`NormLine::cells`](crate::normalize::NormLine::cells)), and the parser reads the cells from those spans, never by
-//! splitting the text.
+//! A table row's cells are folded one by one and joined by a tab
+//! ([`CELL_BREAK`](crate::normalize::CELL_BREAK)), so that label search over the whole text
+//! still sees them; each cell keeps its byte span
+//! ([`NormLine::cells`](crate::normalize::NormLine::cells)), and the parser reads the cells
+//! from those spans, never by splitting the text.
 
 pub mod furniture;
 pub mod width;

@@ -1,8 +1,11 @@
 //! Stage 3: the normalised text → sections and typed tables.
 //!
-//! Recognisers: [`number`](crate::parse::number) (nom, cell values), [`labels`](crate::parse::labels) (approximate label search),
-//! [`heading`](crate::parse::heading) (section headings, title), [`values`](crate::parse::values) (value slots after a label),
-//! [`split`](crate::parse::split) (cutting run-together digits), [`solve`](crate::parse::solve) (choosing cuts by arithmetic),
+//! Recognisers: [`number`](crate::parse::number) (nom, cell values),
+//! [`labels`](crate::parse::labels) (approximate label search),
+//! [`heading`](crate::parse::heading) (section headings, title),
+//! [`values`](crate::parse::values) (value slots after a label),
+//! [`split`](crate::parse::split) (cutting run-together digits),
+//! [`solve`](crate::parse::solve) (choosing cuts by arithmetic),
 //! [`table`](crate::parse::table) (rows and cells).
 
 mod area;
